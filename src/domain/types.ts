@@ -1,0 +1,193 @@
+// The engine's vocabulary (DOMAIN.md §1–§9). A `Scenario` is the validated, typed form of a scenario file: every
+// money figure and rate is an exact Decimal, every list sorted into its key order where order carries no meaning.
+import type { Dec, Fen } from './money.js';
+
+export const TIERS = ['county', 'township', 'village'] as const; // 县级 / 乡镇（社区） / 村（站）
+export type Tier = (typeof TIERS)[number];
+
+export const CATEGORIES = ['employee', 'resident', 'poverty'] as const; // 城镇职工 / 城乡居民 / 建档立卡
+export type Category = (typeof CATEGORIES)[number];
+
+export const FUNDS = ['basic', 'critical', 'assistance', 'safetyNet', 'familyDoctor'] as const;
+export type Fund = (typeof FUNDS)[number];
+
+export const BASES = ['fixed', 'perCapita', 'baseYear', 'revenue'] as const;
+export type Basis = (typeof BASES)[number];
+
+export const METHODS = ['ffs', 'drg', 'dip', 'perDiem', 'singleDisease', 'capitation'] as const;
+export type Method = (typeof METHODS)[number];
+
+export const SETTINGS = ['inpatient', 'outpatient'] as const; // 住院 / 门诊
+export type Setting = (typeof SETTINGS)[number];
+
+export type BandMode = 'marginal' | 'firstDollar';
+
+export interface Member {
+  readonly id: string;
+  readonly name: string;
+  readonly tier: Tier;
+}
+
+export interface BudgetLine {
+  readonly category: Category;
+  readonly fund: Fund;
+  readonly basis: Basis;
+  readonly amount?: Dec; // fixed
+  readonly rate?: Dec; // perCapita
+  readonly baseSpend?: Dec; // baseYear 上年支出
+  readonly growth?: Dec; // baseYear 增长
+  readonly revenue?: Dec; // revenue 基金收入
+  readonly ratio?: Dec; // revenue
+}
+
+export interface PaymentRule {
+  readonly when: {
+    readonly setting?: Setting;
+    readonly tiers?: readonly Tier[];
+    readonly hasCode?: 'drg' | 'dip';
+    readonly losAtLeast?: number;
+  };
+  readonly method: Method;
+}
+
+export interface DrgParams {
+  readonly baseRate: Dec; // 基础费率
+  readonly weights: ReadonlyMap<string, Dec>; // 相对权重 RW by DRG code
+  readonly coefficients: Readonly<Record<Tier, Dec>>;
+  readonly highMultiple: Dec;
+  readonly lowMultiple: Dec;
+  readonly highExcessRate: Dec;
+}
+
+export interface DipGroup {
+  readonly score: Dec; // 分值
+  readonly avgCost?: Dec; // 次均费用, yuan; without it no outlier classification
+}
+
+export interface DipParams {
+  readonly groups: ReadonlyMap<string, DipGroup>;
+  readonly coefficients: Readonly<Record<Tier, Dec>>;
+  readonly lowMultiple: Dec;
+  readonly highMultiple: Dec;
+  readonly pointValue?: Dec; // 预算点值 (yuan per point); absent: settlement point value from the pool
+  readonly pool?: { readonly amount: Dec; readonly reimbursementRatio: Dec };
+}
+
+export interface PerDiemParams {
+  readonly rates: Readonly<Partial<Record<Tier | 'default', Dec>>>;
+  readonly maxDays?: number;
+}
+
+export interface CapitationContract {
+  readonly institution: string;
+  readonly enrollees: number; // 签约人数
+  readonly rate?: Dec; // overrides the scheme's rate for this contract
+}
+
+export interface CapitationParams {
+  readonly rate: Dec;
+  readonly contracted: readonly CapitationContract[];
+}
+
+export interface Payments {
+  readonly rules: readonly PaymentRule[];
+  readonly drg?: DrgParams;
+  readonly dip?: DipParams;
+  readonly perDiem?: PerDiemParams;
+  readonly singleDisease?: { readonly prices: ReadonlyMap<string, Dec> };
+  readonly capitation?: CapitationParams;
+}
+
+export interface SurplusBand {
+  readonly upTo?: Dec; // fraction of P, upper-inclusive; absent on the last band
+  readonly share: Dec;
+}
+
+export interface OverrunBand {
+  readonly upTo?: Dec;
+  readonly fundShare: Dec;
+}
+
+export interface SurplusRule {
+  readonly mode: BandMode;
+  readonly bands: readonly SurplusBand[];
+  readonly scaleByScore: boolean;
+  readonly payoutFactor: Dec;
+  readonly cap?: Dec; // fraction of P
+}
+
+export interface OverrunRule {
+  readonly mode: BandMode;
+  readonly bands: readonly OverrunBand[];
+  readonly capToReserve: boolean;
+  readonly bearer: 'lead' | 'proRata';
+}
+
+export interface DepositPoint {
+  readonly score: Dec;
+  readonly fraction: Dec;
+}
+
+export interface Actuals {
+  readonly inGroupLiability: Dec; // yuan
+  readonly outOfGroupDeductions: Dec; // yuan (all in region unless split below)
+  readonly outOfGroupOutOfRegion?: Dec; // the part of the deductions that was out of region (异地)
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly year: number;
+  readonly group: { readonly id: string; readonly lead: string; readonly members: readonly Member[] }; // members sorted by id
+  readonly enrollment: Readonly<Record<Category, number>>;
+  readonly budget: {
+    readonly lines: readonly BudgetLine[];
+    readonly riskReserveRate: Dec;
+    readonly qualityDepositRate: Dec;
+    readonly prepayment: { readonly installments: number; readonly weights?: readonly Dec[] };
+  };
+  readonly payments: Payments;
+  readonly settlement: { readonly surplus?: SurplusRule; readonly overrun?: OverrunRule };
+  readonly assessment: { readonly score: Dec; readonly depositReturn: readonly DepositPoint[] };
+  readonly distribution: {
+    readonly tierShares?: Readonly<Partial<Record<Tier, Dec>>>;
+    readonly within: 'workload' | 'equal';
+    readonly incentiveRate: Dec;
+  };
+  readonly carryForward: { readonly opening: Fen; readonly retainShare: Dec };
+  /** Claims files, resolved against the scenario file's folder; `claimsAsWritten` keeps the text of the file. */
+  readonly claims: readonly string[];
+  readonly claimsAsWritten: readonly string[];
+  readonly actuals?: Actuals;
+}
+
+/** One row of a claims file (结算明细), amounts in integer fen. A reversal (冲销) names its original in `reverses`. */
+export interface Claim {
+  readonly claimId: string;
+  readonly patientId: string;
+  readonly category: Category;
+  readonly institutionId: string;
+  readonly outOfRegion: boolean;
+  readonly setting: Setting;
+  readonly serviceDate: string; // YYYY-MM-DD
+  readonly losDays: number;
+  readonly drgCode: string; // '' when absent
+  readonly dipCode: string; // '' when absent
+  readonly totalCost: Fen;
+  readonly fundPaid: Fen;
+  readonly patientPaid: Fen;
+  readonly reverses: string; // '' when the row is not a reversal
+}
+
+/** Where a problem was found. `path` is a scenario key path (`budget.lines[2].rate`); file/row/column for tables. */
+export interface InputError {
+  readonly file?: string;
+  readonly row?: number; // as a spreadsheet shows it: the header is row 1
+  readonly column?: string;
+  readonly path?: string;
+  readonly value?: string;
+  readonly rule: string; // a stable rule id, e.g. `member.tier`
+  readonly zh: string;
+  readonly en: string;
+}
+
+export type OutlierClass = 'none' | 'high' | 'low';

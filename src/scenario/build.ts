@@ -1,0 +1,145 @@
+// Builds the typed Scenario from a scenario that passed the schema and the cross-key rules. Defaults of DOMAIN.md
+// §3–§6 are applied here, in one place.
+import { Decimal, type Dec, ONE, dec, roundFen, ZERO } from '../domain/money.js';
+import type { DipGroup, Scenario, Tier } from '../domain/types.js';
+import type { RawScenario } from './schema.js';
+
+export interface Tables {
+  readonly drgWeights?: ReadonlyMap<string, Dec>;
+  readonly dipGroups?: ReadonlyMap<string, DipGroup>;
+}
+
+const opt = (s: string | undefined): Dec | undefined => (s === undefined ? undefined : dec(s));
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function coefficients(raw: Partial<Record<Tier, string>> | undefined): Record<Tier, Dec> {
+  return {
+    county: opt(raw?.county) ?? ONE,
+    township: opt(raw?.township) ?? ONE,
+    village: opt(raw?.village) ?? ONE,
+  };
+}
+
+function sortedMap<V>(entries: Iterable<[string, V]>): Map<string, V> {
+  return new Map([...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}
+
+export function buildScenario(raw: RawScenario, claimsResolved: readonly string[], tables: Tables): Scenario {
+  const pay = raw.payments ?? {};
+  const claimsAsWritten = raw.claims === undefined ? [] : Array.isArray(raw.claims) ? raw.claims : [raw.claims];
+  const enrollment = raw.enrollment ?? {};
+  return {
+    name: raw.name,
+    year: Number(raw.year.trim()),
+    group: {
+      id: raw.group.id,
+      lead: raw.group.lead,
+      members: raw.group.members.map((m) => ({ id: m.id, name: m.name ?? m.id, tier: m.tier })).sort(byId),
+    },
+    enrollment: {
+      employee: Number(enrollment.employee ?? '0'),
+      resident: Number(enrollment.resident ?? '0'),
+      poverty: Number(enrollment.poverty ?? '0'),
+    },
+    budget: {
+      lines: raw.budget.lines.map((l) => ({
+        category: l.category,
+        fund: l.fund,
+        basis: l.basis,
+        amount: opt(l.amount),
+        rate: opt(l.rate),
+        baseSpend: opt(l.baseSpend),
+        growth: opt(l.growth),
+        revenue: opt(l.revenue),
+        ratio: opt(l.ratio),
+      })),
+      riskReserveRate: opt(raw.budget.riskReserveRate) ?? ZERO,
+      qualityDepositRate: opt(raw.budget.qualityDepositRate) ?? ZERO,
+      prepayment: {
+        installments: Number(raw.budget.prepayment?.installments ?? raw.budget.prepayment?.weights?.length ?? 12),
+        weights: raw.budget.prepayment?.weights?.map((w) => dec(w)),
+      },
+    },
+    payments: {
+      rules: (pay.rules ?? []).map((r) => ({
+        method: r.method,
+        when: {
+          setting: r.when?.setting,
+          tiers: r.when?.tiers,
+          hasCode: r.when?.hasCode,
+          losAtLeast: r.when?.losAtLeast === undefined ? undefined : Number(r.when.losAtLeast),
+        },
+      })),
+      drg: pay.drg && {
+        baseRate: dec(pay.drg.baseRate),
+        weights: tables.drgWeights ?? sortedMap(Object.entries(pay.drg.weights ?? {}).map(([k, v]) => [k, dec(v)])),
+        coefficients: coefficients(pay.drg.coefficients),
+        highMultiple: opt(pay.drg.highMultiple) ?? new Decimal(3),
+        lowMultiple: opt(pay.drg.lowMultiple) ?? new Decimal('0.3'),
+        highExcessRate: opt(pay.drg.highExcessRate) ?? ONE,
+      },
+      dip: pay.dip && {
+        groups:
+          tables.dipGroups ??
+          sortedMap(Object.entries(pay.dip.groups ?? {}).map(([k, g]) => [k, { score: dec(g.score), avgCost: opt(g.avgCost) }])),
+        coefficients: coefficients(pay.dip.coefficients),
+        lowMultiple: opt(pay.dip.lowMultiple) ?? new Decimal('0.5'),
+        highMultiple: opt(pay.dip.highMultiple) ?? new Decimal(2),
+        pointValue: opt(pay.dip.pointValue),
+        pool: pay.dip.pool && { amount: dec(pay.dip.pool.amount), reimbursementRatio: dec(pay.dip.pool.reimbursementRatio) },
+      },
+      perDiem: pay.perDiem && {
+        rates: Object.fromEntries(Object.entries(pay.perDiem.rates).filter(([, v]) => v !== undefined).map(([k, v]) => [k, dec(v!)])),
+        maxDays: pay.perDiem.maxDays === undefined ? undefined : Number(pay.perDiem.maxDays),
+      },
+      singleDisease: pay.singleDisease && {
+        prices: sortedMap(Object.entries(pay.singleDisease.prices).map(([k, v]) => [k, dec(v)])),
+      },
+      capitation: pay.capitation && {
+        rate: dec(pay.capitation.rate),
+        contracted: pay.capitation.contracted
+          .map((c) => ({ institution: c.institution, enrollees: Number(c.enrollees), rate: opt(c.rate) }))
+          .sort((a, b) => (a.institution < b.institution ? -1 : a.institution > b.institution ? 1 : 0)),
+      },
+    },
+    settlement: {
+      surplus: raw.settlement?.surplus && {
+        mode: raw.settlement.surplus.mode ?? 'marginal',
+        bands: raw.settlement.surplus.bands.map((b) => ({ upTo: opt(b.upTo), share: dec(b.share) })),
+        scaleByScore: raw.settlement.surplus.scaleByScore === 'true',
+        payoutFactor: opt(raw.settlement.surplus.payoutFactor) ?? ONE,
+        cap: opt(raw.settlement.surplus.cap),
+      },
+      overrun: raw.settlement?.overrun && {
+        mode: raw.settlement.overrun.mode ?? 'marginal',
+        bands: raw.settlement.overrun.bands.map((b) => ({ upTo: opt(b.upTo), fundShare: dec(b.fundShare) })),
+        capToReserve: raw.settlement.overrun.capToReserve !== 'false',
+        bearer: raw.settlement.overrun.bearer ?? 'lead',
+      },
+    },
+    assessment: {
+      score: opt(raw.assessment?.score) ?? new Decimal(100),
+      depositReturn: (raw.assessment?.depositReturn ?? []).map((p) => ({ score: dec(p.score), fraction: dec(p.fraction) })),
+    },
+    distribution: {
+      tierShares: raw.distribution?.tierShares && {
+        county: opt(raw.distribution.tierShares.county) ?? ZERO,
+        township: opt(raw.distribution.tierShares.township) ?? ZERO,
+        village: opt(raw.distribution.tierShares.village) ?? ZERO,
+      },
+      within: raw.distribution?.within ?? 'workload',
+      incentiveRate: opt(raw.distribution?.incentiveRate) ?? ZERO,
+    },
+    carryForward: {
+      opening: roundFen(dec(raw.carryForward?.opening ?? '0').times(100)),
+      retainShare: opt(raw.carryForward?.retainShare) ?? ZERO,
+    },
+    claims: claimsResolved,
+    claimsAsWritten,
+    actuals: raw.actuals && {
+      inGroupLiability: dec(raw.actuals.inGroupLiability),
+      outOfGroupDeductions: dec(raw.actuals.outOfGroupDeductions),
+      outOfGroupOutOfRegion: opt(raw.actuals.outOfGroupOutOfRegion),
+    },
+  };
+}

@@ -1,0 +1,156 @@
+// The shape of a scenario file (DOMAIN.md §9), checked with zod. Scenario files are parsed with every scalar as
+// text (YAML failsafe schema), so "0.1" and 0.1 both reach this schema as the string "0.1" and are read as exact
+// decimals. Cross-key rules (a lead that is a member, increasing bands…) live in `rules.ts`.
+import { z } from 'zod';
+import { BASES, CATEGORIES, FUNDS, METHODS, SETTINGS, TIERS } from '../domain/types.js';
+import { dec, isDecimalText } from '../domain/money.js';
+
+const text = z.string().min(1);
+export const decimalText = z.string().refine((s) => isDecimalText(s), { params: { rule: 'number' } });
+export const nonNegative = decimalText.refine((s) => !isDecimalText(s) || !dec(s).isNegative() || dec(s).isZero(), {
+  params: { rule: 'nonNegative' },
+});
+export const fraction = decimalText.refine(
+  (s) => {
+    if (!isDecimalText(s)) return true; // reported by decimalText
+    const n = dec(s);
+    return n.greaterThanOrEqualTo(0) && n.lessThanOrEqualTo(1);
+  },
+  { params: { rule: 'fraction' } },
+);
+export const count = z.string().refine((s) => /^\s*\d+\s*$/.test(s), { params: { rule: 'count' } });
+const boolText = z.enum(['true', 'false']);
+const tier = z.enum(TIERS);
+
+const member = z.strictObject({ id: text, name: z.string().optional(), tier });
+
+const budgetLine = z.strictObject({
+  category: z.enum(CATEGORIES),
+  fund: z.enum(FUNDS),
+  basis: z.enum(BASES),
+  amount: nonNegative.optional(),
+  rate: nonNegative.optional(),
+  baseSpend: nonNegative.optional(),
+  growth: decimalText.optional(),
+  revenue: nonNegative.optional(),
+  ratio: fraction.optional(),
+});
+
+const rule = z.strictObject({
+  when: z
+    .strictObject({
+      setting: z.enum(SETTINGS).optional(),
+      tiers: z.array(tier).optional(),
+      hasCode: z.enum(['drg', 'dip']).optional(),
+      losAtLeast: count.optional(),
+    })
+    .optional(),
+  method: z.enum(METHODS),
+});
+
+const tierCoefficients = z.strictObject({ county: nonNegative.optional(), township: nonNegative.optional(), village: nonNegative.optional() });
+
+const drg = z.strictObject({
+  baseRate: nonNegative,
+  weights: z.record(z.string(), nonNegative).optional(),
+  weightsFile: text.optional(),
+  coefficients: tierCoefficients.optional(),
+  highMultiple: nonNegative.optional(),
+  lowMultiple: nonNegative.optional(),
+  highExcessRate: nonNegative.optional(),
+});
+
+const dipGroup = z.strictObject({ score: nonNegative, avgCost: nonNegative.optional() });
+const dip = z.strictObject({
+  groups: z.record(z.string(), dipGroup).optional(),
+  groupsFile: text.optional(),
+  coefficients: tierCoefficients.optional(),
+  lowMultiple: nonNegative.optional(),
+  highMultiple: nonNegative.optional(),
+  pointValue: nonNegative.optional(),
+  pool: z.strictObject({ amount: nonNegative, reimbursementRatio: fraction }).optional(),
+});
+
+const perDiem = z.strictObject({
+  rates: z.strictObject({
+    default: nonNegative.optional(),
+    county: nonNegative.optional(),
+    township: nonNegative.optional(),
+    village: nonNegative.optional(),
+  }),
+  maxDays: count.optional(),
+});
+
+const capitation = z.strictObject({
+  rate: nonNegative,
+  contracted: z.array(z.strictObject({ institution: text, enrollees: count, rate: nonNegative.optional() })),
+});
+
+const bandMode = z.enum(['marginal', 'firstDollar']);
+const surplus = z.strictObject({
+  mode: bandMode.optional(),
+  bands: z.array(z.strictObject({ upTo: nonNegative.optional(), share: nonNegative })).min(1),
+  scaleByScore: boolText.optional(),
+  cap: nonNegative.optional(),
+  payoutFactor: nonNegative.optional(),
+});
+const overrun = z.strictObject({
+  mode: bandMode.optional(),
+  bands: z.array(z.strictObject({ upTo: nonNegative.optional(), fundShare: fraction })).min(1),
+  capToReserve: boolText.optional(),
+  bearer: z.enum(['lead', 'proRata']).optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string(),
+  year: z.string().refine((s) => /^\d{4}$/.test(s.trim()), { params: { rule: 'year' } }),
+  group: z.strictObject({ id: text, lead: text, members: z.array(member).min(1) }),
+  enrollment: z
+    .strictObject({ employee: count.optional(), resident: count.optional(), poverty: count.optional() })
+    .optional(),
+  budget: z.strictObject({
+    lines: z.array(budgetLine).min(1),
+    riskReserveRate: fraction.optional(),
+    qualityDepositRate: fraction.optional(),
+    prepayment: z
+      .strictObject({ installments: count.optional(), weights: z.array(nonNegative).optional() })
+      .optional(),
+  }),
+  payments: z
+    .strictObject({
+      rules: z.array(rule).optional(),
+      drg: drg.optional(),
+      dip: dip.optional(),
+      perDiem: perDiem.optional(),
+      singleDisease: z.strictObject({ prices: z.record(z.string(), nonNegative) }).optional(),
+      capitation: capitation.optional(),
+    })
+    .optional(),
+  settlement: z.strictObject({ surplus: surplus.optional(), overrun: overrun.optional() }).optional(),
+  assessment: z
+    .strictObject({
+      score: decimalText.optional(),
+      depositReturn: z.array(z.strictObject({ score: decimalText, fraction })).optional(),
+    })
+    .optional(),
+  distribution: z
+    .strictObject({
+      tierShares: z
+        .strictObject({ county: nonNegative.optional(), township: nonNegative.optional(), village: nonNegative.optional() })
+        .optional(),
+      within: z.enum(['workload', 'equal']).optional(),
+      incentiveRate: fraction.optional(),
+    })
+    .optional(),
+  carryForward: z.strictObject({ opening: nonNegative.optional(), retainShare: fraction.optional() }).optional(),
+  claims: z.union([text, z.array(text)]).optional(),
+  actuals: z
+    .strictObject({
+      inGroupLiability: nonNegative,
+      outOfGroupDeductions: nonNegative,
+      outOfGroupOutOfRegion: nonNegative.optional(),
+    })
+    .optional(),
+});
+
+export type RawScenario = z.infer<typeof scenarioSchema>;

@@ -2,13 +2,14 @@
 // DRG/DIP tables it names, and resolve claims paths against the scenario file's folder. Every problem is collected.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import YAML from 'yaml';
 import { InputRejected } from '../domain/errors.js';
 import type { InputError, Scenario } from '../domain/types.js';
 import type { InputFile } from '../domain/result.js';
 import { buildScenario, type Tables } from './build.js';
 import { zodIssueToError } from './messages.js';
+import { type Obj, applySets, deepMerge, getAtPath, isMapping, setAtPath, splitAssignment } from './overrides.js';
 import { checkScenarioRules } from './rules.js';
 import { scenarioSchema, type RawScenario } from './schema.js';
 import { readDipGroupsFile, readDrgWeightsFile } from './tables.js';
@@ -17,6 +18,8 @@ export interface LoadedScenario {
   readonly scenario: Scenario;
   readonly file: string;
   readonly inputs: readonly InputFile[]; // the scenario and its tables, with SHA-256
+  /** The effective scenario object after `extends` and `--set` (string-valued, paths as written), for display. */
+  readonly effective?: Readonly<Record<string, unknown>>;
 }
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -40,6 +43,11 @@ export function dropEmpty(value: unknown): unknown {
 
 /** Parses scenario text: YAML 1.2 with the failsafe schema (JSON is a subset), so every scalar stays as written. */
 export function parseScenarioText(text: string, file: string): unknown {
+  return dropEmpty(parseScenarioTextRaw(text, file));
+}
+
+/** Like parseScenarioText, but keeps empty values ("", "~", null): in an extending file they remove a key. */
+export function parseScenarioTextRaw(text: string, file: string): unknown {
   const doc = YAML.parseDocument(text.replace(/^\uFEFF/, ''), { schema: 'failsafe', uniqueKeys: true });
   if (doc.errors.length > 0) {
     const errs: InputError[] = doc.errors.map((e) => ({
@@ -51,18 +59,40 @@ export function parseScenarioText(text: string, file: string): unknown {
     }));
     throw new InputRejected(errs);
   }
-  return dropEmpty(doc.toJS());
+  return doc.toJS();
 }
+
+/** Tables read once per path and reused (what-if runs validate many variants of one scenario). */
+export type TableCache = Map<string, ReturnType<typeof readDrgWeightsFile> | ReturnType<typeof readDipGroupsFile>>;
 
 /** Validates an already-parsed scenario object (from a file, or after `extends`/`--set` overrides). */
 export function scenarioFromObject(
   obj: unknown,
   file: string,
   baseDir: string,
+  options: { tableCache?: TableCache } = {},
 ): { scenario: Scenario; tables: InputFile[] } {
+  const cached = <T extends ReturnType<typeof readDrgWeightsFile> | ReturnType<typeof readDipGroupsFile>>(
+    kind: string,
+    full: string,
+    read: () => T,
+  ): T => {
+    const c = options.tableCache;
+    if (c === undefined) return read();
+    const key = `${kind}\u0000${full}`;
+    let hit = c.get(key) as T | undefined;
+    if (hit === undefined) {
+      hit = read();
+      c.set(key, hit);
+    }
+    return hit;
+  };
   const parsed = scenarioSchema.safeParse(obj);
   if (!parsed.success) {
-    throw new InputRejected(parsed.error.issues.map((i) => zodIssueToError(i, obj, file)));
+    const shape = parsed.error.issues.map((i) => zodIssueToError(i, obj, file));
+    const flagged = new Set(shape.map((e) => e.path));
+    const rules = obj !== null && typeof obj === 'object' ? checkScenarioRules(obj as RawScenario, file) : [];
+    throw new InputRejected([...shape, ...rules.filter((e) => !flagged.has(e.path))]);
   }
   const raw: RawScenario = parsed.data;
   const errors: InputError[] = checkScenarioRules(raw, file);
@@ -70,14 +100,14 @@ export function scenarioFromObject(
   const tableFiles: InputFile[] = [];
   if (raw.payments?.drg?.weightsFile) {
     const path = raw.payments.drg.weightsFile;
-    const res = readDrgWeightsFile(resolve(baseDir, path), path);
+    const res = cached('drg', resolve(baseDir, path), () => readDrgWeightsFile(resolve(baseDir, path), path));
     errors.push(...res.errors);
     tables.drgWeights = res.table;
     if (res.sha256) tableFiles.push({ role: 'table', file: path, sha256: res.sha256 });
   }
   if (raw.payments?.dip?.groupsFile) {
     const path = raw.payments.dip.groupsFile;
-    const res = readDipGroupsFile(resolve(baseDir, path), path);
+    const res = cached('dip', resolve(baseDir, path), () => readDipGroupsFile(resolve(baseDir, path), path));
     errors.push(...res.errors);
     tables.dipGroups = res.table;
     if (res.sha256) tableFiles.push({ role: 'table', file: path, sha256: res.sha256 });
@@ -92,16 +122,156 @@ export function scenarioFromObject(
   return { scenario, tables: tableFiles };
 }
 
+/** Loads a scenario file (following `extends`), validates it, reads its tables. */
 export function loadScenarioFile(file: string): LoadedScenario {
-  let bytes: Buffer;
+  return loadScenarioWithOverrides(file, []);
+}
+
+function readScenarioBytes(file: string, shown: string): Buffer {
   try {
-    bytes = readFileSync(file);
+    return readFileSync(file);
   } catch (e) {
     throw new InputRejected([
-      { file, rule: 'file.unreadable', zh: `无法读取场景文件：${(e as Error).message}`, en: `cannot read the scenario file: ${(e as Error).message}` },
+      { file: shown, rule: 'file.unreadable', zh: `无法读取场景文件：${(e as Error).message}`, en: `cannot read the scenario file: ${(e as Error).message}` },
     ]);
   }
-  const obj = parseScenarioText(bytes.toString('utf8'), file);
-  const { scenario, tables } = scenarioFromObject(obj, file, dirname(resolve(file)));
-  return { scenario, file, inputs: [{ role: 'scenario', file: basename(file), sha256: sha256(bytes) }, ...tables] };
+}
+
+/** Keys whose values are file paths, written relative to the file that wrote them. */
+const PATH_KEYS: ReadonlyArray<readonly string[]> = [['payments', 'drg', 'weightsFile'], ['payments', 'dip', 'groupsFile']];
+
+/**
+ * Rewrites the file paths of one scenario object to absolute paths (against `dir`), remembering how each should be
+ * shown (`display(abs)`). Paths already absolute are left alone.
+ */
+function absolutizePaths(obj: unknown, dir: string, display: Map<string, string>, shownAs: (written: string, abs: string) => string): unknown {
+  if (!isMapping(obj)) return obj;
+  let out: Obj = obj;
+  const fix = (written: unknown): unknown => {
+    if (typeof written !== 'string' || written.trim() === '' || written === '~') return written;
+    if (isAbsolute(written) && display.has(written)) return written;
+    const abs = resolve(dir, written);
+    if (!display.has(abs)) display.set(abs, shownAs(written, abs));
+    return abs;
+  };
+  const claims = out.claims;
+  if (typeof claims === 'string') out = { ...out, claims: fix(claims) };
+  else if (Array.isArray(claims)) out = { ...out, claims: claims.map(fix) };
+  for (const keys of PATH_KEYS) {
+    const v = getAtPath(out, keys);
+    if (typeof v === 'string' && v !== '' && v !== '~') out = setAtPath(out, keys, fix(v));
+  }
+  return out;
+}
+
+/** Replaces absolute paths by their display text (for `claimsAsWritten`, table inputs and the effective object). */
+function displayPaths(obj: Obj, display: ReadonlyMap<string, string>): Obj {
+  const show = (v: unknown) => (typeof v === 'string' ? (display.get(v) ?? v) : v);
+  let out: Obj = obj;
+  if (typeof out.claims === 'string') out = { ...out, claims: show(out.claims) };
+  else if (Array.isArray(out.claims)) out = { ...out, claims: out.claims.map(show) };
+  for (const keys of PATH_KEYS) {
+    const v = getAtPath(out, keys);
+    if (typeof v === 'string') out = setAtPath(out, keys, show(v));
+  }
+  return out;
+}
+
+interface ChainFile {
+  readonly abs: string;
+  readonly shown: string;
+  readonly bytes: Buffer;
+}
+
+/** Reads a scenario and the chain of files it `extends`, merged base-first; paths made absolute. */
+function readChain(
+  file: string,
+  topDir: string,
+  display: Map<string, string>,
+  stack: readonly string[],
+  files: ChainFile[],
+): unknown {
+  const abs = resolve(file);
+  const shown = stack.length === 0 ? file : relative(topDir, abs) || basename(abs);
+  if (stack.includes(abs)) {
+    const cycle = [...stack, abs].map((p) => relative(topDir, p) || basename(p)).join(' → ');
+    throw new InputRejected([
+      { file: shown, path: 'extends', rule: 'extends.cycle', zh: `extends 形成循环：${cycle}`, en: `extends forms a cycle: ${cycle}` },
+    ]);
+  }
+  const bytes = readScenarioBytes(abs, shown);
+  files.push({ abs, shown, bytes });
+  const dir = dirname(abs);
+  const top = stack.length === 0;
+  let obj = parseScenarioTextRaw(bytes.toString('utf8'), shown);
+  if (!isMapping(obj)) return obj; // the schema reports it
+  obj = absolutizePaths(obj, dir, display, (written, p) => (top ? written : relative(topDir, p)));
+  const ext = (obj as Obj).extends;
+  const own: Obj = { ...(obj as Obj) };
+  delete own.extends;
+  if (ext === undefined || ext === null || ext === '' || ext === '~') return own;
+  if (typeof ext !== 'string') {
+    throw new InputRejected([
+      { file: shown, path: 'extends', rule: 'extends.type', zh: 'extends 应为一个场景文件路径', en: 'extends must be the path of one scenario file' },
+    ]);
+  }
+  const base = readChain(resolve(dir, ext), topDir, display, [...stack, abs], files);
+  return deepMerge(base, own);
+}
+
+/** A scenario object after `extends` (and `--set`), before validation; file paths in it are absolute. */
+export interface ScenarioObject {
+  readonly file: string;
+  readonly topDir: string;
+  readonly obj: unknown;
+  /** absolute path → the text to show for it (as written, relative to the top scenario file). */
+  readonly display: ReadonlyMap<string, string>;
+  readonly inputs: readonly InputFile[]; // the scenario files of the chain and each --set, with SHA-256
+}
+
+/** Reads a scenario and its `extends` chain, applies `--set` assignments in order; does not validate. */
+export function readScenarioObject(file: string, sets: readonly string[] = []): ScenarioObject {
+  const topDir = dirname(resolve(file));
+  const display = new Map<string, string>();
+  const files: ChainFile[] = [];
+  const obj = readChain(file, topDir, display, [], files);
+  const inputs: InputFile[] = files.map((f, i) => ({ role: 'scenario' as const, file: i === 0 ? basename(f.abs) : f.shown, sha256: sha256(f.bytes) }));
+  return applyScenarioSets({ file, topDir, obj, display, inputs }, sets);
+}
+
+/** Applies more `--set` assignments to a scenario object (paths relative to the top scenario file). */
+export function applyScenarioSets(so: ScenarioObject, sets: readonly string[]): ScenarioObject {
+  if (sets.length === 0) return so;
+  const display = new Map(so.display);
+  let obj: unknown = isMapping(so.obj) ? so.obj : {};
+  obj = applySets(obj as Obj, sets);
+  obj = absolutizePaths(obj, so.topDir, display, (written) => written);
+  const inputs = [
+    ...so.inputs,
+    ...sets.map((s) => {
+      const { path, value } = splitAssignment(s);
+      const text = `${path}=${value}`;
+      return { role: 'scenario' as const, file: `--set ${text}`, sha256: sha256(text) };
+    }),
+  ];
+  return { ...so, obj, display, inputs };
+}
+
+/** Validates a scenario object (errors carry key paths) and builds the loaded scenario, paths shown as written. */
+export function loadedFromObject(so: ScenarioObject, options: { tableCache?: TableCache } = {}): LoadedScenario {
+  const obj = dropEmpty(so.obj);
+  const { scenario, tables } = scenarioFromObject(obj, so.file, so.topDir, options);
+  const claimsAsWritten = scenario.claims.map((p) => so.display.get(p) ?? p);
+  const shownTables = tables.map((t) => ({ ...t, file: so.display.get(t.file) ?? t.file }));
+  const effective = isMapping(obj) ? displayPaths(obj, so.display) : {};
+  return { scenario: { ...scenario, claimsAsWritten }, file: so.file, inputs: [...so.inputs, ...shownTables], effective };
+}
+
+/**
+ * Loads a scenario with its `extends` chain and `--set KEY=VALUE` overrides applied in order, then validates the
+ * result (errors carry the key path). `--set` file paths (claims, weightsFile, groupsFile) are relative to the
+ * scenario file, as if written in it. The result's `inputs` list every scenario file of the chain and each --set.
+ */
+export function loadScenarioWithOverrides(file: string, sets: readonly string[] = [], options: { tableCache?: TableCache } = {}): LoadedScenario {
+  return loadedFromObject(readScenarioObject(file, sets), options);
 }

@@ -6,16 +6,22 @@ import { dec } from '../domain/money.js';
 
 type Push = (path: string, rule: string, zh: string, en: string, value?: string) => void;
 
+/**
+ * Runs every cross-key rule. It is also run on a scenario whose shape is wrong (so that all problems are reported
+ * at once): each rule then sees possibly malformed parts, and a rule that trips over them is skipped, since the
+ * shape errors already name the place.
+ */
 export function checkScenarioRules(raw: RawScenario, file?: string): InputError[] {
   const errors: InputError[] = [];
   const push: Push = (path, rule, zh, en, value) => errors.push({ file, path, rule, zh, en, value });
-  checkGroup(raw, push);
-  checkBudget(raw, push);
-  checkPayments(raw, push);
-  checkSettlement(raw, push);
-  checkAssessment(raw, push);
-  checkDistribution(raw, push);
-  checkSource(raw, push);
+  for (const check of [checkGroup, checkBudget, checkPayments, checkSettlement, checkAssessment, checkDistribution, checkSource]) {
+    const before = errors.length;
+    try {
+      check(raw, push);
+    } catch {
+      errors.length = before; // malformed input this rule cannot read; the shape errors cover it
+    }
+  }
   return errors;
 }
 

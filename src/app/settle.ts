@@ -1,0 +1,33 @@
+// One settlement run from files: load the scenario, stream its claims (or take its aggregate actuals), settle.
+// Returns everything the reports need; writes nothing.
+import { openClaimFiles, type ImportOptions } from '../claims/index.js';
+import type { ClaimSource } from '../claims/source.js';
+import { actualsFromAggregates, settle } from '../domain/engine.js';
+import type { ActualsResult, InputFile, SettlementResult } from '../domain/result.js';
+import type { Scenario } from '../domain/types.js';
+import { aggregateClaims } from './claims.js';
+
+export interface SettleRun {
+  readonly scenario: Scenario;
+  readonly result: SettlementResult;
+  /** The claims, for a second pass (claim detail); undefined in aggregate mode. */
+  readonly source?: ClaimSource;
+}
+
+export function claimSourceFor(scenario: Scenario, options: ImportOptions = {}): ClaimSource {
+  return openClaimFiles(
+    scenario.claims.map((path, i) => ({ path, shown: scenario.claimsAsWritten[i] })),
+    options,
+  );
+}
+
+/** Settles a loaded scenario; `inputs` are the scenario's own files (scenario and tables) with their hashes. */
+export async function settleScenario(scenario: Scenario, inputs: readonly InputFile[], options: ImportOptions = {}): Promise<SettleRun> {
+  if (scenario.actuals !== undefined) {
+    const actuals: ActualsResult = actualsFromAggregates(scenario);
+    return { scenario, result: settle(scenario, actuals, inputs) };
+  }
+  const source = claimSourceFor(scenario, options);
+  const { actuals, files } = await aggregateClaims(scenario, source);
+  return { scenario, result: settle(scenario, actuals, [...inputs, ...files]), source };
+}

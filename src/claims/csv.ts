@@ -1,0 +1,284 @@
+// Streaming CSV reader: raw bytes → SHA-256 and text (UTF-8 or GB18030, detected or given) → records → a sink.
+// Lines without a quote take a fast path (String.split); quoted fields (RFC 4180, doubled quotes, line breaks
+// inside quotes) go through a small state machine. Never throws for bad content: problems become InputErrors.
+import { isAscii } from 'node:buffer';
+import { open } from 'node:fs/promises';
+import type { Hash } from 'node:crypto';
+import { msg } from './messages.js';
+import type { ErrorSink } from './rows.js';
+
+export type Encoding = 'utf-8' | 'gb18030' | 'auto';
+
+export interface TableSink {
+  /** The first non-blank record. Return false to stop reading this file. */
+  header(cells: string[], row: number): boolean;
+  /** A data record; `row` as a spreadsheet shows it (header = 1, blank lines counted). Do not keep `cells`. */
+  row(cells: string[], row: number): void;
+}
+
+export interface ReadContext {
+  readonly file: string; // as shown in errors
+  readonly errors: ErrorSink;
+  readonly hash?: Hash;
+  onBytes(n: number): void;
+}
+
+const CHUNK = Number(process.env.YIBAO_CHUNK ?? 1 << 18);
+
+/** The encoding to use for a chunk starting a file: BOM first, then whether the bytes are valid UTF-8. */
+function sniff(chunk: Uint8Array): 'utf-8' | 'gb18030' | undefined {
+  if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) return 'utf-8';
+  if (isAscii(chunk)) return undefined; // all ASCII so far: both encodings agree, decide later
+  let high = -1;
+  for (let i = 0; i < chunk.length; i++) {
+    if (chunk[i] >= 0x80) {
+      high = i;
+      break;
+    }
+  }
+  if (high < 0) return undefined; // all ASCII so far: both encodings agree, decide later
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(chunk.subarray(high), { stream: true });
+    return 'utf-8';
+  } catch {
+    return 'gb18030';
+  }
+}
+
+export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext, sink: TableSink): Promise<void> {
+  const { file, errors } = ctx;
+  let decoder: TextDecoder | undefined;
+  let chosen: 'utf-8' | 'gb18030' | undefined = encoding === 'auto' ? undefined : encoding;
+  const makeDecoder = (enc: 'utf-8' | 'gb18030') => new TextDecoder(enc, { fatal: true });
+  if (chosen) decoder = makeDecoder(chosen);
+
+  let carry = '';
+  let row = 0; // records seen, including blank lines
+  let headerSeen = false;
+  let stopped = false;
+  let delim = ',';
+
+  const reused: string[] = [];
+  const emit = (cells: string[]): void => {
+    if (!headerSeen) {
+      if (cells.length === 1 && cells[0].replace(/^\uFEFF/, '').trim() === '') return;
+      cells[0] = cells[0].replace(/^\uFEFF/, '');
+      headerSeen = true;
+      if (!sink.header(cells, row)) stopped = true;
+      return;
+    }
+    if (cells[0] === '' || cells[0].trim() === '') {
+      let blank = true;
+      for (let i = 0; i < cells.length; i++) {
+        if (cells[i] !== '' && cells[i].trim() !== '') {
+          blank = false;
+          break;
+        }
+      }
+      if (blank) return;
+    }
+    sink.row(cells, row);
+  };
+
+  /** Splits complete records out of `text`; returns the unconsumed tail. At EOF (`final`) consumes everything. */
+  const consume = (text: string, final: boolean): string => {
+    let pos = 0;
+    const n = text.length;
+    if (!headerSeen && row === 0) {
+      // Delimiter: a tab-separated export has tabs and no commas in its header line.
+      const nl = text.indexOf('\n');
+      const first = nl < 0 ? text : text.slice(0, nl);
+      if (first.indexOf('\t') >= 0 && first.indexOf(',') < 0) delim = '\t';
+    }
+    let q = -2; // next quote at or after pos; -1: none left in text
+    while (pos < n && !stopped) {
+      let nl = text.indexOf('\n', pos);
+      if (nl < 0) {
+        if (!final) break;
+        nl = n;
+      }
+      if (q !== -1 && q < pos) q = text.indexOf('"', pos);
+      if (q < 0 || q > nl) {
+        let end = nl;
+        if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+        row++;
+        if (end > pos) {
+          if (!headerSeen) emit(text.slice(pos, end).split(delim));
+          else {
+            // Fields by indexOf into one reused array (the sink must not keep it): ~20% faster than split().
+            let k = 0;
+            let p = pos;
+            for (;;) {
+              const d = text.indexOf(delim, p);
+              if (d < 0 || d >= end) {
+                reused[k++] = text.slice(p, end);
+                break;
+              }
+              reused[k++] = text.slice(p, d);
+              p = d + 1;
+            }
+            if (reused.length !== k) reused.length = k;
+            emit(reused);
+          }
+        }
+        pos = nl + 1;
+        continue;
+      }
+      // Quoted record: state machine from pos.
+      const cells: string[] = [];
+      let i = pos;
+      let field = '';
+      let complete = false;
+      for (;;) {
+        if (i >= n) break;
+        if (text.charCodeAt(i) === 34) {
+          // quoted field
+          let j = i + 1;
+          let value = '';
+          let closed = false;
+          for (;;) {
+            const k = text.indexOf('"', j);
+            if (k < 0) break;
+            if (k + 1 < n && text.charCodeAt(k + 1) === 34) {
+              value += text.slice(j, k + 1);
+              j = k + 2;
+              continue;
+            }
+            if (k + 1 >= n && !final) break; // the next chunk might start with a quote
+            value += text.slice(j, k);
+            j = k + 1;
+            closed = true;
+            break;
+          }
+          if (!closed) break;
+          // text after the closing quote up to the delimiter is kept (lenient, like Excel)
+          let e = j;
+          while (e < n) {
+            const ch = text[e];
+            if (ch === delim || ch === '\n' || ch === '\r') break;
+            e++;
+          }
+          field = value + text.slice(j, e);
+          i = e;
+        } else {
+          let e = i;
+          while (e < n) {
+            const ch = text[e];
+            if (ch === delim || ch === '\n' || ch === '\r') break;
+            e++;
+          }
+          field = text.slice(i, e);
+          i = e;
+        }
+        if (i >= n) {
+          if (!final) break;
+          cells.push(field);
+          complete = true;
+          break;
+        }
+        const ch = text[i];
+        cells.push(field);
+        if (ch === delim) {
+          i++;
+          if (i >= n && final) {
+            cells.push('');
+            complete = true;
+            break;
+          }
+          continue;
+        }
+        if (ch === '\r') {
+          if (i + 1 >= n && !final) break;
+          i += text.charCodeAt(i + 1) === 10 ? 2 : 1;
+        } else i++; // '\n'
+        complete = true;
+        break;
+      }
+      if (!complete) {
+        if (!final) break;
+        row++;
+        errors.add(msg.quote({ file, row }));
+        stopped = true;
+        pos = n;
+        break;
+      }
+      row++;
+      emit(cells);
+      pos = i;
+    }
+    return pos >= n ? '' : text.slice(pos);
+  };
+
+  try {
+    for await (const buf of readChunks(path)) {
+      ctx.hash?.update(buf);
+      ctx.onBytes(buf.length);
+      if (stopped) continue; // keep hashing the raw bytes
+      if (!decoder) {
+        const enc = sniff(buf);
+        if (!enc) {
+          // All ASCII so far: the same text in either encoding, so no need to decide yet.
+          const ascii = buf.toString('latin1');
+          carry = consume(carry.length > 0 ? carry + ascii : ascii, false);
+          continue;
+        }
+        chosen = enc;
+        decoder = makeDecoder(enc);
+      }
+      let text: string;
+      try {
+        text = decoder.decode(buf, { stream: true });
+      } catch {
+        errors.add(msg.encoding({ file }, chosen ?? 'utf-8'));
+        stopped = true;
+        continue;
+      }
+      carry = consume(carry.length > 0 ? carry + text : text, false);
+    }
+    if (!stopped) {
+      if (!decoder) decoder = makeDecoder('utf-8');
+      let tail = '';
+      try {
+        tail = decoder.decode();
+      } catch {
+        errors.add(msg.encoding({ file }, chosen ?? 'utf-8'));
+        stopped = true;
+      }
+      if (!stopped) consume(carry + tail, true);
+    }
+  } catch (e) {
+    errors.add(msg.unreadable({ file }, reason(e)));
+    return;
+  }
+  if (!headerSeen && !stopped) errors.add(msg.noHeader({ file, row: 1 }));
+}
+
+/**
+ * The file's bytes in chunks, read into one reused buffer: no allocation per chunk, so external memory stays flat
+ * (a read stream's fresh Buffers pile up as garbage faster than V8 collects them: ~100 MB at 1M rows).
+ * Each chunk is valid only until the next one is requested.
+ */
+export async function* readChunks(path: string, size: number = CHUNK): AsyncGenerator<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(size);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, size, null);
+      if (bytesRead === 0) break;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+export function reason(e: unknown): string {
+  if (e && typeof e === 'object' && 'code' in e) {
+    const code = String((e as { code: unknown }).code);
+    if (code === 'ENOENT') return 'file not found (文件不存在)';
+    if (code === 'EACCES') return 'permission denied (无权限)';
+    if (code === 'EISDIR') return 'is a folder (是文件夹)';
+    return code;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

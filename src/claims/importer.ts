@@ -1,0 +1,228 @@
+// openClaimFiles: the ClaimSource over claims files (CSV in UTF-8/GB18030, XLSX). Each scan reads every file once,
+// hashing its bytes, checks every row, streams the valid ones to the visitor and collects all errors.
+import { createHash } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import type { InputFile } from '../domain/result.js';
+import type { InputError } from '../domain/types.js';
+import { COLUMN_INDEX, vocabulary, type ColumnMapping, type Vocabulary } from './columns.js';
+import { readCsv, reason, type Encoding, type ReadContext, type TableSink } from './csv.js';
+import { H, hash64 } from './fields.js';
+import { ClaimLedger } from './ledger.js';
+import { msg } from './messages.js';
+import { Progress } from './progress.js';
+import { resolveHeader, RowChecker, type ErrorSink } from './rows.js';
+import type { ClaimScan, ClaimSource, ClaimVisitor } from './source.js';
+import { readXlsx } from './xlsx.js';
+
+export interface ClaimFile {
+  readonly path: string; // where to read it
+  readonly shown: string; // how to name it in errors and in the inputs list
+}
+
+export interface ImportOptions {
+  /** 'auto' (default): a UTF-8 BOM or valid UTF-8 means UTF-8, anything else GB18030. 'gbk'/'gb2312' mean gb18030. */
+  readonly encoding?: Encoding | string;
+  /** XLSX: the sheet to read (default: the first). */
+  readonly sheet?: string;
+  readonly mapping?: ColumnMapping;
+  /** Progress bar on stderr; only drawn when stderr is a terminal. Default true. */
+  readonly progress?: boolean;
+  /** Errors kept (the count covers all). Default 10,000. */
+  readonly maxErrors?: number;
+}
+
+const ENCODINGS: Readonly<Record<string, Encoding>> = {
+  auto: 'auto',
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  gb18030: 'gb18030',
+  gbk: 'gb18030',
+  gb2312: 'gb18030',
+  cp936: 'gb18030',
+};
+
+export function normalizeEncoding(name: string | undefined): Encoding | undefined {
+  return ENCODINGS[(name ?? 'auto').trim().toLowerCase()];
+}
+
+class Collector {
+  readonly kept: { e: InputError; fi: number; seq: number }[] = [];
+  count = 0;
+  constructor(private readonly max: number) {}
+  add(e: InputError, fi: number): void {
+    this.count++;
+    if (this.kept.length < this.max) this.kept.push({ e, fi, seq: this.count });
+  }
+  sorted(): InputError[] {
+    return this.kept
+      .sort((a, b) => a.fi - b.fi || (a.e.row ?? 0) - (b.e.row ?? 0) || a.seq - b.seq)
+      .map((k) => k.e);
+  }
+  sink(fi: number): ErrorSink {
+    return { add: (e) => this.add(e, fi) };
+  }
+}
+
+type Kind = 'csv' | 'xlsx' | 'xls';
+
+/** File kind by content (zip magic) then extension, and a row-count estimate from a 64 KB peek. */
+async function peek(path: string): Promise<{ kind: Kind; size: number; rowsEstimate: number } | { error: string }> {
+  try {
+    const size = (await stat(path)).size;
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(size, 65_536));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      const head = buf.subarray(0, bytesRead);
+      const lower = path.toLowerCase();
+      if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return { kind: 'xlsx', size, rowsEstimate: 0 };
+      if (head.length >= 8 && head.readUInt32BE(0) === 0xd0cf11e0) return { kind: 'xls', size, rowsEstimate: 0 };
+      if (lower.endsWith('.xlsx') || lower.endsWith('.xlsm')) return { kind: 'xlsx', size, rowsEstimate: 0 };
+      let lines = 0;
+      for (let i = 0; i < head.length; i++) if (head[i] === 10) lines++;
+      const rowsEstimate = lines === 0 ? 0 : Math.ceil((size / head.length) * lines);
+      return { kind: 'csv', size, rowsEstimate };
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    return { error: reason(e) };
+  }
+}
+
+export function openClaimFiles(files: readonly ClaimFile[], options: ImportOptions = {}): ClaimSource {
+  const vocab = vocabulary(options.mapping);
+  return { scan: (visit) => scanFiles(files, options, vocab, visit) };
+}
+
+async function scanFiles(
+  files: readonly ClaimFile[],
+  options: ImportOptions,
+  vocab: Vocabulary,
+  visit: ClaimVisitor,
+): Promise<ClaimScan> {
+  const collector = new Collector(options.maxErrors ?? 10_000);
+  const encoding = normalizeEncoding(options.encoding);
+  if (encoding === undefined) {
+    collector.add(msg.unknownEncoding({ file: files[0]?.shown ?? '' }, String(options.encoding)), 0);
+    return { rows: 0, files: [], errors: collector.sorted(), errorCount: collector.count };
+  }
+  const peeks = await Promise.all(files.map((f) => peek(f.path)));
+  const totalBytes = peeks.reduce((s, p) => s + ('size' in p ? p.size : 0), 0);
+  const expected = peeks.reduce((s, p) => s + ('rowsEstimate' in p ? p.rowsEstimate : 0), 0);
+  const ledger = new ClaimLedger(expected, (e, fi) => collector.add(e, fi));
+  const progress = new Progress(totalBytes, options.progress !== false && process.stderr.isTTY === true);
+  const inputs: InputFile[] = [];
+  let rows = 0;
+
+  for (let fi = 0; fi < files.length; fi++) {
+    const { path, shown } = files[fi];
+    const p = peeks[fi];
+    const errors = collector.sink(fi);
+    if ('error' in p) {
+      errors.add(msg.unreadable({ file: shown }, p.error));
+      continue;
+    }
+    if (p.kind === 'xls') {
+      errors.add(
+        msg.format(
+          { file: shown },
+          'old binary .xls is not supported; save as .xlsx or CSV (不支持旧版 .xls，请另存为 .xlsx 或 CSV)',
+        ),
+      );
+      continue;
+    }
+    const hash = createHash('sha256');
+    const ctx: ReadContext = { file: shown, errors, hash, onBytes: (n) => progress.addBytes(n) };
+    let checker: RowChecker | undefined;
+    let labels = { id: 'claim_id', reverses: 'reverses' };
+    let dateColumn = -1;
+    const idCol = COLUMN_INDEX.claim_id;
+    const revCol = COLUMN_INDEX.reverses;
+    const sink: TableSink = {
+      header(cells, row) {
+        const header = resolveHeader(cells, vocab, shown, row, errors);
+        if (!header) return false;
+        checker = new RowChecker(header, vocab, shown, errors);
+        labels = { id: header.label[idCol], reverses: header.label[revCol] };
+        dateColumn = header.index[COLUMN_INDEX.service_date];
+        return true;
+      },
+      row(cells, row) {
+        const c = checker as RowChecker;
+        rows++;
+        const claim = c.check(cells, row);
+        if (claim) {
+          ledger.add(claim.claimId, claim.reverses, claim, shown, fi, row, labels);
+          visit(claim, { file: shown, row });
+        } else {
+          ledger.add(c.cell(cells, idCol), c.cell(cells, revCol), undefined, shown, fi, row, labels);
+        }
+        if ((rows & 0xffff) === 0) progress.tick(rows);
+      },
+    };
+    if (p.kind === 'xlsx') await readXlsx(path, { sheet: options.sheet, dateColumn: () => dateColumn }, ctx, sink);
+    else await readCsv(path, encoding, ctx, sink);
+    inputs.push({ role: 'claims', file: shown, sha256: hash.digest('hex') });
+  }
+  ledger.finish();
+  progress.tick(rows);
+  progress.done();
+  if (ledger.suspects.length > 0) await confirmDuplicates(files, peeks, encoding, options, vocab, ledger, collector);
+  return { rows, files: inputs, errors: collector.sorted(), errorCount: collector.count };
+}
+
+/**
+ * The ids whose 64-bit hash was seen before are only suspects: read the files again, ids only, to find each
+ * hash's first occurrence, and report a duplicate only when the id texts are equal (a hash collision is dropped).
+ */
+async function confirmDuplicates(
+  files: readonly ClaimFile[],
+  peeks: readonly Awaited<ReturnType<typeof peek>>[],
+  encoding: Encoding,
+  options: ImportOptions,
+  vocab: Vocabulary,
+  ledger: ClaimLedger,
+  collector: Collector,
+): Promise<void> {
+  const wanted = new Map<string, { file: string; row: number; id: string } | null>();
+  for (const s of ledger.suspects) wanted.set(`${s.hi}:${s.lo}`, null);
+  let missing = wanted.size;
+  const quiet: ErrorSink = { add: () => undefined };
+  for (let fi = 0; fi < files.length && missing > 0; fi++) {
+    const p = peeks[fi];
+    if ('error' in p || p.kind === 'xls') continue;
+    const { path, shown } = files[fi];
+    let checker: RowChecker | undefined;
+    const sink: TableSink = {
+      header(cells, row) {
+        const header = resolveHeader(cells, vocab, shown, row, quiet);
+        if (!header) return false;
+        checker = new RowChecker(header, vocab, shown, quiet);
+        return true;
+      },
+      row(cells, row) {
+        if (missing === 0) return;
+        const id = (checker as RowChecker).cell(cells, COLUMN_INDEX.claim_id);
+        if (id === '') return;
+        hash64(id);
+        const k = `${H.hi}:${H.lo}`;
+        if (wanted.get(k) === null) {
+          wanted.set(k, { file: shown, row, id });
+          missing--;
+        }
+      },
+    };
+    const ctx: ReadContext = { file: shown, errors: quiet, onBytes: () => undefined };
+    if (p.kind === 'xlsx') await readXlsx(path, { sheet: options.sheet }, ctx, sink);
+    else await readCsv(path, encoding, ctx, sink);
+  }
+  for (const s of ledger.suspects) {
+    const first = wanted.get(`${s.hi}:${s.lo}`);
+    if (first && first.id !== s.id) continue; // a 64-bit hash collision, not a duplicate
+    collector.add(
+      msg.duplicateId({ file: s.file, row: s.row, column: s.column, value: s.id }, first?.file ?? s.file, first?.row ?? s.row),
+      s.fileIndex,
+    );
+  }
+}

@@ -1,0 +1,223 @@
+// One table's header and rows: which cell is which column, and the per-row checks (DOMAIN.md §10). Checks that
+// span rows (unique ids, reversals) live in ledger.ts.
+import type { Category, Claim, InputError, Setting } from '../domain/types.js';
+import { COLUMN_INDEX, COLUMN_ZH, COLUMNS, REQUIRED_COLUMNS, normalizeHeader, normalizeValue, type Column, type Vocabulary } from './columns.js';
+import { parseCount, parseDate, parseFen } from './fields.js';
+import { msg } from './messages.js';
+
+export interface ErrorSink {
+  add(e: InputError): void;
+}
+
+const C = COLUMN_INDEX;
+
+/** Where each column is, and how to name it in messages. */
+export interface Header {
+  readonly index: Int32Array; // by COLUMN_INDEX; -1 when absent
+  readonly label: readonly string[]; // by COLUMN_INDEX: "fund_paid (统筹基金支付)"
+}
+
+/** Resolves a header row; reports missing required and doubled columns on row 1 (or the header's row). */
+export function resolveHeader(
+  cells: readonly string[],
+  vocab: Vocabulary,
+  file: string,
+  row: number,
+  sink: ErrorSink,
+): Header | undefined {
+  const index = new Int32Array(COLUMNS.length).fill(-1);
+  const found: string[] = new Array<string>(COLUMNS.length).fill('');
+  let ok = true;
+  cells.forEach((raw, i) => {
+    const text = raw.replace(/^\uFEFF/, '').trim();
+    const col = vocab.headers.get(normalizeHeader(text));
+    if (col === undefined) return; // extra columns are ignored
+    const k = C[col];
+    if (index[k] >= 0) {
+      sink.add(msg.duplicateColumn({ file, row, column: col, value: text }, col, found[k], text));
+      ok = false;
+      return;
+    }
+    index[k] = i;
+    found[k] = text;
+  });
+  for (const col of REQUIRED_COLUMNS) {
+    if (index[C[col]] < 0) {
+      sink.add(msg.missingColumn({ file, row, column: col }, col, COLUMN_ZH[col]));
+      ok = false;
+    }
+  }
+  if (!ok) return undefined;
+  const label = COLUMNS.map((col, k) => (found[k] === '' || found[k] === col ? col : `${col} (${found[k]})`));
+  return { index, label };
+}
+
+const CATEGORY_OPTIONS = 'employee/resident/poverty（职工/居民/建档立卡）';
+const SETTING_OPTIONS = 'inpatient/outpatient（住院/门诊）';
+const FLAG_OPTIONS = 'true/false（是/否，1/0）';
+
+function fenText(fen: number): string {
+  const neg = fen < 0;
+  const a = Math.abs(fen);
+  const t = `${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
+  return neg ? `-${t}` : t;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Per-row checks. `check` returns the claim, or undefined after reporting every problem of the row. */
+export class RowChecker {
+  private readonly idx: Int32Array;
+  private readonly label: readonly string[];
+
+  constructor(
+    header: Header,
+    private readonly vocab: Vocabulary,
+    private readonly file: string,
+    private readonly sink: ErrorSink,
+  ) {
+    this.idx = header.index;
+    this.label = header.label;
+  }
+
+  /** The cell of a column, trimmed, with Excel's ="…" text wrapper removed; '' when absent. */
+  cell(cells: readonly string[], k: number): string {
+    const i = this.idx[k];
+    if (i < 0 || i >= cells.length) return '';
+    let v = cells[i];
+    if (v.length === 0) return v;
+    const c0 = v.charCodeAt(0);
+    const cl = v.charCodeAt(v.length - 1);
+    if (c0 <= 32 || cl <= 32 || c0 === 0x3000 || cl === 0x3000) v = v.trim();
+    if (v.length >= 3 && v.charCodeAt(0) === 61 && v.charCodeAt(1) === 34 && v.charCodeAt(v.length - 1) === 34) {
+      v = v.slice(2, -1).trim();
+    }
+    return v;
+  }
+
+  private at(row: number, k: number, value?: string) {
+    return { file: this.file, row, column: this.label[k], value };
+  }
+
+  check(cells: readonly string[], row: number): Claim | undefined {
+    let ok = true;
+
+    const claimId = this.cell(cells, C.claim_id);
+    if (claimId === '') ok = this.fail(msg.required(this.at(row, C.claim_id, '')));
+    const patientId = this.cell(cells, C.patient_id);
+    if (patientId === '') ok = this.fail(msg.required(this.at(row, C.patient_id, '')));
+    const institutionId = this.cell(cells, C.institution_id);
+    if (institutionId === '') ok = this.fail(msg.required(this.at(row, C.institution_id, '')));
+
+    const catText = this.cell(cells, C.category);
+    let category: Category | undefined = this.vocab.category.get(catText);
+    if (category === undefined) {
+      category = this.vocab.category.get(normalizeValue(catText));
+      if (category === undefined) {
+        ok = this.fail(
+          catText === '' ? msg.required(this.at(row, C.category, '')) : msg.enumValue(this.at(row, C.category, catText), CATEGORY_OPTIONS),
+        );
+      }
+    }
+
+    const setText = this.cell(cells, C.setting);
+    let setting: Setting | undefined = this.vocab.setting.get(setText);
+    if (setting === undefined) {
+      setting = this.vocab.setting.get(normalizeValue(setText));
+      if (setting === undefined) {
+        ok = this.fail(
+          setText === '' ? msg.required(this.at(row, C.setting, '')) : msg.enumValue(this.at(row, C.setting, setText), SETTING_OPTIONS),
+        );
+      }
+    }
+
+    // An empty 异地就医标志 means a local visit: many exports leave it blank unless the visit was out of region.
+    const flagText = this.cell(cells, C.out_of_region);
+    let outOfRegion: boolean | undefined = flagText === '' ? false : this.vocab.flag.get(flagText);
+    if (outOfRegion === undefined) {
+      outOfRegion = this.vocab.flag.get(normalizeValue(flagText));
+      if (outOfRegion === undefined) ok = this.fail(msg.enumValue(this.at(row, C.out_of_region, flagText), FLAG_OPTIONS));
+    }
+
+    const dateText = this.cell(cells, C.service_date);
+    const serviceDate = dateText === '' ? undefined : parseDate(dateText);
+    if (serviceDate === undefined) {
+      ok = this.fail(dateText === '' ? msg.required(this.at(row, C.service_date, '')) : msg.date(this.at(row, C.service_date, dateText)));
+    }
+
+    const losText = this.cell(cells, C.los_days);
+    let losDays = 0;
+    if (losText !== '') {
+      losDays = parseCount(losText);
+      if (losDays < 0) ok = this.fail(msg.losDays(this.at(row, C.los_days, losText)));
+    } else if (setting === 'inpatient') {
+      ok = this.fail(msg.losRequired(this.at(row, C.los_days, '')));
+    }
+
+    const reverses = this.cell(cells, C.reverses);
+    const reversal = reverses !== '';
+    if (reversal && reverses === claimId) ok = this.fail(msg.reversalSelf(this.at(row, C.reverses, reverses)));
+
+    const totalCost = this.amount(cells, row, C.total_cost, true, reversal);
+    const fundPaid = this.amount(cells, row, C.fund_paid, true, reversal);
+    let patientPaid = this.amount(cells, row, C.patient_paid, false, reversal);
+    if (Number.isNaN(totalCost) || Number.isNaN(fundPaid) || Number.isNaN(patientPaid)) ok = false;
+    else {
+      const explicitPatient = patientPaid !== Infinity;
+      if (!explicitPatient) patientPaid = totalCost - fundPaid;
+      const t = Math.abs(totalCost);
+      const f = Math.abs(fundPaid);
+      if (f > t) ok = this.fail(msg.fundExceedsTotal(this.at(row, C.fund_paid, fenText(fundPaid)), fenText(fundPaid), fenText(totalCost)));
+      else if (explicitPatient && f + Math.abs(patientPaid) > t) {
+        ok = this.fail(
+          msg.sumExceedsTotal(this.at(row, C.patient_paid, fenText(patientPaid)), fenText(fundPaid), fenText(patientPaid), fenText(totalCost)),
+        );
+      }
+    }
+    if (!ok) return undefined;
+    const claim: Mutable<Claim> = {
+      claimId,
+      patientId,
+      category: category as Category,
+      institutionId,
+      outOfRegion: outOfRegion as boolean,
+      setting: setting as Setting,
+      serviceDate: serviceDate as string,
+      losDays,
+      drgCode: this.cell(cells, C.drg_code),
+      dipCode: this.cell(cells, C.dip_code),
+      totalCost,
+      fundPaid,
+      patientPaid,
+      reverses,
+    };
+    return claim;
+  }
+
+  /** NaN after reporting a problem; Infinity when an optional amount is empty. */
+  private amount(cells: readonly string[], row: number, k: number, required: boolean, reversal: boolean): number {
+    const text = this.cell(cells, k);
+    if (text === '') {
+      if (!required) return Infinity;
+      this.sink.add(msg.required(this.at(row, k, '')));
+      return NaN;
+    }
+    const fen = parseFen(text);
+    if (Number.isNaN(fen)) {
+      this.sink.add(msg.amount(this.at(row, k, text)));
+      return NaN;
+    }
+    if (reversal ? fen > 0 : fen < 0) {
+      this.sink.add(reversal ? msg.reversalSign(this.at(row, k, text)) : msg.negative(this.at(row, k, text)));
+      return NaN;
+    }
+    return fen;
+  }
+
+  private fail(e: InputError): false {
+    this.sink.add(e);
+    return false;
+  }
+}
+
+export type { Column };

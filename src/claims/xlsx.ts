@@ -1,0 +1,394 @@
+// Streaming XLSX reader: the zip's central directory, then the shared strings and one worksheet inflated as
+// streams, decoded by a streaming UTF-8 TextDecoder and scanned row by row.
+//
+// Why not exceljs's stream.xlsx.WorkbookReader: its SAX feed (exceljs/lib/utils/parse-sax.js) decodes every
+// inflated chunk on its own (`bufferToString(chunk)`), so a Chinese character whose three UTF-8 bytes straddle a
+// chunk boundary becomes U+FFFD garbage — in shared strings and inline strings alike (exceljs #2063/#2084/#2316);
+// test/claims/xlsx.test.ts reproduces this. Here the decoder keeps partial characters across chunks.
+//
+// Memory: the shared-string table is held (Excel stores every distinct text once there, so a file whose claim ids
+// are text holds them all); rows are never held. The file's SHA-256 is taken by one sequential read of the raw
+// bytes, since the zip is read by random access (the central directory is at the end).
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { createInflateRaw } from 'node:zlib';
+import { excelSerialToDate } from './fields.js';
+import { msg } from './messages.js';
+import { reason, type ReadContext, type TableSink } from './csv.js';
+
+interface Entry {
+  readonly name: string;
+  readonly method: number;
+  readonly compSize: number;
+  readonly localOffset: number;
+}
+
+class ZipError extends Error {}
+
+async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
+  const buf = Buffer.alloc(len);
+  let got = 0;
+  while (got < len) {
+    const { bytesRead } = await fh.read(buf, got, len - got, pos + got);
+    if (bytesRead === 0) throw new ZipError('unexpected end of file (文件被截断)');
+    got += bytesRead;
+  }
+  return buf;
+}
+
+async function centralDirectory(fh: FileHandle, size: number): Promise<Map<string, Entry>> {
+  if (size < 22) throw new ZipError('too short to be a zip file (文件过短)');
+  const tailLen = Math.min(size, 65_557);
+  const tail = await readAt(fh, size - tailLen, tailLen);
+  let eocd = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new ZipError('no zip directory found (找不到 zip 目录，文件可能被截断)');
+  let count = tail.readUInt16LE(eocd + 10);
+  let cdSize = tail.readUInt32LE(eocd + 12);
+  let cdOffset = tail.readUInt32LE(eocd + 16);
+  if (cdOffset === 0xffffffff || cdSize === 0xffffffff || count === 0xffff) {
+    const loc = eocd - 20;
+    if (loc < 0 || tail.readUInt32LE(loc) !== 0x07064b50) throw new ZipError('bad zip64 locator');
+    const recPos = Number(tail.readBigUInt64LE(loc + 8));
+    const rec = await readAt(fh, recPos, 56);
+    if (rec.readUInt32LE(0) !== 0x06064b50) throw new ZipError('bad zip64 directory');
+    count = Number(rec.readBigUInt64LE(32));
+    cdSize = Number(rec.readBigUInt64LE(40));
+    cdOffset = Number(rec.readBigUInt64LE(48));
+  }
+  if (cdOffset + cdSize > size) throw new ZipError('zip directory out of range (文件被截断)');
+  const cd = await readAt(fh, cdOffset, cdSize);
+  const entries = new Map<string, Entry>();
+  let p = 0;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw new ZipError('bad zip directory entry');
+    const method = cd.readUInt16LE(p + 10);
+    let compSize = cd.readUInt32LE(p + 20);
+    let uncomp = cd.readUInt32LE(p + 24);
+    const nameLen = cd.readUInt16LE(p + 28);
+    const extraLen = cd.readUInt16LE(p + 30);
+    const commentLen = cd.readUInt16LE(p + 32);
+    let localOffset = cd.readUInt32LE(p + 42);
+    const name = cd.toString('utf8', p + 46, p + 46 + nameLen);
+    // zip64 extra field: the 64-bit values of the fields that are 0xffffffff, in this order
+    let e = p + 46 + nameLen;
+    const eEnd = e + extraLen;
+    while (e + 4 <= eEnd) {
+      const id = cd.readUInt16LE(e);
+      const len = cd.readUInt16LE(e + 2);
+      if (id === 1) {
+        let f = e + 4;
+        if (uncomp === 0xffffffff) {
+          uncomp = Number(cd.readBigUInt64LE(f));
+          f += 8;
+        }
+        if (compSize === 0xffffffff) {
+          compSize = Number(cd.readBigUInt64LE(f));
+          f += 8;
+        }
+        if (localOffset === 0xffffffff) localOffset = Number(cd.readBigUInt64LE(f));
+      }
+      e += 4 + len;
+    }
+    entries.set(name.replace(/^\//, ''), { name, method, compSize, localOffset });
+    p = eEnd + commentLen;
+  }
+  return entries;
+}
+
+/** Streams an entry's inflated bytes, decoded as UTF-8 with partial characters carried over. */
+async function streamEntry(
+  path: string,
+  fh: FileHandle,
+  entry: Entry,
+  onText: (text: string) => void | boolean,
+  onBytes?: (n: number) => void,
+): Promise<void> {
+  const local = await readAt(fh, entry.localOffset, 30);
+  if (local.readUInt32LE(0) !== 0x04034b50) throw new ZipError(`bad local header for ${entry.name}`);
+  const start = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+  if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`unsupported compression ${entry.method}`);
+  const decoder = new TextDecoder('utf-8');
+  if (entry.compSize === 0) return;
+  const raw = createReadStream(path, { start, end: start + entry.compSize - 1, highWaterMark: 1 << 20 });
+  if (onBytes) raw.on('data', (b) => onBytes(b.length));
+  const source: AsyncIterable<Buffer> = entry.method === 8 ? raw.pipe(createInflateRaw({ chunkSize: 1 << 20 })) : raw;
+  try {
+    for await (const chunk of source) {
+      if (onText(decoder.decode(chunk, { stream: true })) === false) break;
+    }
+    onText(decoder.decode());
+  } catch (e) {
+    throw new ZipError(`${entry.name}: ${reason(e)} (数据损坏或被截断)`);
+  } finally {
+    raw.destroy();
+  }
+}
+
+async function entryText(path: string, fh: FileHandle, entry: Entry): Promise<string> {
+  let s = '';
+  await streamEntry(path, fh, entry, (t) => {
+    s += t;
+  });
+  return s;
+}
+
+const ENTITY = /&(?:#(\d+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));/g;
+const NAMED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+export function unescapeXml(s: string): string {
+  if (s.indexOf('&') < 0) return s.indexOf('_x') < 0 ? s : unescapeOoxml(s);
+  const out = s.replace(ENTITY, (_m, dec?: string, hex?: string, name?: string) => {
+    if (name) return NAMED[name];
+    const cp = dec !== undefined ? Number(dec) : parseInt(hex as string, 16);
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : '';
+  });
+  return out.indexOf('_x') < 0 ? out : unescapeOoxml(out);
+}
+
+/** OOXML's _xHHHH_ escapes (control characters in cell text). */
+function unescapeOoxml(s: string): string {
+  return s.replace(/_x([0-9A-Fa-f]{4})_/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+const T_RUN = /<t(?:\s[^>]*)?>([^<]*)<\/t>/g;
+const PHONETIC = /<rPh\b[\s\S]*?<\/rPh>/g;
+
+/** The text of an <si> or <is> element: its <t> runs, phonetic runs dropped. */
+function richText(xml: string): string {
+  if (xml.indexOf('<rPh') >= 0) xml = xml.replace(PHONETIC, '');
+  let out = '';
+  T_RUN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let n = 0;
+  while ((m = T_RUN.exec(xml)) !== null) {
+    out = n === 0 ? m[1] : out + m[1];
+    n++;
+  }
+  return unescapeXml(out);
+}
+
+function colIndex(ref: string): number {
+  let n = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c < 65 || c > 90) break;
+    n = n * 26 + (c - 64);
+  }
+  return n - 1;
+}
+
+/** An Excel number as Excel displays it (15 significant digits): 0.30000000000000004 → "0.3". */
+function numberText(v: string): string {
+  // At most 15 characters: at most 15 significant digits, already what Excel shows (unless in exponent form).
+  if (v.length <= 15 && v.indexOf('E') < 0 && v.indexOf('e') < 0) return v;
+  const n = Number(v);
+  if (!Number.isFinite(n)) return v;
+  const s = String(Number(n.toPrecision(15)));
+  return /e/i.test(s) ? v : s;
+}
+
+const CELL = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
+const ATTR_R = /\br="([A-Z]+)\d*"/;
+const ATTR_T = /\bt="(\w+)"/;
+const V = /<v(?:\s[^>]*)?>([^<]*)<\/v>/;
+const ROW_R = /\br="(\d+)"/;
+
+export interface XlsxOptions {
+  readonly sheet?: string;
+  /** Called after the header: the column index holding dates (numeric cells there are Excel date serials). */
+  readonly dateColumn?: () => number;
+}
+
+export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadContext, sink: TableSink): Promise<void> {
+  const { file, errors } = ctx;
+  // SHA-256 of the raw bytes: one sequential read (the zip itself is read by random access).
+  if (ctx.hash) {
+    try {
+      for await (const b of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) ctx.hash.update(b);
+    } catch (e) {
+      errors.add(msg.unreadable({ file }, reason(e)));
+      return;
+    }
+  }
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    errors.add(msg.unreadable({ file }, reason(e)));
+    return;
+  }
+  try {
+    const size = (await fh.stat()).size;
+    const entries = await centralDirectory(fh, size);
+    const wbEntry = entries.get('xl/workbook.xml');
+    const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
+    if (!wbEntry || !relsEntry) throw new ZipError('no workbook inside (缺少 xl/workbook.xml)');
+    const wb = await entryText(path, fh, wbEntry);
+    const rels = await entryText(path, fh, relsEntry);
+    const date1904 = /\bdate1904="(1|true)"/.test(wb);
+    const sheets: { name: string; rid: string }[] = [];
+    for (const m of wb.matchAll(/<(?:\w+:)?sheet\b([^>]*?)\/?>/g)) {
+      const name = /\bname="([^"]*)"/.exec(m[1])?.[1];
+      const rid = /\s[\w]+:id="([^"]*)"/.exec(` ${m[1]}`)?.[1];
+      if (name !== undefined && rid !== undefined) sheets.push({ name: unescapeXml(name), rid });
+    }
+    if (sheets.length === 0) throw new ZipError('the workbook has no sheets (没有工作表)');
+    const chosen = options.sheet === undefined ? sheets[0] : sheets.find((s) => s.name === options.sheet);
+    if (!chosen) {
+      errors.add(msg.noSheet({ file }, options.sheet as string, sheets.map((s) => s.name)));
+      return;
+    }
+    let target: string | undefined;
+    for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b([^>]*?)\/?>/g)) {
+      if (/\bId="([^"]*)"/.exec(m[1])?.[1] === chosen.rid) target = /\bTarget="([^"]*)"/.exec(m[1])?.[1];
+    }
+    if (target === undefined) throw new ZipError(`sheet "${chosen.name}" has no part`);
+    const sheetPath = target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
+    const sheetEntry = entries.get(sheetPath);
+    if (!sheetEntry) throw new ZipError(`missing part ${sheetPath}`);
+
+    // Shared strings.
+    const sst: string[] = [];
+    const sstEntry = entries.get('xl/sharedStrings.xml');
+    if (sstEntry) {
+      let buf = '';
+      await streamEntry(
+        path,
+        fh,
+        sstEntry,
+        (text) => {
+          buf = buf.length > 0 ? buf + text : text;
+          let p = 0;
+          for (;;) {
+            const end = buf.indexOf('</si>', p);
+            if (end < 0) {
+              // an empty <si/> has no closing tag
+              break;
+            }
+            const seg = buf.slice(p, end);
+            // self-closing <si/> items before this one
+            const open = seg.lastIndexOf('<si');
+            const before = open > 0 ? seg.slice(0, open) : '';
+            if (before.indexOf('<si/>') >= 0) for (const _ of before.matchAll(/<si\/>/g)) sst.push('');
+            sst.push(richText(open >= 0 ? seg.slice(open) : seg));
+            p = end + 5;
+          }
+          buf = buf.slice(p);
+        },
+        ctx.onBytes,
+      );
+    }
+
+    // The sheet.
+    let buf = '';
+    let headerDone = false;
+    let stopped = false;
+    let nextRow = 1;
+    let dateCol = -1;
+    const processRow = (attrs: string, body: string): void => {
+      const rm = ROW_R.exec(attrs);
+      const rowNo = rm ? Number(rm[1]) : nextRow;
+      nextRow = rowNo + 1;
+      const cells: string[] = [];
+      let seq = 0;
+      CELL.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      let any = false;
+      while ((m = CELL.exec(body)) !== null) {
+        const cattrs = m[1];
+        const inner = m[2];
+        const rr = ATTR_R.exec(cattrs);
+        const ci = rr ? colIndex(rr[1]) : seq;
+        seq = ci + 1;
+        if (inner === undefined || ci < 0 || ci > 16383) continue;
+        const type = ATTR_T.exec(cattrs)?.[1];
+        let value: string;
+        if (type === 'inlineStr') value = richText(inner);
+        else {
+          const v = V.exec(inner)?.[1];
+          if (v === undefined) continue;
+          if (type === 's') value = sst[Number(v)] ?? '';
+          else if (type === 'str' || type === 'e') value = unescapeXml(v);
+          else if (type === 'd') value = v.slice(0, 10);
+          else if (type === 'b') value = v;
+          else {
+            value = numberText(v);
+            if (ci === dateCol && headerDone) value = excelSerialToDate(Number(v), date1904) ?? value;
+          }
+        }
+        while (cells.length < ci) cells.push('');
+        cells[ci] = value;
+        if (value !== '') any = true;
+      }
+      if (!any) return;
+      if (!headerDone) {
+        headerDone = true;
+        if (!sink.header(cells, rowNo)) stopped = true;
+        dateCol = options.dateColumn ? options.dateColumn() : -1;
+        return;
+      }
+      sink.row(cells, rowNo);
+    };
+    await streamEntry(
+      path,
+      fh,
+      sheetEntry,
+      (text) => {
+        buf = buf.length > 0 ? buf + text : text;
+        let p = 0;
+        for (;;) {
+          const open = buf.indexOf('<row', p);
+          if (open < 0) {
+            p = Math.max(p, buf.length - 4);
+            break;
+          }
+          const after = buf.charCodeAt(open + 4);
+          if (Number.isNaN(after)) {
+            p = open;
+            break;
+          }
+          if (after !== 32 && after !== 62 && after !== 47 && after !== 9 && after !== 10 && after !== 13) {
+            p = open + 4; // <rowBreaks> and the like
+            continue;
+          }
+          const gt = buf.indexOf('>', open);
+          if (gt < 0) {
+            p = open;
+            break;
+          }
+          const attrs = buf.slice(open + 4, gt);
+          if (buf.charCodeAt(gt - 1) === 47) {
+            p = gt + 1; // <row …/>: an empty row
+            continue;
+          }
+          const close = buf.indexOf('</row>', gt);
+          if (close < 0) {
+            p = open;
+            break;
+          }
+          processRow(attrs, buf.slice(gt + 1, close));
+          p = close + 6;
+          if (stopped) return false;
+        }
+        buf = buf.slice(p);
+        return true;
+      },
+      ctx.onBytes,
+    );
+    if (!stopped && /<row[\s>]/.test(buf)) {
+      errors.add(msg.format({ file, row: nextRow }, 'the sheet ends in the middle of a row (工作表数据被截断)'));
+    }
+    if (!headerDone) errors.add(msg.noHeader({ file, row: 1 }));
+  } catch (e) {
+    errors.add(e instanceof ZipError ? msg.format({ file }, e.message) : msg.unreadable({ file }, reason(e)));
+  } finally {
+    await fh.close();
+  }
+}

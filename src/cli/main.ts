@@ -1,0 +1,92 @@
+// The `yibao` command. Thin: each command lives in its own file; one top-level catch maps errors to exit codes:
+//   0 success · 1 input rejected (every error listed) · 2 usage · 3 invariant broken (a bug) · 4 other failure
+import { Command, CommanderError, Option } from 'commander';
+import { InputRejected, InvariantViolation } from '../domain/errors.js';
+import { ENGINE_VERSION } from '../version.js';
+import { formatInputErrors } from './errors.js';
+import { runGenerate } from './generate.js';
+import { runSettle } from './settle.js';
+import { runValidate } from './validate.js';
+
+const encodingOption = () =>
+  new Option('--encoding <name>', 'CSV encoding 编码 (auto-detected by default)').choices(['auto', 'utf-8', 'gb18030']);
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('yibao')
+    .description('医保总额打包结算 — settlement engine for medical-insurance global budgets')
+    .version(ENGINE_VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('settle')
+    .description('结算一个场景 Settle one scenario: print the statement, write the JSON result')
+    .argument('<scenario>', 'scenario file 场景文件 (YAML or JSON)')
+    .option('--json <file>', 'write the JSON result (DOMAIN.md §8) 输出 JSON')
+    .option('--xlsx <file>', 'write the auditor workbook 输出审计工作簿')
+    .option('--csv <dir>', 'write each table as CSV (UTF-8 with BOM) 输出 CSV 表')
+    .addOption(encodingOption())
+    .option('--sheet <name>', 'XLSX sheet to read 工作表名')
+    .option('--mapping <file>', 'column/value mapping for other exports 列映射文件')
+    .option('-q, --quiet', 'do not print the statement')
+    .option('--no-progress', 'no progress bar on stderr')
+    .action(async (scenario: string, opts) => {
+      process.exitCode = await runSettle(scenario, opts);
+    });
+
+  program
+    .command('validate')
+    .description('校验结算明细 Check claims files row by row; write an error report (CSV, UTF-8 with BOM)')
+    .argument('<files...>', 'claims files (CSV in UTF-8 or GB18030, or XLSX) 结算明细文件')
+    .addOption(new Option('--encoding <name>', 'CSV encoding 编码 (auto-detected by default)').choices(['auto', 'utf-8', 'gb18030', 'gbk']))
+    .option('--sheet <name>', 'XLSX sheet to read 工作表名')
+    .option('--mapping <file>', 'column/value mapping for other exports 列映射文件')
+    .option('--report <file>', 'where to write the error report 错误报告', 'validation-errors.csv')
+    .option('--no-progress', 'no progress bar on stderr')
+    .action(async (files: string[], opts) => {
+      process.exitCode = await runValidate(files, opts);
+    });
+
+  program
+    .command('generate')
+    .description('生成模拟结算明细 Write seeded synthetic claims for a scenario')
+    .argument('<scenario>', 'scenario file 场景文件')
+    .requiredOption('--claims <n>', 'number of claims 条数', (v) => Number(v))
+    .option('--seed <n>', 'random seed 随机种子', (v) => Number(v), 1)
+    .requiredOption('--out <file>', 'output file 输出文件')
+    .addOption(new Option('--format <f>', 'file format').choices(['csv', 'xlsx']).default('csv'))
+    .addOption(new Option('--encoding <name>', 'CSV encoding').choices(['utf-8', 'gb18030']).default('utf-8'))
+    .addOption(new Option('--headers <h>', 'column headers').choices(['canonical', 'chinese']))
+    .action(async (scenario: string, opts) => {
+      process.exitCode = await runGenerate(scenario, opts);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof InputRejected) {
+      process.stderr.write(`${formatInputErrors(e.errors, e.totalErrors)}\n`);
+      return 1;
+    }
+    if (e instanceof InvariantViolation) {
+      process.stderr.write(`内部错误：结算不变式被破坏，未写出任何结果 / Internal error: a settlement invariant broke; nothing was written.\n${e.message}\n`);
+      return 3;
+    }
+    process.stderr.write(`错误 / Error: ${(e as Error).message}\n`);
+    if (process.env.YIBAO_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return 4;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,255 @@
+// Streams claims into per-member, per-method and out-of-group totals (DOMAIN.md §4). Memory grows with members and
+// codes, not rows — except DIP claims under a settlement point value (结算点值), which need Σ points of the whole
+// year before any one of them can be priced: those keep a compact typed-array record (no strings) until `finish`.
+import { type Dec, type Fen, ZERO, roundFen } from './money.js';
+import { ClaimPricer, isProblem } from './pricing/index.js';
+import type { ActualsResult, DipPointValue, MemberActuals, MethodTotals, OutOfGroupLine } from './result.js';
+import { type Claim, type InputError, METHODS, type Method, type OutlierClass, type Scenario, type Tier } from './types.js';
+import type { DipKeySums } from './pricing/dip.js';
+
+interface MutableTotals {
+  claims: number;
+  totalCost: Fen;
+  fundPaid: Fen;
+  patientPaid: Fen;
+  standard: Fen;
+  liability: Fen;
+  highOutliers: number;
+  lowOutliers: number;
+}
+
+const newTotals = (): MutableTotals => ({ claims: 0, totalCost: 0, fundPaid: 0, patientPaid: 0, standard: 0, liability: 0, highOutliers: 0, lowOutliers: 0 });
+const METHOD_INDEX = new Map<Method, number>(METHODS.map((m, i) => [m, i]));
+const DIP = METHOD_INDEX.get('dip')!;
+
+/** Growable typed arrays for deferred DIP claims: member, (code, tier) key, unsigned cost and patient share, sign. */
+class DeferredDip {
+  length = 0;
+  member = new Int32Array(1024);
+  key = new Int32Array(1024);
+  cost = new Float64Array(1024);
+  patient = new Float64Array(1024);
+  flags = new Int8Array(1024); // bit 0: reversal; bit 1: outlier
+  push(member: number, key: number, cost: Fen, patient: Fen, reversal: boolean, outlier: boolean): void {
+    if (this.length === this.member.length) this.grow();
+    const i = this.length++;
+    this.member[i] = member;
+    this.key[i] = key;
+    this.cost[i] = cost;
+    this.patient[i] = patient;
+    this.flags[i] = (reversal ? 1 : 0) | (outlier ? 2 : 0);
+  }
+  private grow(): void {
+    const n = this.member.length * 2;
+    const g = <T extends Int32Array | Float64Array | Int8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.member = g(this.member, (k) => new Int32Array(k));
+    this.key = g(this.key, (k) => new Int32Array(k));
+    this.cost = g(this.cost, (k) => new Float64Array(k));
+    this.patient = g(this.patient, (k) => new Float64Array(k));
+    this.flags = g(this.flags, (k) => new Int8Array(k));
+  }
+}
+
+export interface AggregateOptions {
+  readonly maxProblems?: number;
+}
+
+export class ClaimAggregator {
+  readonly pricer: ClaimPricer;
+  private readonly memberIndex = new Map<string, number>();
+  private readonly tiers: Tier[] = [];
+  private readonly totals: MutableTotals[][] = [];
+  private readonly outOfGroup = new Map<string, { line: Omit<OutOfGroupLine, 'claims' | 'fundPaid'>; claims: number; fundPaid: Fen }>();
+  private readonly budgetPointValue?: Dec;
+  private readonly deferred = new DeferredDip();
+  // Σ points of all DIP claims, kept as exact integer sums per (code, tier) key and outlier class — points are linear
+  // in the cost within a class — so that the total does not depend on the order of the claim rows (DOMAIN.md §7.4).
+  private readonly dipSums = new Map<number, DipKeySums>();
+  private dInRegion: Fen = 0;
+  private dOutOfRegion: Fen = 0;
+  private rows = 0;
+  readonly problems: InputError[] = [];
+  problemCount = 0;
+  private readonly maxProblems: number;
+
+  constructor(
+    private readonly scenario: Scenario,
+    options: AggregateOptions = {},
+  ) {
+    this.pricer = new ClaimPricer(scenario.payments);
+    this.budgetPointValue = scenario.payments.dip?.pointValue;
+    this.maxProblems = options.maxProblems ?? 10000;
+    scenario.group.members.forEach((m, i) => {
+      this.memberIndex.set(m.id, i);
+      this.tiers.push(m.tier);
+      this.totals.push(METHODS.map(newTotals));
+    });
+  }
+
+  add(claim: Claim, at: { file: string; row: number }): void {
+    this.rows++;
+    const sign = claim.reverses === '' ? 1 : -1;
+    const m = this.memberIndex.get(claim.institutionId);
+    if (m === undefined) {
+      this.addOutOfGroup(claim, sign);
+      return;
+    }
+    const tier = this.tiers[m];
+    const price = this.pricer.price(claim, tier, this.budgetPointValue);
+    if (isProblem(price)) {
+      this.problemCount++;
+      if (this.problems.length < this.maxProblems) this.problems.push({ file: at.file, row: at.row, ...price });
+      return;
+    }
+    const t = this.totals[m][METHOD_INDEX.get(price.method)!];
+    t.claims += sign;
+    t.totalCost += claim.totalCost;
+    t.fundPaid += claim.fundPaid;
+    t.patientPaid += claim.patientPaid;
+    if (price.outlier === 'high') t.highOutliers += sign;
+    else if (price.outlier === 'low') t.lowOutliers += sign;
+    if (price.dipKey !== undefined) this.addDipPoints(price.dipKey, price.outlier, sign, claim.totalCost);
+    if (price.liability !== undefined) {
+      t.liability += price.liability;
+      t.standard += price.standard ?? 0;
+      return;
+    }
+    // DIP under a settlement point value: keep a compact record, priced in finish().
+    const outlier = price.outlier !== 'none';
+    this.deferred.push(m, price.dipKey!, sign * claim.totalCost, sign * claim.patientPaid, sign < 0, outlier);
+  }
+
+  /** Adds a DIP claim to the per-key sums; `signedCost` is the row's total cost (negative for a reversal). */
+  private addDipPoints(key: number, outlier: OutlierClass, sign: number, signedCost: Fen): void {
+    let s = this.dipSums.get(key);
+    if (s === undefined) {
+      s = { normalCount: 0, lowCount: 0, lowCost: 0, highCount: 0, highCost: 0 };
+      this.dipSums.set(key, s);
+    }
+    if (outlier === 'low') {
+      s.lowCount += sign;
+      s.lowCost += signedCost;
+    } else if (outlier === 'high') {
+      s.highCount += sign;
+      s.highCost += signedCost;
+    } else {
+      s.normalCount += sign;
+    }
+  }
+
+  /** Σ points of all in-group DIP claims, summed over keys in (code, tier) order: independent of the row order. */
+  private totalDipPoints(): Dec {
+    const pricer = this.pricer.dip!;
+    let total = ZERO;
+    const keys = [...this.dipSums.keys()].sort((a, b) => {
+      const ka = pricer.sortKey(a);
+      const kb = pricer.sortKey(b);
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+    for (const key of keys) total = total.plus(pricer.pointsOfSums(key, this.dipSums.get(key)!));
+    return total;
+  }
+
+  private addOutOfGroup(claim: Claim, sign: number): void {
+    if (claim.outOfRegion) this.dOutOfRegion += claim.fundPaid;
+    else this.dInRegion += claim.fundPaid;
+    const key = `${claim.institutionId}\u0000${claim.outOfRegion ? 1 : 0}\u0000${claim.category}`;
+    let g = this.outOfGroup.get(key);
+    if (g === undefined) {
+      g = { line: { institutionId: claim.institutionId, outOfRegion: claim.outOfRegion, category: claim.category }, claims: 0, fundPaid: 0 };
+      this.outOfGroup.set(key, g);
+    }
+    g.claims += sign;
+    g.fundPaid += claim.fundPaid;
+  }
+
+  /** The settlement point value: (pool / reimbursement ratio) / Σ points (0 when there are no points). */
+  private settlementPointValue(): DipPointValue | undefined {
+    const dip = this.scenario.payments.dip;
+    if (dip === undefined) return undefined;
+    const total = this.totalDipPoints();
+    if (this.budgetPointValue !== undefined) {
+      return { mode: 'budget', pointValue: this.budgetPointValue, totalPoints: total };
+    }
+    const pool = dip.pool!;
+    const poolFunds = pool.amount.dividedBy(pool.reimbursementRatio);
+    const pointValue = total.isZero() ? ZERO : poolFunds.dividedBy(total);
+    return { mode: 'settlement', pointValue, totalPoints: total, poolAmount: pool.amount, reimbursementRatio: pool.reimbursementRatio };
+  }
+
+
+  finish(): ActualsResult {
+    const dip = this.settlementPointValue();
+    if (dip?.mode === 'settlement') this.priceDeferred(dip.pointValue);
+    const members: MemberActuals[] = this.scenario.group.members.map((mem, i) => {
+      const methods: MethodTotals[] = [];
+      let claimsLiability = 0;
+      METHODS.forEach((method, k) => {
+        const t = this.totals[i][k];
+        claimsLiability += t.liability;
+        if (t.claims !== 0 || t.totalCost !== 0 || t.liability !== 0) methods.push({ method, ...t });
+      });
+      return { id: mem.id, name: mem.name, tier: mem.tier, claimsLiability, capitation: this.capitationOf(mem.id), methods };
+    });
+    const outOfGroup = [...this.outOfGroup.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([, g]) => ({ ...g.line, claims: g.claims, fundPaid: g.fundPaid }));
+    return {
+      source: 'claims',
+      claimRows: this.rows,
+      outOfGroupDeductions: this.dInRegion + this.dOutOfRegion,
+      outOfGroupInRegion: this.dInRegion,
+      outOfGroupOutOfRegion: this.dOutOfRegion,
+      inGroupLiability: members.reduce((a, m) => a + m.claimsLiability, 0),
+      capitation: members.reduce((a, m) => a + m.capitation, 0),
+      members,
+      outOfGroup,
+      dip,
+      drgBaseRate: this.scenario.payments.drg?.baseRate,
+    };
+  }
+
+  private priceDeferred(pointValue: Dec): void {
+    const d = this.deferred;
+    const dipPricer = this.pricer.dip!;
+    const normalPayment = new Map<number, Fen>();
+    for (let i = 0; i < d.length; i++) {
+      const sign: 1 | -1 = d.flags[i] & 1 ? -1 : 1;
+      const key = d.key[i];
+      let standard: Fen;
+      let liability: Fen;
+      if (d.flags[i] & 2) {
+        const pts = dipPricer.points(key, d.cost[i]).points;
+        ({ standard, liability } = this.pricer.priceDip(pts, pointValue, d.patient[i], sign));
+      } else {
+        let payment = normalPayment.get(key);
+        if (payment === undefined) {
+          payment = this.pricer.priceDip(dipPricer.basePoints(key), pointValue, 0, 1).standard;
+          normalPayment.set(key, payment);
+        }
+        const l = payment - d.patient[i];
+        standard = sign * payment;
+        liability = sign * (l > 0 ? l : 0);
+      }
+      const t = this.totals[d.member[i]][DIP];
+      t.standard += standard;
+      t.liability += liability;
+    }
+  }
+
+  /** 按人头付费: Σ over this member's contracts of round(rate × enrollees). */
+  private capitationOf(memberId: string): Fen {
+    const cap = this.scenario.payments.capitation;
+    if (cap === undefined) return 0;
+    let total = 0;
+    for (const c of cap.contracted) {
+      if (c.institution !== memberId) continue;
+      total += roundFen((c.rate ?? cap.rate).times(c.enrollees).times(100));
+    }
+    return total;
+  }
+}

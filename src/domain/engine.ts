@@ -1,0 +1,67 @@
+// The pure settlement: from a scenario and its actuals (streamed claims or aggregate figures) to a full result
+// with journal and checks. No I/O, no clock.
+import { computeBudget } from './budget.js';
+import { distribute } from './distribute.js';
+import { assertChecks, computeChecks } from './invariants.js';
+import { buildJournal } from './journal.js';
+import { roundFen } from './money.js';
+import type { ActualsResult, InputFile, MemberActuals, SettlementResult } from './result.js';
+import { settleYearEnd } from './settle.js';
+import type { Scenario } from './types.js';
+
+/** Aggregate mode (`actuals:` instead of claims): member detail falls to the lead; capitation from the contracts. */
+export function actualsFromAggregates(scenario: Scenario): ActualsResult {
+  const a = scenario.actuals;
+  if (a === undefined) throw new Error('actualsFromAggregates: the scenario has no actuals');
+  const L = roundFen(a.inGroupLiability.times(100));
+  const D = roundFen(a.outOfGroupDeductions.times(100));
+  const out = a.outOfGroupOutOfRegion === undefined ? 0 : roundFen(a.outOfGroupOutOfRegion.times(100));
+  const cap = scenario.payments.capitation;
+  const members: MemberActuals[] = scenario.group.members.map((m) => {
+    let capitation = 0;
+    for (const c of cap?.contracted ?? []) if (c.institution === m.id) capitation += roundFen((c.rate ?? cap!.rate).times(c.enrollees).times(100));
+    return { id: m.id, name: m.name, tier: m.tier, claimsLiability: m.id === scenario.group.lead ? L : 0, capitation, methods: [] };
+  });
+  return {
+    source: 'actuals',
+    claimRows: 0,
+    outOfGroupDeductions: D,
+    outOfGroupInRegion: D - out,
+    outOfGroupOutOfRegion: out,
+    inGroupLiability: L,
+    capitation: members.reduce((s, m) => s + m.capitation, 0),
+    members,
+    outOfGroup: [],
+    drgBaseRate: scenario.payments.drg?.baseRate,
+  };
+}
+
+export function settle(scenario: Scenario, actuals: ActualsResult, inputs: readonly InputFile[]): SettlementResult {
+  const budget = computeBudget(scenario);
+  const figures = settleYearEnd(scenario, budget, actuals);
+  const { members, carryForward } = distribute(scenario, actuals.members, figures);
+  const journal = buildJournal({
+    year: scenario.year,
+    budget,
+    outOfGroup: actuals.outOfGroup,
+    outOfGroupInRegion: actuals.outOfGroupInRegion,
+    outOfGroupOutOfRegion: actuals.outOfGroupOutOfRegion,
+    figures,
+    members,
+    carryForward,
+  });
+  const checks = computeChecks({ budget, actuals, figures, members, carryForward, journal });
+  assertChecks(checks);
+  return {
+    scenario: { name: scenario.name, year: scenario.year, groupId: scenario.group.id, lead: scenario.group.lead },
+    inputs,
+    budget,
+    actuals,
+    settlement: figures,
+    carryForward,
+    members,
+    journal,
+    checks,
+  };
+}
+

@@ -1,0 +1,137 @@
+// Prices one in-group claim: which method pays it (rules.ts) and what it costs the package (DOMAIN.md §4).
+// A reversal (冲销) is priced as the exact negation of its original: amounts are flipped back, priced, and negated.
+import { type Dec, type Fen, fenDec, roundFen } from '../money.js';
+import type { Claim, InputError, Method, OutlierClass, Payments, Tier } from '../types.js';
+import { DipPricer } from './dip.js';
+import { DrgPricer } from './drg.js';
+import { matchMethod } from './rules.js';
+
+export interface ClaimPrice {
+  readonly method: Method;
+  readonly sign: 1 | -1; // −1 for a reversal row
+  readonly standard?: Fen; // signed; undefined for ffs/capitation, and for dip until the point value is known
+  readonly liability?: Fen; // signed; undefined for dip until the point value is known
+  readonly outlier: OutlierClass;
+  readonly points?: Dec; // dip, unsigned
+  readonly dipKey?: number; // dip (code, tier) index
+}
+
+export type PricingProblem = Pick<InputError, 'column' | 'value' | 'rule' | 'zh' | 'en'>;
+
+/** max(0, payment − patient_paid), with payment already rounded to the fen. */
+function liabilityOf(paymentFen: Fen, patientPaidFen: Fen): Fen {
+  const l = paymentFen - patientPaidFen;
+  return l > 0 ? l : 0;
+}
+
+export class ClaimPricer {
+  readonly drg?: DrgPricer;
+  readonly dip?: DipPricer;
+  private readonly perDiemDaily = new Map<Tier, Dec | undefined>();
+
+  constructor(private readonly payments: Payments) {
+    if (payments.drg) this.drg = new DrgPricer(payments.drg);
+    if (payments.dip) this.dip = new DipPricer(payments.dip);
+    for (const t of ['county', 'township', 'village'] as const) {
+      this.perDiemDaily.set(t, payments.perDiem?.rates[t] ?? payments.perDiem?.rates.default);
+    }
+  }
+
+  methodOf(claim: Claim, tier: Tier): Method {
+    return matchMethod(this.payments.rules, claim, tier);
+  }
+
+  /**
+   * Prices a claim. For dip without a known point value (`pointValue` undefined) the result carries points and
+   * no liability; the caller prices it once the settlement point value is known (`priceDip`).
+   */
+  price(claim: Claim, tier: Tier, pointValue: Dec | undefined): ClaimPrice | PricingProblem {
+    const sign: 1 | -1 = claim.reverses === '' ? 1 : -1;
+    const cost = sign * claim.totalCost;
+    const patient = sign * claim.patientPaid;
+    const method = this.methodOf(claim, tier);
+    switch (method) {
+      case 'ffs':
+        return { method, sign, liability: claim.fundPaid, outlier: 'none' };
+      case 'capitation':
+        return { method, sign, liability: 0, outlier: 'none' };
+      case 'drg': {
+        const p = claim.drgCode === '' ? undefined : this.drg!.price(claim.drgCode, tier, cost);
+        if (p === undefined) return missingCode('drg_code', claim.drgCode, 'DRG', '相对权重表（weights）', 'the DRG weights table');
+        return { method, sign, standard: sign * p.payment, liability: sign * liabilityOf(p.payment, patient), outlier: p.outlier };
+      }
+      case 'dip': {
+        const key = claim.dipCode === '' ? -1 : this.dip!.keyOf(claim.dipCode, tier);
+        if (key < 0) return missingCode('dip_code', claim.dipCode, 'DIP', '病种分值表（groups）', 'the DIP groups table');
+        const pts = this.dip!.points(key, cost);
+        if (pointValue === undefined) return { method, sign, outlier: pts.outlier, points: pts.points, dipKey: key };
+        const payment = roundFen(pts.points.times(pointValue).times(100));
+        return {
+          method,
+          sign,
+          standard: sign * payment,
+          liability: sign * liabilityOf(payment, patient),
+          outlier: pts.outlier,
+          points: pts.points,
+          dipKey: key,
+        };
+      }
+      case 'perDiem': {
+        const daily = this.perDiemDaily.get(tier);
+        if (daily === undefined) {
+          return { rule: 'perDiem.noRate', zh: `按床日付费没有 ${tier} 级费率`, en: `per-diem has no rate for tier ${tier}` };
+        }
+        const max = this.payments.perDiem?.maxDays;
+        const days = max === undefined ? Math.abs(claim.losDays) : Math.min(Math.abs(claim.losDays), max);
+        const payment = roundFen(daily.times(days).times(100));
+        return { method, sign, standard: sign * payment, liability: sign * liabilityOf(payment, patient), outlier: 'none' };
+      }
+      case 'singleDisease': {
+        const prices = this.payments.singleDisease!.prices;
+        const price = (claim.dipCode !== '' ? prices.get(claim.dipCode) : undefined) ?? (claim.drgCode !== '' ? prices.get(claim.drgCode) : undefined);
+        if (price === undefined) {
+          const code = claim.dipCode || claim.drgCode;
+          return {
+            column: claim.dipCode ? 'dip_code' : 'drg_code',
+            value: code,
+            rule: 'singleDisease.noPrice',
+            zh: `单病种付费：病种 "${code}" 在价格表（prices）中没有定价`,
+            en: `single-disease payment: code "${code}" has no price in payments.singleDisease.prices`,
+          };
+        }
+        const payment = roundFen(price.times(100));
+        return { method, sign, standard: sign * payment, liability: sign * liabilityOf(payment, patient), outlier: 'none' };
+      }
+    }
+  }
+
+  /** Liability and standard of a deferred dip claim, once the point value is known. Amounts unsigned in, signed out. */
+  priceDip(points: Dec, pointValue: Dec, patientPaidUnsigned: Fen, sign: 1 | -1): { standard: Fen; liability: Fen } {
+    const payment = roundFen(points.times(pointValue).times(100));
+    return { standard: sign * payment, liability: sign * liabilityOf(payment, patientPaidUnsigned) };
+  }
+}
+
+function missingCode(column: string, code: string, kind: string, zhTable: string, enTable: string): PricingProblem {
+  if (code === '') {
+    return {
+      column,
+      value: '',
+      rule: `${kind.toLowerCase()}.noCode`,
+      zh: `该结算单按 ${kind} 付费，但 ${column} 为空`,
+      en: `the claim is paid by ${kind}, but ${column} is empty`,
+    };
+  }
+  return {
+    column,
+    value: code,
+    rule: `${kind.toLowerCase()}.unknownCode`,
+    zh: `${kind} 编码 "${code}" 不在${zhTable}中`,
+    en: `${kind} code "${code}" is missing from ${enTable}`,
+  };
+}
+
+export function isProblem(p: ClaimPrice | PricingProblem): p is PricingProblem {
+  return (p as PricingProblem).rule !== undefined;
+}
+

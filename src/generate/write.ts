@@ -1,0 +1,143 @@
+// Writers for generated claims: CSV (UTF-8 or GB18030, canonical or Chinese headers) and XLSX (exceljs streaming
+// writer). Each streams to disk in chunks and waits for the file to drain, so memory does not grow with the rows.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import ExcelJS from 'exceljs';
+import { formatFen } from '../domain/money.js';
+import type { Category, Claim, Setting } from '../domain/types.js';
+import { encodeGb18030 } from './gb18030.js';
+
+export type ClaimsFormat = 'csv' | 'xlsx';
+export type ClaimsEncoding = 'utf-8' | 'gb18030';
+export type ClaimsHeaders = 'canonical' | 'chinese';
+
+export interface WriteOptions {
+  readonly format?: ClaimsFormat; // default csv
+  readonly encoding?: ClaimsEncoding; // CSV only; default utf-8
+  /** Default: chinese for GB18030 CSV (as real exports look), canonical otherwise. Chinese headers bring Chinese values. */
+  readonly headers?: ClaimsHeaders;
+}
+
+/** The claims columns of DOMAIN.md §10, in file order. */
+export const CANONICAL_HEADERS = [
+  'claim_id', 'patient_id', 'category', 'institution_id', 'out_of_region', 'setting', 'service_date', 'los_days',
+  'drg_code', 'dip_code', 'total_cost', 'fund_paid', 'patient_paid', 'reverses',
+] as const;
+
+export const CHINESE_HEADERS = [
+  '结算单据号', '个人编号', '人员类别', '定点机构编码', '异地就医标志', '医疗类别', '结算日期', '住院天数',
+  'DRG分组编码', '病种编码', '医疗总费用', '统筹基金支付', '个人负担', '原结算单据号',
+] as const;
+
+const CATEGORY_ZH: Record<Category, string> = { employee: '职工', resident: '居民', poverty: '建档立卡' };
+const SETTING_ZH: Record<Setting, string> = { inpatient: '住院', outpatient: '门诊' };
+
+/** The row's cells as text, in column order. */
+export function claimCells(c: Claim, chinese: boolean): string[] {
+  return [
+    c.claimId,
+    c.patientId,
+    chinese ? CATEGORY_ZH[c.category] : c.category,
+    c.institutionId,
+    chinese ? (c.outOfRegion ? '是' : '否') : c.outOfRegion ? 'true' : 'false',
+    chinese ? SETTING_ZH[c.setting] : c.setting,
+    c.serviceDate,
+    String(c.losDays),
+    c.drgCode,
+    c.dipCode,
+    formatFen(c.totalCost),
+    formatFen(c.fundPaid),
+    formatFen(c.patientPaid),
+    c.reverses,
+  ];
+}
+
+function csvCell(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+async function writeChunk(out: WriteStream, chunk: string | Buffer): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+async function finish(out: WriteStream): Promise<void> {
+  const closed = once(out, 'close');
+  out.end();
+  await closed;
+}
+
+/** Writes claims as CSV; returns the number of data rows. GB18030 files use CRLF line ends, UTF-8 files LF. */
+export async function writeClaimsCsv(
+  file: string,
+  claims: Iterable<Claim>,
+  opts: { encoding?: ClaimsEncoding; headers?: ClaimsHeaders } = {},
+): Promise<number> {
+  const gb = opts.encoding === 'gb18030';
+  const chinese = (opts.headers ?? (gb ? 'chinese' : 'canonical')) === 'chinese';
+  const eol = gb ? '\r\n' : '\n';
+  const out = createWriteStream(file, { highWaterMark: 1 << 20 });
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => undefined);
+  const encode = (s: string): string | Buffer => (gb ? encodeGb18030(s) : s);
+  let rows = 0;
+  const work = (async () => {
+    let buf = (chinese ? CHINESE_HEADERS : CANONICAL_HEADERS).join(',') + eol;
+    for (const c of claims) {
+      buf += claimCells(c, chinese).map(csvCell).join(',') + eol;
+      rows++;
+      if (buf.length >= 1 << 18) {
+        await writeChunk(out, encode(buf));
+        buf = '';
+      }
+    }
+    if (buf.length > 0) await writeChunk(out, encode(buf));
+    await finish(out);
+  })();
+  await Promise.race([work, failed]);
+  return rows;
+}
+
+/**
+ * exceljs's streaming writer does not pass backpressure from the zip stream back to `commit()`: rows pile up as
+ * buffers in front of the deflater. So we pause while more than a few tens of MB of buffers wait, and let the zip
+ * and file streams drain — memory stays flat however many rows are written.
+ */
+const XLSX_BUFFER_LIMIT = 48 * 1024 * 1024;
+async function letZipCatchUp(): Promise<void> {
+  await new Promise<void>((r) => setImmediate(r));
+  while (process.memoryUsage().arrayBuffers > XLSX_BUFFER_LIMIT) await new Promise<void>((r) => setTimeout(r, 2));
+}
+
+/**
+ * Writes claims as an XLSX workbook (one sheet, 结算明细) with exceljs's streaming writer; amounts and bed-days are
+ * number cells (as exported spreadsheets have them), everything else text. Returns the number of data rows.
+ */
+export async function writeClaimsXlsx(file: string, claims: Iterable<Claim>, opts: { headers?: ClaimsHeaders } = {}): Promise<number> {
+  const chinese = opts.headers === 'chinese';
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false });
+  const sheet = workbook.addWorksheet('结算明细');
+  sheet.addRow([...(chinese ? CHINESE_HEADERS : CANONICAL_HEADERS)]).commit();
+  let rows = 0;
+  for (const c of claims) {
+    const cells: Array<string | number> = claimCells(c, chinese);
+    cells[7] = c.losDays;
+    cells[10] = c.totalCost / 100; // the nearest double to the two-decimal amount; its shortest text is exact
+    cells[11] = c.fundPaid / 100;
+    cells[12] = c.patientPaid / 100;
+    sheet.addRow(cells).commit();
+    rows++;
+    if (rows % 2000 === 0) await letZipCatchUp();
+  }
+  sheet.commit();
+  await workbook.commit();
+  return rows;
+}
+
+/** Writes claims in the chosen format; returns the number of data rows. */
+export async function writeClaims(file: string, claims: Iterable<Claim>, opts: WriteOptions = {}): Promise<number> {
+  if ((opts.format ?? 'csv') === 'xlsx') {
+    if (opts.encoding === 'gb18030') throw new Error('XLSX files are always Unicode; --encoding applies to CSV only');
+    return writeClaimsXlsx(file, claims, { headers: opts.headers });
+  }
+  return writeClaimsCsv(file, claims, opts);
+}

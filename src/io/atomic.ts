@@ -1,0 +1,24 @@
+// Nothing half-written: every output goes to a temporary file beside its target and is renamed only on success.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+}
+
+/** Runs `write(tempPath)`, then renames the temp file onto `target`; on failure removes the temp file. */
+export async function writeAtomically(target: string, write: (tempPath: string) => Promise<void> | void): Promise<void> {
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  try {
+    await write(tmp);
+    renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { force: true, recursive: true });
+    throw e;
+  }
+}
+
+export function writeTextAtomically(target: string, text: string): Promise<void> {
+  return writeAtomically(target, (tmp) => writeFileSync(tmp, text, 'utf8'));
+}

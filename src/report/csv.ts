@@ -1,0 +1,80 @@
+// `--csv DIR`: each table of the workbook as a CSV file (UTF-8 with BOM so Excel shows Chinese; money as two-decimal
+// strings; CRLF line ends). Built from the same sheet models as the workbook. Each file is written to a temporary
+// file and renamed; claims.csv is streamed with synchronous writes, so memory stays bounded.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatFen } from '../domain/money.js';
+import { writeAtomically } from '../io/atomic.js';
+import { checksSheet } from './workbook/checks.js';
+import { CLAIM_COLUMNS, claimCells } from './workbook/claims.js';
+import { type WorkbookInput, buildModels } from './workbook/index.js';
+import { type Cell, type Column, type SheetModel, cellText } from './workbook/model.js';
+import { CSV } from './workbook/names.js';
+
+export const BOM = '\uFEFF';
+
+function quote(text: string): string {
+  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const csvLine = (fields: readonly string[]): string => `${fields.map(quote).join(',')}\r\n`;
+
+const header = (columns: readonly Column[]) => csvLine(columns.map((c) => `${c.zh} ${c.en}`));
+const text = (c: Cell) => cellText(c, formatFen);
+
+/** A sheet model as CSV text: one header line, then every non-blank row (totals included, formulas as values). */
+export function modelToCsv(model: SheetModel): string {
+  let out = BOM + header(model.columns);
+  for (const row of model.rows) {
+    if (row.kind === 'blank') continue;
+    const cells = model.columns.map((_, i) => text(row.cells[i] ?? null));
+    out += csvLine(cells);
+  }
+  return out;
+}
+
+async function writeText(path: string, content: string): Promise<void> {
+  await writeAtomically(path, (tmp) => {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, content);
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+export async function writeCsvTables(dir: string, input: WorkbookInput): Promise<void> {
+  const m = buildModels(input);
+  for (const model of [m.summary, m.budget, m.prepayments, m.outOfGroup, m.members, m.methods, m.journal, m.parameters]) {
+    await writeText(join(dir, model.csv), modelToCsv(model));
+  }
+  // claims.csv, streamed; the per-member sums feed the reconciliation rows of checks.csv.
+  const byMember = new Map<string, number>();
+  let rows = 0;
+  await writeAtomically(join(dir, CSV.claims), async (tmp) => {
+    const fd = openSync(tmp, 'w');
+    try {
+      let buf = BOM + header(CLAIM_COLUMNS);
+      if (input.scanPricedClaims !== undefined) {
+        await input.scanPricedClaims((p, at) => {
+          buf += csvLine(claimCells(p, at).map(text));
+          rows += 1;
+          byMember.set(p.memberId, (byMember.get(p.memberId) ?? 0) + p.liability);
+          if (buf.length > 1 << 20) {
+            writeSync(fd, buf);
+            buf = '';
+          }
+        });
+      }
+      writeSync(fd, buf);
+    } finally {
+      closeSync(fd);
+    }
+  });
+  const checks = checksSheet(input.result, {
+    ...m.anchors,
+    claims: { sheets: [{ name: 'claims.csv', firstRow: 2, lastRow: rows + 1 }], rows, liabilityByMember: byMember },
+  });
+  await writeText(join(dir, CSV.checks), modelToCsv(checks));
+}

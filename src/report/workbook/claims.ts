@@ -1,0 +1,162 @@
+// 明细 Claims: every in-group claim as priced, streamed row by row (nothing is buffered), continued on further
+// sheets past the row limit. Returns per-member liability sums for the reconciliation on the Checks sheet.
+import type { RowRef } from '../../claims/source.js';
+import type { Fen } from '../../domain/money.js';
+import type { PricedClaim } from '../../domain/result.js';
+import { CATEGORY_LABEL, METHOD_LABEL, OUTLIER_LABEL, SETTING_LABEL, TIER_LABEL } from './labels.js';
+import { type Cell, type Column, FIRST_DATA_ROW, INT_FMT, MONEY_FMT, addr, int, money, num } from './model.js';
+import { claimSheetName, sheetTitle } from './names.js';
+import { type Workbook, addSheet, fenToNumber, writeCells, writeHeader, writeTitle } from './render.js';
+
+export const EXCEL_MAX_ROWS = 1_048_576;
+/** Claim rows per detail sheet by default: Excel's limit less the title and header rows. */
+export const DEFAULT_CLAIM_ROWS_PER_SHEET = EXCEL_MAX_ROWS - (FIRST_DATA_ROW - 1);
+
+export const CLAIM_COLUMNS: readonly Column[] = [
+  { zh: '结算单据号', en: 'Claim ID', width: 19 },
+  { zh: '原单据号（冲销）', en: 'Reverses', width: 19 },
+  { zh: '机构编码', en: 'Member', width: 10 },
+  { zh: '层级', en: 'Tier', width: 21 },
+  { zh: '个人编号', en: 'Patient ID', width: 14 },
+  { zh: '人员类别', en: 'Insured category', width: 18 },
+  { zh: '医疗类别', en: 'Setting', width: 16 },
+  { zh: '异地', en: 'Out of region', width: 9 },
+  { zh: '结算日期', en: 'Service date', width: 12 },
+  { zh: '住院天数', en: 'LOS days', width: 9 },
+  { zh: 'DRG 分组', en: 'DRG code', width: 10 },
+  { zh: 'DIP 病种', en: 'DIP code', width: 10 },
+  { zh: '医疗总费用', en: 'Total cost', width: 14 },
+  { zh: '统筹支付', en: 'Fund paid', width: 14 },
+  { zh: '个人负担', en: 'Patient paid', width: 14 },
+  { zh: '支付方式', en: 'Payment method', width: 26 },
+  { zh: '支付标准', en: 'Payment standard', width: 16 },
+  { zh: '分值', en: 'Points', width: 11 },
+  { zh: '偏差病例', en: 'Outlier', width: 12 },
+  { zh: '医保支付', en: 'Liability', width: 14 },
+  { zh: '来源文件', en: 'Source file', width: 28 },
+  { zh: '行号', en: 'Row', width: 9 },
+];
+
+/** 1-based columns the Checks sheet's SUMIF uses. */
+export const CLAIM_COL = { member: 3, liability: 20 } as const;
+
+export function claimCells(p: PricedClaim, at: RowRef): Cell[] {
+  const c = p.claim;
+  return [
+    c.claimId,
+    c.reverses === '' ? null : c.reverses,
+    p.memberId,
+    TIER_LABEL[p.tier],
+    c.patientId,
+    CATEGORY_LABEL[c.category],
+    SETTING_LABEL[c.setting] ?? c.setting,
+    c.outOfRegion ? '是' : '否',
+    c.serviceDate,
+    int(c.losDays),
+    c.drgCode === '' ? null : c.drgCode,
+    c.dipCode === '' ? null : c.dipCode,
+    money(c.totalCost),
+    money(c.fundPaid),
+    money(c.patientPaid),
+    METHOD_LABEL[p.method],
+    p.standard === undefined ? null : money(p.standard),
+    p.points === undefined ? null : num(p.points.toFixed(), '#,##0.00##'),
+    OUTLIER_LABEL[p.outlier],
+    money(p.liability),
+    at.file,
+    int(at.row),
+  ];
+}
+
+export interface ClaimSheets {
+  /** Each detail sheet with the worksheet rows its claims occupy. */
+  readonly sheets: ReadonlyArray<{ readonly name: string; readonly firstRow: number; readonly lastRow: number }>;
+  readonly rows: number;
+  readonly liabilityByMember: ReadonlyMap<string, Fen>;
+}
+
+export interface ClaimSheetOptions {
+  readonly rowsPerSheet: number;
+  readonly scenario: { readonly name: string; readonly year: number; readonly groupId: string };
+  readonly note?: string;
+}
+
+/** Writes the detail sheet(s) as the claims stream in; a sheet is committed as soon as it is full. */
+export async function writeClaimSheets(
+  wb: Workbook,
+  scan: ((visit: (p: PricedClaim, at: RowRef) => void) => Promise<void>) | undefined,
+  opts: ClaimSheetOptions,
+): Promise<ClaimSheets> {
+  if (!Number.isSafeInteger(opts.rowsPerSheet) || opts.rowsPerSheet < 1 || opts.rowsPerSheet > DEFAULT_CLAIM_ROWS_PER_SHEET) {
+    throw new Error(`claim rows per sheet must be 1..${DEFAULT_CLAIM_ROWS_PER_SHEET}`);
+  }
+  const widths = CLAIM_COLUMNS.map((c) => c.width ?? 12);
+  const sheets: Array<{ name: string; firstRow: number; lastRow: number }> = [];
+  const byMember = new Map<string, Fen>();
+  let ws: ReturnType<typeof addSheet> | undefined;
+  let inSheet = 0;
+  let total = 0;
+  /** Sets the filter over the rows written and commits the sheet. */
+  const close = () => {
+    const last = sheets[sheets.length - 1];
+    if (inSheet > 0) ws!.autoFilter = { from: addr(1, FIRST_DATA_ROW - 1), to: addr(CLAIM_COLUMNS.length, last.lastRow) };
+    ws!.commit();
+  };
+  const open = () => {
+    const name = claimSheetName(sheets.length + 1);
+    // The filter covers the whole sheet's capacity so that it applies however many rows follow.
+    ws = addSheet(wb, name, CLAIM_COLUMNS, widths, 0);
+    setColumnFormats(ws);
+    writeTitle(ws, sheets.length === 0 ? sheetTitle(name, opts.scenario) : `${sheetTitle(name, opts.scenario)}（续 continued）`, 8);
+    writeHeader(ws, CLAIM_COLUMNS);
+    sheets.push({ name, firstRow: FIRST_DATA_ROW, lastRow: FIRST_DATA_ROW - 1 });
+    inSheet = 0;
+  };
+  if (scan !== undefined) {
+    await scan((p, at) => {
+      if (ws === undefined || inSheet === opts.rowsPerSheet) {
+        if (ws !== undefined) close();
+        open();
+      }
+      writeClaimRow(ws!, FIRST_DATA_ROW + inSheet, p, at);
+      inSheet += 1;
+      total += 1;
+      sheets[sheets.length - 1].lastRow = FIRST_DATA_ROW + inSheet - 1;
+      byMember.set(p.memberId, (byMember.get(p.memberId) ?? 0) + p.liability);
+    });
+  }
+  if (ws === undefined) {
+    open();
+    writeCells(ws!, FIRST_DATA_ROW, [opts.note ?? (scan === undefined ? '汇总模式：无结算明细 Aggregate mode: no claim detail' : '无医共体内结算单据 No in-group claims')], 'note');
+  }
+  close();
+  return { sheets, rows: total, liabilityByMember: byMember };
+}
+
+const MONEY_COLS = [13, 14, 15, 17, 20];
+
+function setColumnFormats(ws: ReturnType<typeof addSheet>): void {
+  for (const c of MONEY_COLS) ws.getColumn(c).numFmt = MONEY_FMT;
+  ws.getColumn(10).numFmt = INT_FMT;
+  ws.getColumn(22).numFmt = '0';
+  ws.getColumn(18).numFmt = '#,##0.00##';
+  for (const c of [8, 9, 11, 12]) ws.getColumn(c).alignment = { horizontal: 'center' };
+}
+
+/** One claim row, with styles from the columns (no per-cell style work: 1M rows must stay fast). */
+function writeClaimRow(ws: ReturnType<typeof addSheet>, rowNumber: number, p: PricedClaim, at: RowRef): void {
+  const row = ws.getRow(rowNumber);
+  const cells = claimCells(p, at);
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (cell === null) continue;
+    let v: string | number;
+    if (typeof cell === 'string') v = cell;
+    else if (cell.t === 'money') v = fenToNumber(cell.fen);
+    else if (cell.t === 'int') v = cell.v;
+    else if (cell.t === 'num') v = Number(cell.text);
+    else v = cell.v;
+    row.getCell(i + 1).value = v;
+  }
+  row.commit();
+}

@@ -1,0 +1,123 @@
+// The auditor's Excel workbook (审计工作簿): ten sheets from the statement down to every claim, written with
+// exceljs's streaming writer to a temporary file beside the target and renamed only on success.
+import ExcelJS from 'exceljs';
+import type { RowRef } from '../../claims/source.js';
+import type { PricedClaim, SettlementResult } from '../../domain/result.js';
+import { writeAtomically } from '../../io/atomic.js';
+import { type BudgetAnchors, budgetSheet } from './budget.js';
+import { checksSheet } from './checks.js';
+import { DEFAULT_CLAIM_ROWS_PER_SHEET, writeClaimSheets } from './claims.js';
+import { type JournalAnchors, journalSheet } from './journal.js';
+import { type MemberAnchors, membersSheet } from './members.js';
+import { type MethodAnchors, methodsSheet } from './methods.js';
+import type { SheetModel } from './model.js';
+import { type OutOfGroupAnchors, outOfGroupSheet } from './out-of-group.js';
+import { parametersSheet } from './parameters.js';
+import { type PrepaymentAnchors, prepaymentsSheet } from './prepayments.js';
+import { renderSheet } from './render.js';
+import { type SummaryKey, summarySheet } from './summary.js';
+
+export { DEFAULT_CLAIM_ROWS_PER_SHEET } from './claims.js';
+export { SHEET, claimSheetName } from './names.js';
+
+export type PricedClaimScanner = (visit: (p: PricedClaim, at: RowRef) => void) => Promise<void>;
+
+export interface WorkbookInput {
+  readonly result: SettlementResult;
+  /** The scenario as settled, a plain JSON-like object; every key path → value goes on the Parameters sheet. */
+  readonly scenarioObject: unknown;
+  readonly engineVersion: string;
+  /** Streams every in-group claim priced; absent in aggregate mode. */
+  readonly scanPricedClaims?: PricedClaimScanner;
+}
+
+export interface WorkbookOptions {
+  /** Claim rows per detail sheet before it continues on the next (default: Excel's 1,048,576 less the 2 header rows). */
+  readonly claimRowsPerSheet?: number;
+}
+
+/** Every fixed-size sheet as a model, with the anchors the Summary and Checks sheets refer to. */
+export interface Models {
+  readonly summary: SheetModel;
+  readonly budget: SheetModel;
+  readonly prepayments: SheetModel;
+  readonly outOfGroup: SheetModel;
+  readonly members: SheetModel;
+  readonly methods: SheetModel;
+  readonly journal: SheetModel;
+  readonly parameters: SheetModel;
+  readonly anchors: {
+    readonly summary: ReadonlyMap<SummaryKey, string>;
+    readonly budget: BudgetAnchors;
+    readonly prepayments: PrepaymentAnchors;
+    readonly outOfGroup: OutOfGroupAnchors;
+    readonly members: MemberAnchors;
+    readonly methods: MethodAnchors;
+    readonly journal: JournalAnchors;
+  };
+}
+
+export function buildModels(input: WorkbookInput): Models {
+  const r = input.result;
+  const budget = budgetSheet(r, input.scenarioObject);
+  const prepayments = prepaymentsSheet(r);
+  const outOfGroup = outOfGroupSheet(r);
+  const members = membersSheet(r);
+  const methods = methodsSheet(r);
+  const journal = journalSheet(r);
+  const summary = summarySheet(r, budget.anchors, members.anchors);
+  return {
+    summary: summary.model,
+    budget: budget.model,
+    prepayments: prepayments.model,
+    outOfGroup: outOfGroup.model,
+    members: members.model,
+    methods: methods.model,
+    journal: journal.model,
+    parameters: parametersSheet(r, input.scenarioObject, input.engineVersion),
+    anchors: {
+      summary: summary.anchors,
+      budget: budget.anchors,
+      prepayments: prepayments.anchors,
+      outOfGroup: outOfGroup.anchors,
+      members: members.anchors,
+      methods: methods.anchors,
+      journal: journal.anchors,
+    },
+  };
+}
+
+export async function writeWorkbook(path: string, input: WorkbookInput, options: WorkbookOptions = {}): Promise<void> {
+  const models = buildModels(input);
+  const r = input.result;
+  await writeAtomically(path, async (tmp) => {
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true, useSharedStrings: false });
+    wb.creator = `yibao ${input.engineVersion}`;
+    wb.lastModifiedBy = wb.creator;
+    wb.created = new Date(Date.UTC(r.scenario.year, 11, 31)); // no clock: the same inputs give the same workbook content
+    wb.modified = wb.created;
+    try {
+      for (const m of [models.summary, models.budget, models.prepayments, models.outOfGroup, models.members, models.methods]) renderSheet(wb, m);
+      const claims = await writeClaimSheets(wb, input.scanPricedClaims, {
+        rowsPerSheet: options.claimRowsPerSheet ?? DEFAULT_CLAIM_ROWS_PER_SHEET,
+        scenario: r.scenario,
+      });
+      renderSheet(wb, models.journal);
+      renderSheet(wb, checksSheet(r, { ...models.anchors, claims }));
+      renderSheet(wb, models.parameters);
+      await wb.commit();
+    } catch (e) {
+      // Stop the zip and close the file so the temporary file can be removed.
+      const w = wb as unknown as { zip?: { abort?: () => void }; stream?: NodeJS.WritableStream & { destroy(): void; closed?: boolean } };
+      w.zip?.abort?.();
+      const file = w.stream;
+      if (file !== undefined && !file.closed) {
+        await new Promise<void>((resolve) => {
+          file.once('close', () => resolve());
+          file.destroy();
+        });
+      }
+      throw e;
+    }
+  });
+}

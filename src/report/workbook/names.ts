@@ -1,0 +1,33 @@
+// Worksheet names (≤ 31 characters, no []:*?/\) and CSV file names, in workbook order.
+export const SHEET = {
+  summary: '汇总 Summary',
+  budget: '预算 Budget',
+  prepayments: '预拨 Prepayments',
+  outOfGroup: '外转扣减 Out-of-group',
+  members: '机构 Members',
+  methods: '支付方式 Payment methods',
+  claims: '明细 Claims',
+  journal: '分录 Journal',
+  checks: '校验 Checks',
+  parameters: '参数 Parameters',
+} as const;
+
+/** The name of the n-th claim-detail sheet (1-based): '明细 Claims', '明细 Claims (2)', … */
+export const claimSheetName = (n: number): string => (n === 1 ? SHEET.claims : `${SHEET.claims} (${n})`);
+
+export const CSV = {
+  summary: 'summary.csv',
+  budget: 'budget.csv',
+  prepayments: 'prepayments.csv',
+  outOfGroup: 'out-of-group.csv',
+  members: 'members.csv',
+  methods: 'payment-methods.csv',
+  claims: 'claims.csv',
+  journal: 'journal.csv',
+  checks: 'checks.csv',
+  parameters: 'parameters.csv',
+} as const;
+
+export function sheetTitle(sheet: string, scenario: { readonly name: string; readonly year: number; readonly groupId: string }): string {
+  return `${sheet} — ${scenario.name}（${scenario.year}）· 医共体 group ${scenario.groupId}`;
+}

@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { errorReportText, parseMapping } from '../../src/claims/index.js';
+import { CANONICAL_HEADER, fixture, importFiles, tmp, writeTmp } from './helpers.js';
+
+const EXPECTED_IDS = ['JS0001', 'JS0002', 'JS0003', 'JS0004', 'JS0005', 'JS0006', 'JS0007', 'JS0008'];
+
+describe('Chinese fixtures', () => {
+  it('reads the UTF-8 (BOM) CSV with Chinese headers and values', async () => {
+    const { claims, scan } = await importFiles([fixture('claims-zh-utf8.csv')]);
+    expect(scan.errors).toEqual([]);
+    expect(scan.rows).toBe(8);
+    expect(claims.map((c) => c.claim.claimId)).toEqual(EXPECTED_IDS);
+    const [c1, c2, c3, c4, c5, c6, c7, c8] = claims.map((c) => c.claim);
+    expect(c1).toEqual({
+      claimId: 'JS0001', patientId: 'P001', category: 'employee', institutionId: 'H01', outOfRegion: false,
+      setting: 'inpatient', serviceDate: '2024-03-05', losDays: 7, drgCode: 'ES21', dipCode: '',
+      totalCost: 1200050, fundPaid: 840035, patientPaid: 360015, reverses: '',
+    });
+    expect(c2.patientPaid).toBe(23500 - 12000); // default: total − fund
+    expect(c2.serviceDate).toBe('2024-03-06');
+    expect(c3.patientId).toBe('P𠮷03');
+    expect(c3.category).toBe('poverty');
+    expect(c4.outOfRegion).toBe(true);
+    expect(c5.serviceDate).toBe('2024-04-02');
+    expect(c6).toMatchObject({ reverses: 'JS0001', totalCost: -1200050, fundPaid: -840035, patientPaid: -360015 });
+    expect(c7).toMatchObject({ category: 'poverty', outOfRegion: true, serviceDate: '2024-05-01', totalCost: 120000 });
+    expect(c8).toMatchObject({ losDays: 0, serviceDate: '2024-05-02', totalCost: 0 });
+    // rows as a spreadsheet shows them: header 1, the blank line counted, the quoted line break inside row 9
+    expect(claims.map((c) => c.at.row)).toEqual([2, 3, 4, 5, 6, 7, 9, 10]);
+    expect(scan.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('gives identical claims from CSV UTF-8, CSV GB18030 and XLSX', async () => {
+    const utf8 = await importFiles([fixture('claims-zh-utf8.csv')]);
+    const gb = await importFiles([fixture('claims-zh-gb18030.csv')]);
+    const xlsx = await importFiles([fixture('claims-zh.xlsx')]);
+    expect(gb.scan.errors).toEqual([]);
+    expect(xlsx.scan.errors).toEqual([]);
+    expect(gb.claims.map((c) => c.claim)).toEqual(utf8.claims.map((c) => c.claim));
+    expect(gb.claims.map((c) => c.at.row)).toEqual(utf8.claims.map((c) => c.at.row));
+    expect(xlsx.claims.map((c) => c.claim)).toEqual(utf8.claims.map((c) => c.claim));
+    expect(xlsx.claims.map((c) => c.at.row)).toEqual(utf8.claims.map((c) => c.at.row));
+  });
+
+  it('can scan twice with the same result (a second pass)', async () => {
+    const { openClaimFiles } = await import('../../src/claims/index.js');
+    const source = openClaimFiles([{ path: fixture('claims-zh-gb18030.csv'), shown: 'a.csv' }], { progress: false });
+    const ids: string[][] = [[], []];
+    const first = await source.scan((c) => ids[0].push(c.claimId));
+    const second = await source.scan((c) => ids[1].push(c.claimId));
+    expect(second).toEqual(first);
+    expect(ids[1]).toEqual(ids[0]);
+    expect(first.files).toEqual([{ role: 'claims', file: 'a.csv', sha256: first.files[0].sha256 }]);
+  });
+
+  it('honours --encoding and reports a wrong one as an error', async () => {
+    const forced = await importFiles([fixture('claims-zh-gb18030.csv')], { encoding: 'gbk' });
+    expect(forced.scan.errors).toEqual([]);
+    const wrong = await importFiles([fixture('claims-zh-gb18030.csv')], { encoding: 'utf-8' });
+    expect(wrong.scan.errors.map((e) => e.rule)).toEqual(['file.encoding']);
+    const unknown = await importFiles([fixture('claims-zh-gb18030.csv')], { encoding: 'latin9' });
+    expect(unknown.scan.errors.map((e) => e.rule)).toEqual(['file.encodingName']);
+  });
+
+  it('reads a named sheet and reports a missing one', async () => {
+    const named = await importFiles([fixture('claims-zh.xlsx')], { sheet: '结算明细' });
+    expect(named.claims).toHaveLength(8);
+    const missing = await importFiles([fixture('claims-zh.xlsx')], { sheet: '2024' });
+    expect(missing.scan.errors[0]).toMatchObject({ rule: 'file.sheet' });
+    expect(missing.scan.errors[0].zh).toContain('结算明细');
+  });
+});
+
+describe('the error report', () => {
+  it('matches the golden report, bilingual, in file/row order', async () => {
+    const { scan, claims } = await importFiles([fixture('errors.csv'), fixture('missing-column.csv')]);
+    expect(scan.errorCount).toBe(scan.errors.length);
+    const text = errorReportText(scan.errors);
+    const golden = readFileSync(fixture('errors.expected.csv'), 'utf8');
+    expect(text).toBe(golden);
+    expect(claims.length).toBeGreaterThan(0); // valid rows are still visited; the run as a whole is rejected
+  });
+
+  it('keeps at most maxErrors but counts all', async () => {
+    const { scan } = await importFiles([fixture('errors.csv')], { maxErrors: 3 });
+    expect(scan.errors).toHaveLength(3);
+    expect(scan.errorCount).toBeGreaterThan(3);
+  });
+});
+
+describe('rules', () => {
+  const dir = tmp();
+  const csv = (name: string, ...rows: string[]) => writeTmp(dir, name, [CANONICAL_HEADER, ...rows].join('\n'));
+
+  it('unique claim ids across files, confirmed by id text', async () => {
+    const a = csv('a.csv', 'C1,P,employee,H01,false,outpatient,2024-01-01,,,,1.00,0.50,,');
+    const b = csv('b.csv', 'C2,P,employee,H01,false,outpatient,2024-01-01,,,,1.00,0.50,,', 'C1,P,employee,H01,false,outpatient,2024-01-01,,,,1.00,0.50,,');
+    const { scan } = await importFiles([a, b]);
+    expect(scan.errors).toHaveLength(1);
+    expect(scan.errors[0]).toMatchObject({ rule: 'claimId.duplicate', file: b, row: 3, value: 'C1' });
+    expect(scan.errors[0].en).toContain(`first seen in ${a} row 2`);
+  });
+
+  it('a reversal may come before its original, in another file', async () => {
+    const a = csv('r1.csv', 'R1,P,employee,H01,false,outpatient,2024-01-02,,,,-10.00,-6.00,,C9');
+    const b = csv('r2.csv', 'C9,P,employee,H01,false,outpatient,2024-01-01,,,,10.00,6.00,,');
+    const { scan, claims } = await importFiles([a, b]);
+    expect(scan.errors).toEqual([]);
+    expect(claims.map((c) => c.claim.patientPaid)).toEqual([-400, 400]);
+  });
+
+  it('a reversal must match institution and amounts of its original', async () => {
+    const a = csv('m.csv',
+      'C1,P,employee,H01,false,outpatient,2024-01-01,,,,10.00,6.00,,',
+      'R1,P,employee,H02,false,outpatient,2024-01-02,,,,-10.00,-6.00,,C1');
+    const { scan } = await importFiles([a]);
+    expect(scan.errors.map((e) => e.rule)).toEqual(['reversal.mismatch']);
+  });
+
+  it('a reversal may not precede a second reversal of the same claim, even pending', async () => {
+    const a = csv('p.csv',
+      'R1,P,employee,H01,false,outpatient,2024-01-02,,,,-10.00,-6.00,,C1',
+      'R2,P,employee,H01,false,outpatient,2024-01-02,,,,-10.00,-6.00,,C1',
+      'C1,P,employee,H01,false,outpatient,2024-01-01,,,,10.00,6.00,,');
+    const { scan } = await importFiles([a]);
+    expect(scan.errors.map((e) => [e.rule, e.row])).toEqual([['reversal.twice', 3]]);
+  });
+
+  it('inpatients need los_days; outpatients may leave it empty', async () => {
+    const a = csv('l.csv',
+      'C1,P,employee,H01,false,inpatient,2024-01-01,,,,10.00,6.00,,',
+      'C2,P,employee,H01,false,outpatient,2024-01-01,,,,10.00,6.00,,',
+      'C3,P,employee,H01,false,inpatient,2024-01-01,0,,,10.00,6.00,,');
+    const { scan, claims } = await importFiles([a]);
+    expect(scan.errors.map((e) => [e.rule, e.row])).toEqual([['losDays.required', 2]]);
+    expect(claims.map((c) => c.claim.losDays)).toEqual([0, 0]);
+  });
+
+  it('quoted fields, CRLF, tab-separated and Excel\'s ="…" text cells', async () => {
+    const q = writeTmp(dir, 'q.csv', `${CANONICAL_HEADER}\r\n="00123","P,1",employee,H01,false,outpatient,2024-01-01,,,,"1,000.00",6.00,,\r\n`);
+    const t = writeTmp(dir, 't.tsv', `${CANONICAL_HEADER.replaceAll(',', '\t')}\nC1\tP\temployee\tH01\tfalse\toutpatient\t2024-01-01\t\t\t\t10\t6\t\t\n`);
+    const r1 = await importFiles([q]);
+    expect(r1.scan.errors).toEqual([]);
+    expect(r1.claims[0].claim).toMatchObject({ claimId: '00123', patientId: 'P,1', totalCost: 100000 });
+    const r2 = await importFiles([t]);
+    expect(r2.scan.errors).toEqual([]);
+    expect(r2.claims[0].claim.totalCost).toBe(1000);
+  });
+
+  it('a mapping renames columns and maps values', async () => {
+    const a = writeTmp(dir, 'map.csv', '单据号,人员编号,险种,机构代码,异地,类别,日期,天数,总金额,基金,备注\nD1,P1,在职人员,H01,N,慢特病门诊,2024-01-01,,10,5,x\n');
+    const mapping = parseMapping(
+      'columns: { 单据号: claim_id, 险种: category, 机构代码: institution_id, 异地: out_of_region, 类别: setting, 日期: service_date, 天数: los_days, 总金额: total_cost, 基金: fund_paid }\n' +
+        'values: { category: { 在职人员: employee }, setting: { 慢特病门诊: outpatient }, out_of_region: { N: false } }\n',
+      'm.yaml',
+    );
+    const { scan, claims } = await importFiles([a], { mapping });
+    expect(scan.errors).toEqual([]);
+    expect(claims[0].claim).toMatchObject({ claimId: 'D1', category: 'employee', setting: 'outpatient', fundPaid: 500 });
+  });
+
+  it('unreadable, empty, truncated and foreign files are errors, not exceptions', async () => {
+    const empty = writeTmp(dir, 'empty.csv', '');
+    const open = writeTmp(dir, 'open.csv', `${CANONICAL_HEADER}\nC1,"P`);
+    const xls = writeTmp(dir, 'old.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]));
+    const bad = writeTmp(dir, 'bad.xlsx', 'not a zip');
+    const xlsx = readFileSync(fixture('claims-zh.xlsx'));
+    const cut = writeTmp(dir, 'cut.xlsx', xlsx.subarray(0, Math.floor(xlsx.length / 2)));
+    const { scan } = await importFiles([`${dir}/nope.csv`, empty, open, xls, bad, cut]);
+    expect(scan.errors.map((e) => e.rule)).toEqual(['file.unreadable', 'file.empty', 'csv.quote', 'file.format', 'file.format', 'file.format']);
+  });
+});

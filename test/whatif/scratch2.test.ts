@@ -1,0 +1,30 @@
+import { it } from 'vitest';
+import { readScenarioObject, loadedFromObject } from '../../src/scenario/load.js';
+import { settle } from '../../src/domain/engine.js';
+import { computeBudget } from '../../src/domain/budget.js';
+import { settleYearEnd } from '../../src/domain/settle.js';
+import { distribute } from '../../src/domain/distribute.js';
+import { buildJournal } from '../../src/domain/journal.js';
+import { computeChecks, assertChecks } from '../../src/domain/invariants.js';
+import { claimSourceFor } from '../../src/app/settle.js';
+import { loadClaimsOnce } from '../../src/whatif/claims.js';
+
+it('perf parts', async () => {
+  const so = readScenarioObject('scenarios/demo.yaml');
+  const s = loadedFromObject(so).scenario;
+  const claims = await loadClaimsOnce(s, claimSourceFor(s), false);
+  const a = claims.actuals;
+  const N = 3000;
+  const time = (name: string, f: () => void) => { for (let i = 0; i < 300; i++) f(); const t = performance.now(); for (let i = 0; i < N; i++) f(); console.log(name, ((performance.now() - t) / N * 1000).toFixed(1), 'us'); };
+  const budget = computeBudget(s);
+  const figures = settleYearEnd(s, budget, a);
+  const { members, carryForward } = distribute(s, a.members, figures);
+  const j = () => buildJournal({ year: s.year, budget, outOfGroup: a.outOfGroup, outOfGroupInRegion: a.outOfGroupInRegion, outOfGroupOutOfRegion: a.outOfGroupOutOfRegion, figures, members, carryForward });
+  const journal = j();
+  time('settle', () => settle(s, a, []));
+  time('budget', () => computeBudget(s));
+  time('yearEnd', () => settleYearEnd(s, budget, a));
+  time('distribute', () => distribute(s, a.members, figures));
+  time('journal', j);
+  time('checks', () => assertChecks(computeChecks({ budget, actuals: a, figures, members, carryForward, journal })));
+});

@@ -23,6 +23,8 @@ export function bp(n: number): string {
 }
 
 const opt = <T>(a: fc.Arbitrary<T>, freq = 2) => fc.option(a, { nil: undefined, freq });
+/** Mostly absent (3 in 4): rule filters, so that rules do match claims. */
+const rarely = <T>(a: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: a });
 const bpArb = (min: number, max: number) => fc.integer({ min, max }).map(bp);
 const fenArb = (min: number, max: number) => fc.integer({ min, max }).map(yuan);
 const bool = fc.constantFrom('true', 'false');
@@ -72,11 +74,11 @@ function bandsArb(shareKey: 'share' | 'fundShare', maxShare: number) {
 
 const ruleArb = fc
   .record({
-    method: fc.constantFrom('ffs', 'drg', 'dip', 'perDiem', 'singleDisease', 'capitation'),
-    setting: opt(fc.constantFrom('inpatient', 'outpatient')),
-    tiers: opt(fc.subarray(['county', 'township', 'village'] as Tier[])),
-    hasCode: opt(fc.constantFrom('drg', 'dip')),
-    losAtLeast: opt(fc.integer({ min: 0, max: 60 }).map(String)),
+    method: fc.constantFrom('ffs', 'drg', 'drg', 'dip', 'dip', 'perDiem', 'singleDisease', 'capitation'),
+    setting: rarely(fc.constantFrom('inpatient', 'outpatient')),
+    tiers: rarely(fc.subarray(['county', 'township', 'village'] as Tier[])),
+    hasCode: rarely(fc.constantFrom('drg', 'dip')),
+    losAtLeast: rarely(fc.integer({ min: 0, max: 60 }).map(String)),
   })
   .map((r) => {
     // drg/dip need their code; singleDisease is priced by dip_code else drg_code: require a DRG code (every DRG
@@ -91,7 +93,7 @@ const paymentsArb = (memberIds: readonly string[]) =>
   fc.record({
     rules: opt(fc.array(ruleArb, { maxLength: 5 }), 6),
     drg: fc.record({
-      baseRate: fenArb(500_000, 2_000_000),
+      baseRate: fenArb(100_000, 2_000_000),
       weights: fc.record(Object.fromEntries(DRG_CODES.map((c) => [c, bpArb(1000, 30000)]))),
       coefficients: tierCoefArb,
       highMultiple: opt(bpArb(15000, 40000)),
@@ -114,10 +116,12 @@ const paymentsArb = (memberIds: readonly string[]) =>
         coefficients: tierCoefArb,
         lowMultiple: opt(bpArb(1000, 9000)),
         highMultiple: opt(bpArb(10000, 40000)),
-        pointValue: opt(bpArb(500_000, 1_500_000)),
-        pool: opt(fc.record({ amount: fenArb(0, 30_000_000), reimbursementRatio: bpArb(1, 10000) }), 1),
+        pointValue: bpArb(500_000, 1_500_000),
+        pool: fc.record({ amount: fenArb(0, 30_000_000), reimbursementRatio: bpArb(1, 10000) }),
+        mode: fc.constantFrom('budget', 'settlement', 'both'),
       })
-      .map((d) => (d.pointValue === undefined && d.pool === undefined ? { ...d, pointValue: '10' } : d)),
+      // 预算点值 only, 结算点值 from the pool only, or both given (the budget value wins)
+      .map(({ mode, ...d }) => (mode === 'budget' ? { ...d, pool: undefined } : mode === 'settlement' ? { ...d, pointValue: undefined } : d)),
     perDiem: fc
       .record({
         rates: fc.record({ default: opt(fenArb(10_000, 50_000)), county: opt(fenArb(10_000, 50_000)), township: opt(fenArb(10_000, 50_000)), village: opt(fenArb(10_000, 50_000)) }),
@@ -193,7 +197,7 @@ export function rawScenarioArb(options: GenOptions = {}) {
         budget: fc.record({
           // the first line is fixed and positive, so the package P is never 0
           lines: fc
-            .tuple(fenArb(100_000, 60_000_000), fc.array(budgetLineArb, { maxLength: 3 }))
+            .tuple(fenArb(100_000, 40_000_000), fc.array(budgetLineArb, { maxLength: 2 }))
             .map(([amount, rest]) => [{ category: 'resident', fund: 'basic', basis: 'fixed', amount }, ...rest]),
           riskReserveRate: opt(bpArb(0, 1000)),
           qualityDepositRate: opt(bpArb(0, 1000)),

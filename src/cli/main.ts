@@ -4,8 +4,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputRejected, InvariantViolation } from '../domain/errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import { formatInputErrors } from './errors.js';
+import { runCompare } from './compare.js';
 import { runGenerate } from './generate.js';
+import { runMonitor } from './monitor.js';
+import { runRisk } from './risk.js';
 import { runSettle } from './settle.js';
+import { runSweepCommand } from './sweep.js';
 import { runValidate } from './validate.js';
 
 const encodingOption = () =>
@@ -27,6 +31,7 @@ export function buildProgram(): Command {
     .option('--json <file>', 'write the JSON result (DOMAIN.md §8) 输出 JSON')
     .option('--xlsx <file>', 'write the auditor workbook 输出审计工作簿')
     .option('--csv <dir>', 'write each table as CSV (UTF-8 with BOM) 输出 CSV 表')
+    .option('--set <key=value>', 'override a scenario key for this run, e.g. budget.riskReserveRate=0.03 (repeatable) 覆盖参数', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(encodingOption())
     .option('--sheet <name>', 'XLSX sheet to read 工作表名')
     .option('--mapping <file>', 'column/value mapping for other exports 列映射文件')
@@ -62,6 +67,75 @@ export function buildProgram(): Command {
     .action(async (scenario: string, opts) => {
       process.exitCode = await runGenerate(scenario, opts);
     });
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  const readOptions = (c: Command) =>
+    c
+      .addOption(encodingOption())
+      .option('--sheet <name>', 'XLSX sheet to read 工作表名')
+      .option('--mapping <file>', 'column/value mapping for other exports 列映射文件')
+      .option('-q, --quiet', 'do not print the table');
+
+  readOptions(
+    program
+      .command('compare')
+      .description('方案对比 Compare scenarios side by side: every figure and member total, with deltas against the first')
+      .argument('<scenarios...>', 'two or more scenario files 场景文件')
+      .option('--set <key=value>', 'override a scenario key for this run (repeatable) 覆盖参数', collect, [])
+      .option('--xlsx <file>', 'write the comparison workbook 输出工作簿')
+      .option('--csv <file>', 'write the comparison as CSV (UTF-8 with BOM)')
+      .option('--json <file>', 'write the comparison as JSON'),
+  ).action(async (scenarios: string[], opts) => {
+    process.exitCode = await runCompare(scenarios, opts);
+  });
+
+  readOptions(
+    program
+      .command('sweep')
+      .description('参数扫描 Sweep: settle every combination of --vary ranges (claims read once)')
+      .argument('<base>', 'base scenario file 基准场景')
+      .requiredOption('--vary <key=from:to:step>', 'a key and its range FROM:TO:STEP, or a list v1,v2,… (repeatable) 扫描参数', collect, [])
+      .option('--set <key=value>', 'override a scenario key before sweeping (repeatable) 覆盖参数', collect, [])
+      .option('--csv <file>', 'write the grid as CSV (UTF-8 with BOM)')
+      .option('--xlsx <file>', 'write the grid as a workbook')
+      .option('--json <file>', 'write a JSON array, one { set, settlement, members } per variant'),
+  ).action(async (base: string, opts) => {
+    process.exitCode = await runSweepCommand(base, opts);
+  });
+
+  readOptions(
+    program
+      .command('risk')
+      .description('风险模拟 Risk: Monte Carlo of the year end under uncertain volume and cost per case (deterministic per seed)')
+      .argument('<base>', 'base scenario file 基准场景')
+      .option('--runs <n>', 'number of runs 模拟次数', '1000')
+      .option('--seed <s>', 'random seed 随机种子', '1')
+      .option('--volume-cv <cv>', 'coefficient of variation of claim volume 就诊量变异系数', '0.05')
+      .option('--cost-cv <cv>', 'coefficient of variation of cost per case 次均费用变异系数', '0.05')
+      .option('--method-cv <method=v[:c]>', 'per payment method (ffs/drg/dip/perDiem/singleDisease/outOfGroup) volume and cost CVs (repeatable)', collect, [])
+      .option('--set <key=value>', 'override a scenario key (repeatable) 覆盖参数', collect, [])
+      .option('--json <file>', 'write { runs, seed, pOverrun, balance: { mean, p5, p50, p95 }, … }')
+      .option('--svg <file>', 'write the histogram of the balance as SVG')
+      .option('--png <file>', 'write the histogram of the balance as PNG')
+      .option('--xlsx <file>', 'write percentiles, bins and the histogram picture as a workbook'),
+  ).action(async (base: string, opts) => {
+    process.exitCode = await runRisk(base, opts);
+  });
+
+  readOptions(
+    program
+      .command('monitor')
+      .description('月度监测 Monitor: claims to date vs prepayments to date, projected year end, early overrun warning')
+      .argument('<scenario>', 'scenario file 场景文件')
+      .requiredOption('--through <yyyy-mm>', 'last month to include 截至月份')
+      .option('--prior <file>', "prior year's scenario (with its claims) for a same-months projection 上年场景")
+      .option('--set <key=value>', 'override a scenario key (repeatable) 覆盖参数', collect, [])
+      .option('--json <file>', 'write the month-by-month table and the projection as JSON')
+      .option('--csv <file>', 'write the month-by-month table as CSV (UTF-8 with BOM)')
+      .option('--xlsx <file>', 'write the month-by-month table as a workbook'),
+  ).action(async (scenario: string, opts) => {
+    process.exitCode = await runMonitor(scenario, opts);
+  });
 
   return program;
 }

@@ -1,15 +1,21 @@
-// `yibao settle SCENARIO`: print the statement, write the JSON contract (and the workbook/CSV tables when asked).
+// `yibao settle SCENARIO`: print the statement, write the JSON contract, and the workbook / CSV tables when asked.
+// Outputs are written only after the whole settlement succeeded, each atomically (temp file + rename).
+import { pricedClaimScanner } from '../app/claims.js';
 import { settleScenario } from '../app/settle.js';
+import { loadMapping } from '../claims/index.js';
 import { writeTextAtomically } from '../io/atomic.js';
+import { writeCsvTables } from '../report/csv.js';
 import { resultToJsonText } from '../report/json.js';
 import { renderStatement } from '../report/statement.js';
-import { loadScenarioFile } from '../scenario/load.js';
+import { writeWorkbook } from '../report/workbook/index.js';
+import { loadScenarioWithOverrides } from '../scenario/load.js';
 import { ENGINE_VERSION } from '../version.js';
 
 export interface SettleCliOptions {
   json?: string;
   xlsx?: string;
   csv?: string;
+  set?: string[];
   encoding?: 'utf-8' | 'gb18030' | 'auto';
   sheet?: string;
   mapping?: string;
@@ -18,15 +24,24 @@ export interface SettleCliOptions {
 }
 
 export async function runSettle(scenarioPath: string, opts: SettleCliOptions): Promise<number> {
-  const loaded = loadScenarioFile(scenarioPath);
+  const loaded = loadScenarioWithOverrides(scenarioPath, opts.set ?? []);
   const run = await settleScenario(loaded.scenario, loaded.inputs, {
     encoding: opts.encoding,
     sheet: opts.sheet,
-    mapping: opts.mapping ? (await import('../claims/index.js')).loadMapping(opts.mapping) : undefined,
+    mapping: opts.mapping ? loadMapping(opts.mapping) : undefined,
     progress: opts.progress ?? true,
   });
   if (!opts.quiet) process.stdout.write(`${renderStatement(run.result)}\n`);
+  if (opts.xlsx || opts.csv) {
+    const input = {
+      result: run.result,
+      scenarioObject: loaded.effective ?? {},
+      engineVersion: ENGINE_VERSION,
+      scanPricedClaims: run.source ? pricedClaimScanner(run.scenario, run.source, run.result.actuals) : undefined,
+    };
+    if (opts.xlsx) await writeWorkbook(opts.xlsx, input);
+    if (opts.csv) await writeCsvTables(opts.csv, input);
+  }
   if (opts.json) await writeTextAtomically(opts.json, resultToJsonText(run.result, ENGINE_VERSION));
   return 0;
 }
-

@@ -35,8 +35,33 @@ function buildTable(): Map<number, number> {
   return map;
 }
 
+const NON_ASCII = /[^\x00-\x7f]+/g;
+const runCache = new Map<string, Buffer>(); // encoded non-ASCII runs (住院, 职工…): claims files repeat a few words
+const RUN_CACHE_LIMIT = 4096;
+
 /** Encodes a string as GB18030 bytes. ASCII passes through; a lone surrogate becomes '?'. */
 export function encodeGb18030(text: string): Buffer {
+  // Mostly-ASCII text: copy ASCII stretches as they are and encode each distinct non-ASCII run once.
+  const out = Buffer.allocUnsafe(text.length * 4);
+  let n = 0;
+  let from = 0;
+  const re = new RegExp(NON_ASCII);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m.index > from) n += out.write(text.slice(from, m.index), n, 'latin1');
+    const run = m[0];
+    let bytes = runCache.get(run);
+    if (bytes === undefined) {
+      bytes = encodeRun(run);
+      if (runCache.size < RUN_CACHE_LIMIT) runCache.set(run, bytes);
+    }
+    n += bytes.copy(out, n);
+    from = m.index + run.length;
+  }
+  if (from < text.length) n += out.write(text.slice(from), n, 'latin1');
+  return out.subarray(0, n);
+}
+
+function encodeRun(text: string): Buffer {
   const out = Buffer.allocUnsafe(text.length * 4);
   let n = 0;
   for (let i = 0; i < text.length; i++) {

@@ -98,14 +98,22 @@ export async function writeClaimsCsv(
 }
 
 /**
- * exceljs's streaming writer does not pass backpressure from the zip stream back to `commit()`: rows pile up as
- * buffers in front of the deflater. So we pause while more than a few tens of MB of buffers wait, and let the zip
- * and file streams drain — memory stays flat however many rows are written.
+ * exceljs's streaming writer does not pass backpressure from the zip back to `commit()`: the sheet's XML piles up in
+ * the stream that feeds the deflater. So every few thousand rows we wait while more than a few MB are queued there
+ * (exceljs internals, read defensively: without them we only yield), and memory stays flat however many rows.
  */
-const XLSX_BUFFER_LIMIT = 48 * 1024 * 1024;
-async function letZipCatchUp(): Promise<void> {
+const XLSX_QUEUE_LIMIT = 8 * 1024 * 1024;
+async function letZipCatchUp(sheet: unknown): Promise<void> {
   await new Promise<void>((r) => setImmediate(r));
-  while (process.memoryUsage().arrayBuffers > XLSX_BUFFER_LIMIT) await new Promise<void>((r) => setTimeout(r, 2));
+  const queue = (sheet as { stream?: { pipes?: Array<{ _writableState?: { length?: number } }> } }).stream?.pipes?.[0]?._writableState;
+  if (typeof queue?.length !== 'number') return;
+  let last = queue.length;
+  let stalled = 0;
+  while (queue.length > XLSX_QUEUE_LIMIT && stalled < 2000) {
+    await new Promise<void>((r) => setTimeout(r, 1));
+    stalled = queue.length < last ? 0 : stalled + 1; // give up waiting after ~2 s without progress
+    last = queue.length;
+  }
 }
 
 /**
@@ -126,7 +134,7 @@ export async function writeClaimsXlsx(file: string, claims: Iterable<Claim>, opt
     cells[12] = c.patientPaid / 100;
     sheet.addRow(cells).commit();
     rows++;
-    if (rows % 2000 === 0) await letZipCatchUp();
+    if (rows % 2000 === 0) await letZipCatchUp(sheet);
   }
   sheet.commit();
   await workbook.commit();

@@ -10,7 +10,7 @@ import type { ActualsResult, InputFile, SettlementResult } from '../domain/resul
 import type { InputError, Scenario } from '../domain/types.js';
 import { type ScenarioObject, type TableCache, loadedFromObject } from '../scenario/load.js';
 import { type Obj, type PathKey, formatKeyPath, isMapping, parseKeyPath, parseSetValue, setAtPath } from '../scenario/overrides.js';
-import { SettleVariantBuilder, settleWithBudget } from './variant.js';
+import { type AllocationCache, SettleVariantBuilder, settleWithBudget } from './variant.js';
 import type { LoadedClaims } from './claims.js';
 import { FIGURES } from './figures.js';
 
@@ -168,6 +168,7 @@ export async function runSweep(
   const combos = gridOf(specs);
   const builder = settleOnly ? new SettleVariantBuilder(base, baseScenario) : undefined;
   const roots = [...new Set(specs.map((s) => String(s.path[0])))];
+  const allocations: AllocationCache = new Map(); // valid: every settle-only variant shares claims.actuals
   combos.forEach((values, index) => {
     const set: Record<string, string> = {};
     specs.forEach((s, i) => (set[formatKeyPath(s.path)] = values[i]));
@@ -178,7 +179,7 @@ export async function runSweep(
       if (builder) {
         const v = builder.build(obj, roots);
         scenario = v.scenario;
-        r = settleWithBudget(scenario, builder.budgetFor(scenario, v.budgetKey), claims.actuals, inputs);
+        r = settleWithBudget(scenario, builder.budgetFor(scenario, v.budgetKey), claims.actuals, inputs, allocations);
       } else {
         scenario = loadedFromObject({ ...base, obj }, { tableCache }).scenario;
         const actuals: ActualsResult = aggregateMode ? actualsFromAggregates(scenario) : claims.table!.aggregate(scenario);

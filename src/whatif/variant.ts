@@ -112,9 +112,15 @@ export class SettleVariantBuilder {
  * precomputed budget and the integer distribution. Equal to `settle(scenario, actuals, inputs)` whenever `budget`
  * is `computeBudget(scenario)` (tested).
  */
-export function settleWithBudget(scenario: Scenario, budget: BudgetResult, actuals: ActualsResult, inputs: readonly InputFile[]): SettlementResult {
+export function settleWithBudget(
+  scenario: Scenario,
+  budget: BudgetResult,
+  actuals: ActualsResult,
+  inputs: readonly InputFile[],
+  cache?: AllocationCache,
+): SettlementResult {
   const figures = settleYearEnd(scenario, budget, actuals);
-  const { members, carryForward } = distributeFast(scenario, actuals.members, figures);
+  const { members, carryForward } = distributeFast(scenario, actuals.members, figures, cache);
   const journal = buildJournal({
     year: scenario.year,
     budget,
@@ -145,6 +151,12 @@ export function settleWithBudget(scenario: Scenario, budget: BudgetResult, actua
 // largest-remainder split done on exact integers (fen × integer weights; decimal tier shares scaled to integers)
 // gives the same parts: floor(T·w/S) and the remainders T·w mod S order exactly as the Decimal fractions do, and
 // ties break by key order in both. Property tests check `distributeFast` against `distribute` on random inputs.
+
+/**
+ * Splits already made, for one fixed list of member actuals (a sweep re-settles the same aggregates many times, and
+ * many variants share the same adjustment): key → parts. Only valid while the members' actuals do not change.
+ */
+export type AllocationCache = Map<string, Fen[]>;
 
 /** Largest remainder on integer weights (all ≥ 0; all zero → equal), ties by index. Same result as allocate.ts. */
 export function allocateInteger(total: Fen, weights: readonly bigint[]): Fen[] {
@@ -183,6 +195,37 @@ export function allocateInteger(total: Fen, weights: readonly bigint[]): Fen[] {
   return parts.map((f) => (f === 0 ? 0 : sign * f));
 }
 
+/** fen ↦ round-half-up(fen × rate) for a rate ≥ 0, exactly on integers (= roundFen(fenDec(fen).times(rate))). */
+export function exactRate(rate: Dec): (fen: Fen) => Fen {
+  const places = rate.decimalPlaces();
+  if (places > 15) return (fen) => roundFen(fenDec(fen).times(rate));
+  const den = 10 ** places;
+  const num = Number(rate.times(den).toFixed(0));
+  const bigNum = BigInt(num);
+  const bigDen = BigInt(den);
+  return (fen) => {
+    const neg = fen < 0;
+    const a = neg ? -fen : fen;
+    const p = a * num;
+    let q: number;
+    if (p <= 2 ** 52) {
+      q = Math.floor(p / den);
+      let r = p - q * den;
+      if (r < 0) {
+        q -= 1;
+        r += den;
+      } else if (r >= den) {
+        q += 1;
+        r -= den;
+      }
+      if (2 * r >= den) q += 1;
+    } else {
+      q = Number((BigInt(a) * bigNum * 2n + bigDen) / (2n * bigDen));
+    }
+    return q === 0 ? 0 : neg ? -q : q;
+  };
+}
+
 /** Decimal weights (≥ 0) as integers on a common scale. */
 function scaledWeights(ws: readonly Dec[]): bigint[] {
   const places = Math.max(0, ...ws.map((w) => w.decimalPlaces()));
@@ -191,7 +234,17 @@ function scaledWeights(ws: readonly Dec[]): bigint[] {
 }
 
 /** `distribute` (DOMAIN.md §6) with integer allocation; identical figures. */
-export function distributeFast(scenario: Scenario, members: readonly MemberActuals[], fig: SettlementFigures): Distribution {
+export function distributeFast(scenario: Scenario, members: readonly MemberActuals[], fig: SettlementFigures, cache?: AllocationCache): Distribution {
+  const alloc = (key: string, total: Fen, weights: () => bigint[]): Fen[] => {
+    if (cache === undefined) return allocateInteger(total, weights());
+    const k = `${key}\u0000${total}`;
+    let parts = cache.get(k);
+    if (parts === undefined) {
+      parts = allocateInteger(total, weights());
+      if (cache.size < 200_000) cache.set(k, parts);
+    }
+    return parts;
+  };
   const delta = fig.retainedSurplus - fig.groupOverrunLiability - fig.depositForfeited;
   const opening = scenario.carryForward.opening;
   const adjustments = new Map<string, Fen>(members.map((m) => [m.id, 0]));
@@ -214,22 +267,23 @@ export function distributeFast(scenario: Scenario, members: readonly MemberActua
       const target: Tier = tiersWithMembers.includes('county') ? 'county' : leadTier;
       tierWeights = tiersWithMembers.map((t) => (t === target ? 1n : 0n));
     }
-    const tierParts = allocateInteger(rest, tierWeights);
+    const tierParts = alloc(`tiers\u0000${tierWeights.join(',')}`, rest, () => tierWeights);
+    const within = scenario.distribution.within;
     tiersWithMembers.forEach((tier, k) => {
       const inTier = members.filter((m) => m.tier === tier);
-      const weights = scenario.distribution.within === 'equal' ? inTier.map(() => 1n) : inTier.map(workload);
-      allocateInteger(tierParts[k], weights).forEach((part, j) => adjustments.set(inTier[j].id, part));
+      const weights = () => (within === 'equal' ? inTier.map(() => 1n) : inTier.map(workload));
+      alloc(`${tier}\u0000${within}`, tierParts[k], weights).forEach((part, j) => adjustments.set(inTier[j].id, part));
     });
   } else {
     used = Math.min(opening, -delta);
     const shortfall = -delta - used;
     if (scenario.settlement.overrun?.bearer === 'proRata') {
-      allocateInteger(-shortfall, members.map(workload)).forEach((part, j) => adjustments.set(members[j].id, part));
+      alloc('proRata', -shortfall, () => members.map(workload)).forEach((part, j) => adjustments.set(members[j].id, part));
     } else {
       adjustments.set(scenario.group.lead, -shortfall);
     }
   }
-  const rate = scenario.distribution.incentiveRate;
+  const incentive = exactRate(scenario.distribution.incentiveRate);
   const results: MemberResult[] = members.map((m) => {
     const adjustment = adjustments.get(m.id)!;
     return {
@@ -240,7 +294,7 @@ export function distributeFast(scenario: Scenario, members: readonly MemberActua
       capitation: m.capitation,
       adjustment,
       total: m.claimsLiability + m.capitation + adjustment,
-      incentivePool: adjustment > 0 ? roundFen(fenDec(adjustment).times(rate)) : 0,
+      incentivePool: adjustment > 0 ? incentive(adjustment) : 0,
     };
   });
   return { members: results, carryForward: { opening, added, used, closing: opening + added - used }, adjustment: delta };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/scenario/load.js';
-import type { Scenario } from '../../src/domain/types.js';
+import type { Claim, Scenario } from '../../src/domain/types.js';
 import { parseYuanToFen } from '../../src/domain/money.js';
 import {
   CANONICAL_HEADERS,
@@ -98,14 +98,14 @@ describe('generateClaims', () => {
   });
 
   it('writes full reversals after their originals: own id, every amount negated, every other field the same', () => {
-    const seen = new Map<string, ReturnType<typeof structuredClone>>();
+    const seen = new Map<string, Claim>();
     let reversals = 0;
     const reversed = new Set<string>();
     for (const c of generateClaims(scenario, { claims: 30000, seed: 9 })) {
       expect(seen.has(c.claimId)).toBe(false);
       if (c.reverses !== '') {
         reversals++;
-        const orig = seen.get(c.reverses);
+        const orig = seen.get(c.reverses)!;
         expect(orig, `original ${c.reverses} comes first`).toBeDefined();
         expect(orig.reverses).toBe('');
         expect(reversed.has(c.reverses)).toBe(false);
@@ -113,11 +113,11 @@ describe('generateClaims', () => {
         expect(c.totalCost).toBe(-orig.totalCost);
         expect(c.fundPaid).toBe(-orig.fundPaid);
         expect(c.patientPaid).toBe(-orig.patientPaid);
-        const strip = (x: Record<string, unknown>) => {
+        const strip = (x: Claim) => {
           const { claimId: _i, totalCost: _t, fundPaid: _f, patientPaid: _p, reverses: _r, ...rest } = x;
           return rest;
         };
-        expect(strip(c as never)).toEqual(strip(orig));
+        expect(strip(c)).toEqual(strip(orig));
       }
       seen.set(c.claimId, { ...c });
     }

@@ -1,12 +1,14 @@
 // 明细 Claims: every in-group claim as priced, streamed row by row (nothing is buffered), continued on further
 // sheets past the row limit. Returns per-member liability sums for the reconciliation on the Checks sheet.
+import { closeSync, createReadStream, openSync, rmSync, writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { RowRef } from '../../claims/source.js';
 import type { Fen } from '../../domain/money.js';
 import type { PricedClaim } from '../../domain/result.js';
 import { CATEGORY_LABEL, METHOD_LABEL, OUTLIER_LABEL, SETTING_LABEL, TIER_LABEL } from './labels.js';
 import { type Cell, type Column, FIRST_DATA_ROW, INT_FMT, MONEY_FMT, addr, int, money, num } from './model.js';
 import { claimSheetName, sheetTitle } from './names.js';
-import { type Workbook, addSheet, fenToNumber, writeCells, writeHeader, writeTitle } from './render.js';
+import { type Sheet, type Workbook, addSheet, fenToNumber, writeCells, writeHeader, writeTitle } from './render.js';
 
 export const EXCEL_MAX_ROWS = 1_048_576;
 /** Claim rows per detail sheet by default: Excel's limit less the title and header rows. */
@@ -78,10 +80,42 @@ export interface ClaimSheets {
 export interface ClaimSheetOptions {
   readonly rowsPerSheet: number;
   readonly scenario: { readonly name: string; readonly year: number; readonly groupId: string };
+  /** A temporary file for the spool (removed afterwards); beside the target, so on the same disk. */
+  readonly spoolPath: string;
   readonly note?: string;
 }
 
-/** Writes the detail sheet(s) as the claims stream in; a sheet is committed as soon as it is full. */
+type Plain = string | number | null;
+
+const plain = (cell: Cell): Plain => {
+  if (cell === null || typeof cell === 'string') return cell;
+  if (cell.t === 'money') return fenToNumber(cell.fen);
+  if (cell.t === 'int') return cell.v;
+  if (cell.t === 'num') return Number(cell.text);
+  return cell.v;
+};
+
+/**
+ * Bytes the worksheet has written that the zip has not compressed yet: what exceljs's StreamBuf still holds, plus
+ * what it has pushed into the zip's input streams (StreamBuf ignores their backpressure).
+ */
+function pending(ws: Sheet): number {
+  type Pipe = { writableLength?: number; readableLength?: number };
+  const sb = (ws as unknown as { stream?: { buffers?: Array<{ length: number }>; pipes?: Pipe[] } }).stream;
+  let n = 0;
+  for (const b of sb?.buffers ?? []) n += b.length;
+  for (const p of sb?.pipes ?? []) n += (p.writableLength ?? 0) + (p.readableLength ?? 0);
+  return n;
+}
+
+const HIGH_WATER = 8 << 20;
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+
+/**
+ * Writes the detail sheet(s). The claim scan calls back synchronously, faster than the zip can compress, and offers
+ * no way to pause it; so the rows are first spooled to a temporary file with synchronous writes (bounded memory),
+ * then replayed into the worksheets, waiting for the zip whenever it falls behind. A sheet is committed when full.
+ */
 export async function writeClaimSheets(
   wb: Workbook,
   scan: ((visit: (p: PricedClaim, at: RowRef) => void) => Promise<void>) | undefined,
@@ -90,13 +124,39 @@ export async function writeClaimSheets(
   if (!Number.isSafeInteger(opts.rowsPerSheet) || opts.rowsPerSheet < 1 || opts.rowsPerSheet > DEFAULT_CLAIM_ROWS_PER_SHEET) {
     throw new Error(`claim rows per sheet must be 1..${DEFAULT_CLAIM_ROWS_PER_SHEET}`);
   }
+  const byMember = new Map<string, Fen>();
+  let total = 0;
+  try {
+    if (scan !== undefined) {
+      const fd = openSync(opts.spoolPath, 'w');
+      try {
+        let buf = '';
+        await scan((p, at) => {
+          buf += `${JSON.stringify(claimCells(p, at).map(plain))}\n`;
+          total += 1;
+          byMember.set(p.memberId, (byMember.get(p.memberId) ?? 0) + p.liability);
+          if (buf.length > 1 << 20) {
+            writeSync(fd, buf);
+            buf = '';
+          }
+        });
+        writeSync(fd, buf);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    const sheets = await replay(wb, scan === undefined ? undefined : opts.spoolPath, opts);
+    return { sheets, rows: total, liabilityByMember: byMember };
+  } finally {
+    rmSync(opts.spoolPath, { force: true });
+  }
+}
+
+async function replay(wb: Workbook, spool: string | undefined, opts: ClaimSheetOptions): Promise<Array<{ name: string; firstRow: number; lastRow: number }>> {
   const widths = CLAIM_COLUMNS.map((c) => c.width ?? 12);
   const sheets: Array<{ name: string; firstRow: number; lastRow: number }> = [];
-  const byMember = new Map<string, Fen>();
-  let ws: ReturnType<typeof addSheet> | undefined;
+  let ws: Sheet | undefined;
   let inSheet = 0;
-  let total = 0;
-  /** Sets the filter over the rows written and commits the sheet. */
   const close = () => {
     const last = sheets[sheets.length - 1];
     if (inSheet > 0) ws!.autoFilter = { from: addr(1, FIRST_DATA_ROW - 1), to: addr(CLAIM_COLUMNS.length, last.lastRow) };
@@ -104,7 +164,6 @@ export async function writeClaimSheets(
   };
   const open = () => {
     const name = claimSheetName(sheets.length + 1);
-    // The filter covers the whole sheet's capacity so that it applies however many rows follow.
     ws = addSheet(wb, name, CLAIM_COLUMNS, widths, 0);
     setColumnFormats(ws);
     writeTitle(ws, sheets.length === 0 ? sheetTitle(name, opts.scenario) : `${sheetTitle(name, opts.scenario)}（续 continued）`, 8);
@@ -112,51 +171,41 @@ export async function writeClaimSheets(
     sheets.push({ name, firstRow: FIRST_DATA_ROW, lastRow: FIRST_DATA_ROW - 1 });
     inSheet = 0;
   };
-  if (scan !== undefined) {
-    await scan((p, at) => {
+  if (spool !== undefined) {
+    const lines = createInterface({ input: createReadStream(spool, { encoding: 'utf8' }), crlfDelay: Infinity });
+    let sinceCheck = 0;
+    for await (const line of lines) {
+      if (line === '') continue;
       if (ws === undefined || inSheet === opts.rowsPerSheet) {
         if (ws !== undefined) close();
         open();
       }
-      writeClaimRow(ws!, FIRST_DATA_ROW + inSheet, p, at);
+      const row = ws!.getRow(FIRST_DATA_ROW + inSheet);
+      const values = JSON.parse(line) as Plain[];
+      for (let i = 0; i < values.length; i++) if (values[i] !== null) row.getCell(i + 1).value = values[i];
+      row.commit();
       inSheet += 1;
-      total += 1;
       sheets[sheets.length - 1].lastRow = FIRST_DATA_ROW + inSheet - 1;
-      byMember.set(p.memberId, (byMember.get(p.memberId) ?? 0) + p.liability);
-    });
+      if (++sinceCheck === 2000) {
+        sinceCheck = 0;
+        while (pending(ws!) > HIGH_WATER) await tick(); // let the zip catch up
+      }
+    }
   }
   if (ws === undefined) {
     open();
-    writeCells(ws!, FIRST_DATA_ROW, [opts.note ?? (scan === undefined ? '汇总模式：无结算明细 Aggregate mode: no claim detail' : '无医共体内结算单据 No in-group claims')], 'note');
+    writeCells(ws!, FIRST_DATA_ROW, [opts.note ?? (spool === undefined ? '汇总模式：无结算明细 Aggregate mode: no claim detail' : '无医共体内结算单据 No in-group claims')], 'note');
   }
   close();
-  return { sheets, rows: total, liabilityByMember: byMember };
+  return sheets;
 }
 
 const MONEY_COLS = [13, 14, 15, 17, 20];
 
-function setColumnFormats(ws: ReturnType<typeof addSheet>): void {
+function setColumnFormats(ws: Sheet): void {
   for (const c of MONEY_COLS) ws.getColumn(c).numFmt = MONEY_FMT;
   ws.getColumn(10).numFmt = INT_FMT;
   ws.getColumn(22).numFmt = '0';
   ws.getColumn(18).numFmt = '#,##0.00##';
   for (const c of [8, 9, 11, 12]) ws.getColumn(c).alignment = { horizontal: 'center' };
-}
-
-/** One claim row, with styles from the columns (no per-cell style work: 1M rows must stay fast). */
-function writeClaimRow(ws: ReturnType<typeof addSheet>, rowNumber: number, p: PricedClaim, at: RowRef): void {
-  const row = ws.getRow(rowNumber);
-  const cells = claimCells(p, at);
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i];
-    if (cell === null) continue;
-    let v: string | number;
-    if (typeof cell === 'string') v = cell;
-    else if (cell.t === 'money') v = fenToNumber(cell.fen);
-    else if (cell.t === 'int') v = cell.v;
-    else if (cell.t === 'num') v = Number(cell.text);
-    else v = cell.v;
-    row.getCell(i + 1).value = v;
-  }
-  row.commit();
 }

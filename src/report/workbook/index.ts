@@ -91,7 +91,12 @@ export async function writeWorkbook(path: string, input: WorkbookInput, options:
   const models = buildModels(input);
   const r = input.result;
   await writeAtomically(path, async (tmp) => {
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true, useSharedStrings: false });
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+      filename: tmp,
+      useStyles: true,
+      useSharedStrings: false, // inline strings: a shared-string table would hold every claim's text in memory
+      zip: { zlib: { level: 6 } },
+    });
     wb.creator = `yibao ${input.engineVersion}`;
     wb.lastModifiedBy = wb.creator;
     wb.created = new Date(Date.UTC(r.scenario.year, 11, 31)); // no clock: the same inputs give the same workbook content
@@ -101,6 +106,7 @@ export async function writeWorkbook(path: string, input: WorkbookInput, options:
       const claims = await writeClaimSheets(wb, input.scanPricedClaims, {
         rowsPerSheet: options.claimRowsPerSheet ?? DEFAULT_CLAIM_ROWS_PER_SHEET,
         scenario: r.scenario,
+        spoolPath: `${tmp}.claims`,
       });
       renderSheet(wb, models.journal);
       renderSheet(wb, checksSheet(r, { ...models.anchors, claims }));

@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+// Benchmark (npm run bench): generates synthetic claims files of growing size into bench-data/ (git-ignored), then
+// runs `yibao validate` and `yibao settle` on each as child processes and reports rows/s and peak memory (RSS).
+//
+//   node scripts/bench.mjs [--sizes 1e6,1e7] [--extra-max 1e6] [--scenario scenarios/demo.yaml] [--seed 1]
+//                          [--dir bench-data] [--regen] [--steps generate,validate,settle]
+//
+// UTF-8 CSV at every size; GB18030 CSV and XLSX as well at sizes up to --extra-max. Files are reused between runs
+// unless --regen. Peak RSS comes from `/usr/bin/time -v` when it exists, else from polling /proc/PID/status (VmHWM).
+// Needs a build (`npm run build`): it runs `node bin/yibao.js …`.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'yibao.js');
+
+function parseArgs(argv) {
+  const o = { sizes: [1e6, 1e7], extraMax: 1e6, scenario: join(root, 'scenarios', 'demo.yaml'), seed: 1, dir: join(root, 'bench-data'), regen: false, steps: ['generate', 'validate', 'settle'] };
+  const num = (s) => {
+    const n = Number(s);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`not a number: ${s}`);
+    return Math.round(n);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--sizes') o.sizes = next().split(',').filter(Boolean).map(num);
+    else if (a === '--extra-max') o.extraMax = num(next());
+    else if (a === '--scenario') o.scenario = resolve(next());
+    else if (a === '--seed') o.seed = num(next());
+    else if (a === '--dir') o.dir = resolve(next());
+    else if (a === '--regen') o.regen = true;
+    else if (a === '--steps') o.steps = next().split(',');
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 10).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+const hasGnuTime = existsSync('/usr/bin/time');
+
+/** Runs a command; resolves with exit code, wall seconds, peak RSS in KB (or null) and the tail of stderr. */
+function run(args) {
+  return new Promise((resolvePromise) => {
+    const cmd = hasGnuTime ? '/usr/bin/time' : process.execPath;
+    const full = hasGnuTime ? ['-v', process.execPath, ...args] : args;
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, full, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (stderr.length > 200000) stderr = stderr.slice(-100000);
+    });
+    let polledKb = null;
+    const poll = hasGnuTime
+      ? null
+      : setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+            if (m) polledKb = Math.max(polledKb ?? 0, Number(m[1]));
+          } catch {
+            /* exited */
+          }
+        }, 50);
+    child.on('close', (code) => {
+      if (poll) clearInterval(poll);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      let rssKb = polledKb;
+      let exit = code;
+      if (hasGnuTime) {
+        const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+        if (m) rssKb = Number(m[1]);
+        const e = /Exit status: (\d+)/.exec(stderr);
+        if (e) exit = Number(e[1]);
+        stderr = stderr.replace(/\n\s*Command being timed:[\s\S]*$/, '');
+      }
+      resolvePromise({ exit, seconds, rssKb, stderrTail: stderr.trim().split('\n').slice(-3).join(' | ') });
+    });
+  });
+}
+
+/** A copy of the scenario that reads one claims file (table paths made absolute so it can live in bench-data/). */
+function benchScenario(o, claimsFile, tag) {
+  const doc = YAML.parse(readFileSync(o.scenario, 'utf8'));
+  const base = dirname(o.scenario);
+  if (doc.payments?.drg?.weightsFile) doc.payments.drg.weightsFile = resolve(base, doc.payments.drg.weightsFile);
+  if (doc.payments?.dip?.groupsFile) doc.payments.dip.groupsFile = resolve(base, doc.payments.dip.groupsFile);
+  delete doc.actuals;
+  doc.claims = [claimsFile];
+  const file = join(o.dir, `scenario-${tag}.yaml`);
+  writeFileSync(file, YAML.stringify(doc));
+  return file;
+}
+
+function human(n) {
+  if (n >= 1e6 && n % 1e6 === 0) return `${n / 1e6}M`;
+  if (n >= 1e3 && n % 1e3 === 0) return `${n / 1e3}k`;
+  return String(n);
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
+    process.stderr.write('dist/ is missing: run `npm run build` first\n');
+    process.exit(2);
+  }
+  mkdirSync(o.dir, { recursive: true });
+  const variants = [
+    { format: 'csv', encoding: 'utf-8', ext: 'csv', label: 'CSV UTF-8' },
+    { format: 'csv', encoding: 'gb18030', ext: 'gb18030.csv', label: 'CSV GB18030' },
+    { format: 'xlsx', encoding: undefined, ext: 'xlsx', label: 'XLSX' },
+  ];
+  const results = [];
+  const show = (r) => {
+    const rate = r.exit === 0 && r.seconds > 0 ? Math.round(r.rows / r.seconds).toLocaleString('en-US') : '—';
+    const rss = r.rssKb == null ? '?' : (r.rssKb / 1024).toFixed(0);
+    process.stdout.write(
+      `${r.step.padEnd(9)} ${r.label.padEnd(12)} ${human(r.rows).padStart(6)} ${r.seconds.toFixed(1).padStart(8)} s ${rate.padStart(12)} rows/s ${rss.padStart(7)} MB` +
+        `${r.exit === 0 ? '' : `  EXIT ${r.exit}: ${r.stderrTail}`}\n`,
+    );
+  };
+  process.stdout.write(`step      input          rows     time         rows/s   peak RSS\n`);
+  for (const size of o.sizes) {
+    for (const v of variants) {
+      if (v.encoding !== 'utf-8' && size > o.extraMax) continue;
+      const file = join(o.dir, `claims-${size}-s${o.seed}.${v.ext}`);
+      const tag = `${size}-s${o.seed}-${v.ext.replace(/\./g, '-')}`;
+      const base = { label: v.label, rows: size, file: relative(root, file) };
+      if (o.steps.includes('generate') && (o.regen || !existsSync(file))) {
+        const args = [bin, 'generate', o.scenario, '--claims', String(size), '--seed', String(o.seed), '--out', file, '--format', v.format];
+        if (v.encoding) args.push('--encoding', v.encoding);
+        const r = { step: 'generate', ...base, ...(await run(args)) };
+        if (r.exit === 0) r.bytes = statSync(file).size;
+        results.push(r);
+        show(r);
+        if (r.exit !== 0) continue;
+      }
+      if (!existsSync(file)) continue;
+      if (o.steps.includes('validate')) {
+        const r = { step: 'validate', ...base, ...(await run([bin, 'validate', file, '--no-progress', '--report', join(o.dir, `errors-${tag}.csv`)])) };
+        results.push(r);
+        show(r);
+      }
+      if (o.steps.includes('settle')) {
+        const scenario = benchScenario(o, file, tag);
+        const r = { step: 'settle', ...base, ...(await run([bin, 'settle', scenario, '--quiet', '--no-progress', '--json', join(o.dir, `result-${tag}.json`)])) };
+        results.push(r);
+        show(r);
+      }
+    }
+  }
+  const out = join(o.dir, 'bench-results.json');
+  const summary = {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    rssSource: hasGnuTime ? '/usr/bin/time -v' : '/proc/PID/status VmHWM',
+    seed: o.seed,
+    results: results.map((r) => ({ ...r, rowsPerSecond: r.exit === 0 ? Math.round(r.rows / r.seconds) : null, peakRssMb: r.rssKb == null ? null : Math.round(r.rssKb / 1024) })),
+  };
+  writeFileSync(out, JSON.stringify(summary, null, 2) + '\n');
+  process.stdout.write(`\nresults → ${relative(process.cwd(), out) || out}\n`);
+  if (results.some((r) => r.exit !== 0)) process.exitCode = 1;
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack ?? e}\n`);
+  process.exit(2);
+});

@@ -24,7 +24,8 @@ export function applyBands(mode: BandMode, bands: readonly Band[], amount: Fen, 
   const rate = rateOf(amount, pkg);
   const x = fenDec(amount);
   if (mode === 'firstDollar') {
-    let index = bands.findIndex((b) => b.upTo !== undefined && rate.lessThanOrEqualTo(b.upTo));
+    // The band containing the rate X / P, found without dividing: X ≤ upTo × P (bands are upper-inclusive).
+    let index = bands.findIndex((b) => b.upTo !== undefined && x.lessThanOrEqualTo(b.upTo.times(pkg)));
     if (index < 0) index = bands.length - 1;
     const b = bands[index];
     return { rate, raw: x.times(b.share), applied: [{ index, upTo: b.upTo, share: b.share, portion: x }] };

@@ -1,6 +1,6 @@
 // 总额核定与预拨 (DOMAIN.md §3): budget lines → B; risk reserve R; package P; quality deposit Q; prepayments.
 import { allocateEqually, allocateLargestRemainder } from './allocate.js';
-import { ONE, fenDec, roundFen, yuanToFenRounded, type Dec } from './money.js';
+import { ONE, mulFen, yuanToFenRounded, type Dec } from './money.js';
 import type { BudgetLineResult, BudgetResult, Prepayment } from './result.js';
 import type { BudgetLine, Scenario } from './types.js';
 
@@ -58,9 +58,9 @@ export function installmentDate(year: number, index: number, count: number): str
 export function computeBudget(scenario: Scenario): BudgetResult {
   const lines = scenario.budget.lines.map((l) => budgetLineAmount(l, scenario.enrollment));
   const total = lines.reduce((a, l) => a + l.amount, 0); // B
-  const riskReserve = roundFen(fenDec(total).times(scenario.budget.riskReserveRate)); // R 风险金
+  const riskReserve = mulFen(total, scenario.budget.riskReserveRate); // R 风险金
   const pkg = total - riskReserve; // P 打包资金
-  const qualityDeposit = roundFen(fenDec(pkg).times(scenario.budget.qualityDepositRate)); // Q 质量保证金
+  const qualityDeposit = mulFen(pkg, scenario.budget.qualityDepositRate); // Q 质量保证金
   const { installments, weights } = scenario.budget.prepayment;
   const parts = weights ? allocateLargestRemainder(pkg - qualityDeposit, weights) : allocateEqually(pkg - qualityDeposit, installments);
   const prepayments: Prepayment[] = parts.map((amount, i) => ({

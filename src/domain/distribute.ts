@@ -1,8 +1,8 @@
 // 结余分配 / 超支分担 inside the group (DOMAIN.md §6). Each member keeps its claims liability and capitation; the
 // adjustment Δ = S − G − Q_f is split: Δ ≥ 0 → carry-forward share, then tiers by tierShares, then members by
 // workload or equally; Δ < 0 → the carry-forward reserve covers what it can, the lead (or all, pro rata) the rest.
-import { allocateLargestRemainder } from './allocate.js';
-import { Decimal, type Dec, type Fen, ONE, ZERO, fenDec, roundFen } from './money.js';
+import { type Allocate, allocateByIntegers, scaledWeights } from './allocate.js';
+import { type Fen, ZERO, mulFen } from './money.js';
 import type { CarryForwardResult, MemberActuals, MemberResult, SettlementFigures } from './result.js';
 import { type Scenario, TIERS, type Tier } from './types.js';
 
@@ -12,12 +12,19 @@ export interface Distribution {
   readonly adjustment: Fen; // Δ
 }
 
-const workload = (m: MemberActuals): Dec => {
+/** Workload weight: the member's claims liability plus capitation, in fen (a negative workload counts as 0). */
+const workload = (m: MemberActuals): bigint => {
   const w = m.claimsLiability + m.capitation;
-  return w > 0 ? new Decimal(w) : ZERO;
+  return w > 0 ? BigInt(w) : 0n;
 };
 
-export function distribute(scenario: Scenario, members: readonly MemberActuals[], fig: SettlementFigures): Distribution {
+/** `allocate` may be swapped for a memoized largest-remainder split (the what-if sweep re-splits the same amounts). */
+export function distribute(
+  scenario: Scenario,
+  members: readonly MemberActuals[],
+  fig: SettlementFigures,
+  allocate: Allocate = allocateByIntegers,
+): Distribution {
   const delta = fig.retainedSurplus - fig.groupOverrunLiability - fig.depositForfeited; // Δ
   const opening = scenario.carryForward.opening;
   const adjustments = new Map<string, Fen>(members.map((m) => [m.id, 0]));
@@ -25,29 +32,29 @@ export function distribute(scenario: Scenario, members: readonly MemberActuals[]
   let used = 0;
 
   if (delta >= 0) {
-    added = roundFen(fenDec(delta).times(scenario.carryForward.retainShare)); // 弥补以后年度不足
+    added = mulFen(delta, scenario.carryForward.retainShare); // 弥补以后年度不足
     const rest = delta - added;
     const tiersWithMembers = TIERS.filter((t) => members.some((m) => m.tier === t));
     const shares = scenario.distribution.tierShares;
-    let tierWeights: Dec[];
+    let tierWeights: bigint[];
     if (shares !== undefined) {
-      tierWeights = tiersWithMembers.map((t) => shares[t] ?? ZERO);
+      tierWeights = scaledWeights(tiersWithMembers.map((t) => shares[t] ?? ZERO));
     } else {
       const leadTier = members.find((m) => m.id === scenario.group.lead)!.tier;
       const target: Tier = tiersWithMembers.includes('county') ? 'county' : leadTier;
-      tierWeights = tiersWithMembers.map((t) => (t === target ? ONE : ZERO));
+      tierWeights = tiersWithMembers.map((t) => (t === target ? 1n : 0n));
     }
-    const tierParts = allocateLargestRemainder(rest, tierWeights);
+    const tierParts = allocate(rest, tierWeights);
     tiersWithMembers.forEach((tier, k) => {
       const inTier = members.filter((m) => m.tier === tier); // already sorted by id
-      const weights = scenario.distribution.within === 'equal' ? inTier.map(() => ONE) : inTier.map(workload);
-      allocateLargestRemainder(tierParts[k], weights).forEach((part, j) => adjustments.set(inTier[j].id, part));
+      const weights = scenario.distribution.within === 'equal' ? inTier.map(() => 1n) : inTier.map(workload);
+      allocate(tierParts[k], weights).forEach((part, j) => adjustments.set(inTier[j].id, part));
     });
   } else {
     used = Math.min(opening, -delta);
     const shortfall = -delta - used;
     if (scenario.settlement.overrun?.bearer === 'proRata') {
-      allocateLargestRemainder(-shortfall, members.map(workload)).forEach((part, j) => adjustments.set(members[j].id, part));
+      allocate(-shortfall, members.map(workload)).forEach((part, j) => adjustments.set(members[j].id, part));
     } else {
       adjustments.set(scenario.group.lead, -shortfall);
     }
@@ -64,7 +71,7 @@ export function distribute(scenario: Scenario, members: readonly MemberActuals[]
       capitation: m.capitation,
       adjustment,
       total: m.claimsLiability + m.capitation + adjustment,
-      incentivePool: adjustment > 0 ? roundFen(fenDec(adjustment).times(rate)) : 0, // 奖励性绩效
+      incentivePool: adjustment > 0 ? mulFen(adjustment, rate) : 0, // 奖励性绩效
     };
   });
   return { members: results, carryForward: { opening, added, used, closing: opening + added - used }, adjustment: delta };

@@ -5,7 +5,8 @@ import { distribute } from './distribute.js';
 import { assertChecks, computeChecks } from './invariants.js';
 import { buildJournal } from './journal.js';
 import { roundFen } from './money.js';
-import type { ActualsResult, InputFile, MemberActuals, SettlementResult } from './result.js';
+import type { Allocate } from './allocate.js';
+import type { ActualsResult, BudgetResult, InputFile, MemberActuals, SettlementResult } from './result.js';
 import { settleYearEnd } from './settle.js';
 import type { Scenario } from './types.js';
 
@@ -36,10 +37,17 @@ export function actualsFromAggregates(scenario: Scenario): ActualsResult {
   };
 }
 
-export function settle(scenario: Scenario, actuals: ActualsResult, inputs: readonly InputFile[]): SettlementResult {
-  const budget = computeBudget(scenario);
+export interface SettleOptions {
+  /** The scenario's budget when the caller already computed it (must equal `computeBudget(scenario)`). */
+  readonly budget?: BudgetResult;
+  /** A largest-remainder split to use instead of the plain one (e.g. memoized across what-if variants). */
+  readonly allocate?: Allocate;
+}
+
+export function settle(scenario: Scenario, actuals: ActualsResult, inputs: readonly InputFile[], options: SettleOptions = {}): SettlementResult {
+  const budget = options.budget ?? computeBudget(scenario);
   const figures = settleYearEnd(scenario, budget, actuals);
-  const { members, carryForward } = distribute(scenario, actuals.members, figures);
+  const { members, carryForward } = distribute(scenario, actuals.members, figures, options.allocate);
   const journal = buildJournal({
     year: scenario.year,
     budget,

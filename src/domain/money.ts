@@ -113,3 +113,30 @@ export function minDec(a: Dec, b: Dec): Dec {
 export function maxDec(a: Dec, b: Dec): Dec {
   return a.greaterThan(b) ? a : b;
 }
+
+/** A rate as an exact fraction num / 10^places, cached per Decimal (scenario rates are reused for every member). */
+const rateFractions = new WeakMap<Dec, { num: bigint; den: bigint }>();
+
+function rateFraction(rate: Dec): { num: bigint; den: bigint } {
+  let f = rateFractions.get(rate);
+  if (f === undefined) {
+    const places = rate.decimalPlaces();
+    f = { num: BigInt(rate.times(new Decimal(10).pow(places)).toFixed(0)), den: 10n ** BigInt(places) };
+    rateFractions.set(rate, f);
+  }
+  return f;
+}
+
+/** round-half-up(fen × rate) to integer fen, exactly on integers (equal to roundFen(fenDec(fen).times(rate))). */
+export function mulFen(fen: Fen, rate: Dec): Fen {
+  assertFen(fen, 'mulFen');
+  const { num, den } = rateFraction(rate);
+  const p = BigInt(fen) * num;
+  const neg = p < 0n;
+  const a = neg ? -p : p;
+  let q = a / den;
+  if ((a % den) * 2n >= den) q += 1n;
+  const n = Number(neg ? -q : q);
+  if (!Number.isSafeInteger(n)) throw new Error(`amount out of range: ${q} fen`);
+  return n === 0 ? 0 : n;
+}

@@ -18,7 +18,7 @@ import type { ActualsResult, MemberActuals, SettlementFigures } from '../domain/
 import { settleYearEnd } from '../domain/settle.js';
 import { METHODS, type Method, type Scenario } from '../domain/types.js';
 import { Sfc32 } from './prng.js';
-import { distributeFast } from './variant.js';
+import { distribute } from '../domain/distribute.js';
 
 export type RiskLine = Method | 'outOfGroup';
 export const RISK_LINES: readonly RiskLine[] = [...METHODS, 'outOfGroup'];
@@ -139,7 +139,7 @@ export function settleScaled(
   const outRegion = scaleFen(actuals.outOfGroupOutOfRegion, ppmOf('outOfGroup'));
   const L = members.reduce((a, m) => a + m.claimsLiability, 0);
   const figures = settleYearEnd(scenario, budget, { outOfGroupDeductions: inRegion + outRegion, inGroupLiability: L, capitation: actuals.capitation });
-  const dist = distributeFast(scenario, members, figures);
+  const dist = distribute(scenario, members, figures);
   return { figures, members, totals: dist.members.map((m) => m.total) };
 }
 

@@ -1,42 +1,12 @@
 // The what-if tools' own seeded generator: sfc32 seeded through splitmix32 (integer operations only, so a seed
 // gives the same uniform sequence everywhere), standard normals by Box–Muller, and mean-one lognormal factors.
-function splitmix32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
+import { Sfc32Core } from '../lib/sfc32.js';
 
-export class Sfc32 {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+export class Sfc32 extends Sfc32Core {
   private spare: number | undefined;
 
   constructor(seed: number) {
-    if (!Number.isSafeInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
-    const hi = Math.floor(seed / 0x100000000) >>> 0;
-    const mix = splitmix32((seed >>> 0) ^ Math.imul(hi, 0x27d4eb2d));
-    this.a = mix();
-    this.b = mix();
-    this.c = mix();
-    this.d = mix();
-    for (let i = 0; i < 15; i++) this.u32();
-  }
-
-  u32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
-    return t;
+    super(seed, 15);
   }
 
   /** Uniform in (0, 1), never 0 (53 bits). */

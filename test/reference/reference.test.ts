@@ -1,29 +1,8 @@
 // The reference implementation checked against DOMAIN.md §11 on its own (not against the engine).
 import { describe, expect, it } from 'vitest';
-import { claim, scenarioFromYaml } from '../helpers/scenario.js';
+import { WORKED_EXAMPLE_YAML as YAML, claim, scenarioFromYaml } from '../helpers/scenario.js';
 import { referenceSettle } from './settle.js';
 
-const YAML = `
-name: worked example
-year: 2024
-group:
-  id: G1
-  lead: H01
-  members:
-    - { id: H01, name: 县人民医院, tier: county }
-    - { id: T01, name: 东山镇卫生院, tier: township }
-    - { id: V01, name: 东山村卫生室, tier: village }
-budget:
-  lines: [ { category: resident, fund: basic, basis: fixed, amount: 1000000 } ]
-  riskReserveRate: 0.05
-  qualityDepositRate: 0.02
-settlement:
-  surplus: { mode: marginal, bands: [ { upTo: 0.05, share: 1 }, { share: 0.5 } ] }
-assessment: { score: 80, depositReturn: [ { score: 60, fraction: 0 }, { score: 100, fraction: 1 } ] }
-distribution: { tierShares: { county: 0.5, township: 0.3, village: 0.2 }, incentiveRate: 0.5 }
-carryForward: { opening: 0, retainShare: 0.2 }
-claims: [ unused.csv ]
-`;
 
 describe('reference implementation', () => {
   it('reproduces DOMAIN.md §11', () => {

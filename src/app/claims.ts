@@ -4,21 +4,88 @@ import type { ClaimSource, RowRef } from '../claims/source.js';
 import { ClaimAggregator } from '../domain/aggregate.js';
 import { InputRejected } from '../domain/errors.js';
 import { isProblem } from '../domain/pricing/index.js';
-import type { ActualsResult, InputFile, PricedClaim } from '../domain/result.js';
+import { CostSharingRecompute } from '../domain/costSharing/recompute.js';
+import type { ActualsResult, CostSharingComparison, CostSharingFigures, InputFile, PricedClaim } from '../domain/result.js';
 import type { Scenario } from '../domain/types.js';
 
 export interface AggregatedClaims {
   readonly actuals: ActualsResult;
   readonly files: readonly InputFile[];
+  /** Recompute mode: the claims as settled (recomputed amounts), for a second pass such as the claim detail. */
+  readonly source?: ClaimSource;
 }
 
 export async function aggregateClaims(scenario: Scenario, source: ClaimSource): Promise<AggregatedClaims> {
+  if (scenario.costSharing?.mode === 'recompute') return aggregateRecomputed(scenario, source);
   const agg = new ClaimAggregator(scenario);
   const scan = await source.scan((claim, at) => agg.add(claim, at));
   if (scan.errorCount > 0 || agg.problemCount > 0) {
     throw new InputRejected([...scan.errors, ...agg.problems], scan.errorCount + agg.problemCount);
   }
   return { actuals: agg.finish(), files: scan.files };
+}
+
+/**
+ * `costSharing.mode: recompute`: pass 1 aggregates the claims as recorded and keeps a compact record per row;
+ * the rules then give every row its fund_paid / patient_paid (per patient, in date order); pass 2 reads the same
+ * files again and aggregates the recomputed claims. The result is the recomputed one, with the recorded figures
+ * beside it (`actuals.costSharing`).
+ */
+async function aggregateRecomputed(scenario: Scenario, source: ClaimSource): Promise<AggregatedClaims> {
+  const recorded = new ClaimAggregator(scenario);
+  const store = new CostSharingRecompute(scenario);
+  const scan = await source.scan((claim, at) => {
+    recorded.add(claim, at);
+    store.record(claim);
+  });
+  if (scan.errorCount > 0 || recorded.problemCount > 0) {
+    throw new InputRejected([...scan.errors, ...recorded.problems], scan.errorCount + recorded.problemCount);
+  }
+  const totals = store.compute();
+  const recomputed = new ClaimAggregator(scenario);
+  const again = await source.scan((claim, at) => recomputed.add(store.apply(claim), at));
+  if (again.errorCount > 0 || recomputed.problemCount > 0 || store.applied !== store.rows) {
+    throw new InputRejected([...again.errors, ...recomputed.problems], again.errorCount + recomputed.problemCount);
+  }
+  const before = recorded.finish();
+  const after = recomputed.finish();
+  return {
+    actuals: { ...after, costSharing: compareCostSharing(before, after, totals.patients) },
+    files: scan.files,
+    source: recomputedSource(source, store),
+  };
+}
+
+/** The claims as settled in recompute mode: each scan reads the files again and applies the recomputed amounts. */
+function recomputedSource(inner: ClaimSource, store: CostSharingRecompute): ClaimSource {
+  return {
+    async scan(visit) {
+      store.rewind(); // one scan at a time
+      return inner.scan((claim, at) => visit(store.apply(claim), at));
+    },
+  };
+}
+
+function figures(a: ActualsResult): CostSharingFigures {
+  let fundPaid = 0;
+  let patientPaid = 0;
+  for (const m of a.members) {
+    for (const t of m.methods) {
+      fundPaid += t.fundPaid;
+      patientPaid += t.patientPaid;
+    }
+  }
+  return {
+    inGroupFundPaid: fundPaid,
+    inGroupPatientPaid: patientPaid,
+    outOfGroupDeductions: a.outOfGroupDeductions,
+    inGroupLiability: a.inGroupLiability,
+    members: a.members.map((m) => ({ id: m.id, claimsLiability: m.claimsLiability, methods: m.methods })),
+  };
+}
+
+function compareCostSharing(recorded: ActualsResult, recomputed: ActualsResult, patients: number): CostSharingComparison {
+  return { mode: 'recompute', patients, recorded: figures(recorded), recomputed: figures(recomputed) };
 }
 
 /** Streams every in-group claim with its price (same pricer, same point value as the settlement). */

@@ -28,6 +28,7 @@ export async function settleScenario(scenario: Scenario, inputs: readonly InputF
     return { scenario, result: settle(scenario, actuals, inputs) };
   }
   const source = claimSourceFor(scenario, options);
-  const { actuals, files } = await aggregateClaims(scenario, source);
-  return { scenario, result: settle(scenario, actuals, [...inputs, ...files]), source };
+  const { actuals, files, source: settled } = await aggregateClaims(scenario, source);
+  // In recompute mode the claims as settled carry the recomputed fund_paid / patient_paid.
+  return { scenario, result: settle(scenario, actuals, [...inputs, ...files]), source: settled ?? source };
 }

@@ -1,6 +1,6 @@
 // The claims columns of DOMAIN.md §10: canonical names, the Chinese headers real exports use, and the values they
 // write. A mapping file (mapping.ts) adds more headers and values; it never removes the built-in ones.
-import type { Category, Setting } from '../domain/types.js';
+import type { Category, Referral, Setting } from '../domain/types.js';
 
 export const COLUMNS = [
   'claim_id',
@@ -17,6 +17,8 @@ export const COLUMNS = [
   'fund_paid',
   'patient_paid',
   'reverses',
+  'referral',
+  'referred_from',
 ] as const;
 export type Column = (typeof COLUMNS)[number];
 
@@ -54,6 +56,8 @@ export const COLUMN_ZH: Readonly<Record<Column, string>> = {
   fund_paid: '统筹基金支付',
   patient_paid: '个人负担',
   reverses: '原结算单据号',
+  referral: '转诊类型',
+  referred_from: '转出机构编码',
 };
 
 /** Headers accepted for each column, compared after `normalizeHeader`. */
@@ -72,6 +76,8 @@ const HEADER_ALIASES: Readonly<Record<Column, readonly string[]>> = {
   fund_paid: ['统筹基金支付', '统筹基金支出', '基本统筹基金支付', '统筹支付'],
   patient_paid: ['个人负担', '个人负担总额', '个人负担金额'],
   reverses: ['原结算单据号', '原结算ID', '被冲销结算单据号'],
+  referral: ['转诊类型', '转诊标志', '转诊方向'],
+  referred_from: ['转出机构编码', '转出医疗机构编码', '转诊来源机构编码'],
 };
 
 const FULL_WIDTH: Readonly<Record<string, string>> = { '（': '(', '）': ')', '　': ' ', '＿': '_' };
@@ -146,6 +152,18 @@ export const BUILTIN_FLAG: ReadonlyArray<readonly [string, boolean]> = [
   ['no', false],
 ];
 
+/** 转诊类型 values; empty (or 无/none) means not referred. */
+export const BUILTIN_REFERRAL: ReadonlyArray<readonly [string, Referral]> = [
+  ['up', 'up'],
+  ['上转', 'up'],
+  ['向上转诊', 'up'],
+  ['down', 'down'],
+  ['下转', 'down'],
+  ['向下转诊', 'down'],
+  ['none', ''],
+  ['无', ''],
+];
+
 /** Value text as compared: trimmed, ASCII lower-cased. */
 export function normalizeValue(text: string): string {
   return text.trim().toLowerCase();
@@ -167,6 +185,7 @@ export interface Vocabulary {
   readonly category: ReadonlyMap<string, Category>;
   readonly setting: ReadonlyMap<string, Setting>;
   readonly flag: ReadonlyMap<string, boolean>;
+  readonly referral: ReadonlyMap<string, Referral>;
 }
 
 /** The built-in vocabulary plus a mapping's additions (a mapping entry wins over a built-in one). */
@@ -181,5 +200,6 @@ export function vocabulary(mapping?: ColumnMapping): Vocabulary {
     for (const [k, v] of Object.entries(mapping.values.setting ?? {})) setting.set(normalizeValue(k), v);
     for (const [k, v] of Object.entries(mapping.values.out_of_region ?? {})) flag.set(normalizeValue(k), v);
   }
-  return { headers, category, setting, flag };
+  const referral = new Map<string, Referral>(BUILTIN_REFERRAL.map(([k, v]) => [normalizeValue(k), v]));
+  return { headers, category, setting, flag, referral };
 }

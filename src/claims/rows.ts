@@ -1,6 +1,6 @@
 // One table's header and rows: which cell is which column, and the per-row checks (DOMAIN.md §10). Checks that
 // span rows (unique ids, reversals) live in ledger.ts.
-import type { Category, Claim, InputError, Setting } from '../domain/types.js';
+import type { Category, Claim, InputError, Referral, Setting } from '../domain/types.js';
 import { COLUMN_INDEX, COLUMN_ZH, COLUMNS, REQUIRED_COLUMNS, normalizeHeader, normalizeValue, type Column, type Vocabulary } from './columns.js';
 import { parseCount, parseDate, parseFen } from './fields.js';
 import { msg } from './messages.js';
@@ -55,6 +55,7 @@ export function resolveHeader(
 const CATEGORY_OPTIONS = 'employee/resident/poverty（职工/居民/建档立卡）';
 const SETTING_OPTIONS = 'inpatient/outpatient（住院/门诊）';
 const FLAG_OPTIONS = 'true/false（是/否，1/0）';
+const REFERRAL_OPTIONS = 'up/down（上转/下转），或留空 (or empty)';
 
 function fenText(fen: number): string {
   const neg = fen < 0;
@@ -69,6 +70,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export class RowChecker {
   private readonly idx: Int32Array;
   private readonly label: readonly string[];
+  private readonly referralColumns: boolean;
 
   constructor(
     header: Header,
@@ -78,6 +80,7 @@ export class RowChecker {
   ) {
     this.idx = header.index;
     this.label = header.label;
+    this.referralColumns = header.index[C.referral] >= 0 || header.index[C.referred_from] >= 0;
   }
 
   /** The cell of a column, trimmed, with Excel's ="…" text wrapper removed; '' when absent. */
@@ -154,6 +157,14 @@ export class RowChecker {
       ok = this.fail(msg.losRequired(this.at(row, C.los_days, '')));
     }
 
+    // 转诊类型 (optional column): empty means not referred.
+    let referral: Referral | undefined = '';
+    const refText = this.idx[C.referral] < 0 ? '' : this.cell(cells, C.referral);
+    if (refText !== '') {
+      referral = this.vocab.referral.get(refText) ?? this.vocab.referral.get(normalizeValue(refText));
+      if (referral === undefined) ok = this.fail(msg.enumValue(this.at(row, C.referral, refText), REFERRAL_OPTIONS));
+    }
+
     const reverses = this.cell(cells, C.reverses);
     const reversal = reverses !== '';
     if (reversal && reverses === claimId) ok = this.fail(msg.reversalSelf(this.at(row, C.reverses, reverses)));
@@ -191,6 +202,11 @@ export class RowChecker {
       patientPaid,
       reverses,
     };
+    if (this.referralColumns) {
+      // Only files with a 转诊类型 / 转出机构编码 column carry the fields (the claim's shape stays per file).
+      claim.referral = referral as Referral;
+      claim.referredFrom = this.idx[C.referred_from] < 0 ? '' : this.cell(cells, C.referred_from);
+    }
     return claim;
   }
 

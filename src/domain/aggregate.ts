@@ -6,6 +6,7 @@ import { ClaimPricer, isProblem } from './pricing/index.js';
 import type { ActualsResult, DipPointValue, MemberActuals, MethodTotals, OutOfGroupLine } from './result.js';
 import { type Claim, type InputError, METHODS, type Method, type OutlierClass, type Scenario, type Tier } from './types.js';
 import type { DipKeySums } from './pricing/dip.js';
+import type { KpiCounts } from './kpis.js';
 
 interface MutableTotals {
   claims: number;
@@ -21,6 +22,14 @@ interface MutableTotals {
 const newTotals = (): MutableTotals => ({ claims: 0, totalCost: 0, fundPaid: 0, patientPaid: 0, standard: 0, liability: 0, highOutliers: 0, lowOutliers: 0 });
 const METHOD_INDEX = new Map<Method, number>(METHODS.map((m, i) => [m, i]));
 const DIP = METHOD_INDEX.get('dip')!;
+// Indices of the indicator counters.
+const K_VISITS = 0;
+const K_VISITS_IN = 1;
+const K_PRIMARY = 2;
+const K_STAYS = 3;
+const K_STAYS_IN = 4;
+const K_UP = 5;
+const K_DOWN = 6;
 
 /** Growable typed arrays for deferred DIP claims: member, (code, tier) key, unsigned cost and patient share, sign. */
 class DeferredDip {
@@ -69,6 +78,7 @@ export class ClaimAggregator {
   // Σ points of all DIP claims, kept as exact integer sums per (code, tier) key and outlier class — points are linear
   // in the cost within a class — so that the total does not depend on the order of the claim rows (DOMAIN.md §7.4).
   private readonly dipSums = new Map<number, DipKeySums>();
+  private readonly kpi = new Float64Array(7);
   private dInRegion: Fen = 0;
   private dOutOfRegion: Fen = 0;
   private rows = 0;
@@ -94,11 +104,25 @@ export class ClaimAggregator {
     this.rows++;
     const sign = claim.reverses === '' ? 1 : -1;
     const m = this.memberIndex.get(claim.institutionId);
-    if (m === undefined) {
+    // Indicator counters (kpis.ts): net claim counts by setting, region and tier, and referrals.
+    const k = this.kpi;
+    const tier = m === undefined ? undefined : this.tiers[m];
+    const inRegion = m !== undefined || !claim.outOfRegion;
+    if (claim.setting === 'outpatient') {
+      k[K_VISITS] += sign;
+      if (inRegion) k[K_VISITS_IN] += sign;
+      if (tier === 'township' || tier === 'village') k[K_PRIMARY] += sign;
+    } else {
+      k[K_STAYS] += sign;
+      if (inRegion) k[K_STAYS_IN] += sign;
+    }
+    const referral = claim.referral;
+    if (referral === 'up') k[K_UP] += sign;
+    else if (referral === 'down') k[K_DOWN] += sign;
+    if (m === undefined || tier === undefined) {
       this.addOutOfGroup(claim, sign);
       return;
     }
-    const tier = this.tiers[m];
     const price = this.pricer.price(claim, tier, this.budgetPointValue);
     if (isProblem(price)) {
       this.problemCount++;
@@ -210,6 +234,21 @@ export class ClaimAggregator {
       outOfGroup,
       dip,
       drgBaseRate: this.scenario.payments.drg?.baseRate,
+      kpiCounts: this.kpiCounts(),
+    };
+  }
+
+  /** The net claim counts behind the indicators so far. */
+  kpiCounts(): KpiCounts {
+    const k = this.kpi;
+    return {
+      visits: k[K_VISITS],
+      inRegionVisits: k[K_VISITS_IN],
+      primaryCareVisits: k[K_PRIMARY],
+      stays: k[K_STAYS],
+      inRegionStays: k[K_STAYS_IN],
+      referralsUp: k[K_UP],
+      referralsDown: k[K_DOWN],
     };
   }
 

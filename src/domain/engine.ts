@@ -4,6 +4,7 @@ import { computeBudget } from './budget.js';
 import { distribute } from './distribute.js';
 import { assertChecks, computeChecks } from './invariants.js';
 import { buildJournal } from './journal.js';
+import { computeKpis } from './kpis.js';
 import { roundFen } from './money.js';
 import type { Allocate } from './allocate.js';
 import type { ActualsResult, BudgetResult, InputFile, MemberActuals, SettlementResult } from './result.js';
@@ -46,7 +47,11 @@ export interface SettleOptions {
 
 export function settle(scenario: Scenario, actuals: ActualsResult, inputs: readonly InputFile[], options: SettleOptions = {}): SettlementResult {
   const budget = options.budget ?? computeBudget(scenario);
-  const figures = settleYearEnd(scenario, budget, actuals);
+  // 考核: the indicators of the run; with `assessment.fromKpis` (and no explicit score) they give the score.
+  const kpis = computeKpis(scenario, actuals);
+  const scored =
+    kpis !== undefined && kpis.scoreSource === 'kpis' ? { ...scenario, assessment: { ...scenario.assessment, score: kpis.score } } : scenario;
+  const figures = settleYearEnd(scored, budget, actuals);
   const { members, carryForward } = distribute(scenario, actuals.members, figures, options.allocate);
   const journal = buildJournal({
     year: scenario.year,
@@ -70,6 +75,7 @@ export function settle(scenario: Scenario, actuals: ActualsResult, inputs: reado
     members,
     journal,
     checks,
+    kpis,
   };
 }
 

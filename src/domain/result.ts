@@ -78,6 +78,26 @@ export interface ActualsResult {
   readonly outOfGroup: readonly OutOfGroupLine[]; // sorted by institution, region, category
   readonly dip?: DipPointValue;
   readonly drgBaseRate?: Dec;
+  /** Claim counts behind the indicators (claims mode only). */
+  readonly kpiCounts?: import('./kpis.js').KpiCounts;
+  /** Recompute mode: the recorded figures beside the recomputed ones this result carries. */
+  readonly costSharing?: CostSharingComparison;
+}
+
+/** `costSharing.mode: recompute`: what the platform recorded vs what the rules give, per member and method. */
+export interface CostSharingComparison {
+  readonly mode: 'recompute';
+  readonly patients: number;
+  readonly recorded: CostSharingFigures;
+  readonly recomputed: CostSharingFigures;
+}
+
+export interface CostSharingFigures {
+  readonly inGroupFundPaid: Fen; // Σ fund_paid of in-group claims
+  readonly inGroupPatientPaid: Fen;
+  readonly outOfGroupDeductions: Fen; // D
+  readonly inGroupLiability: Fen; // L
+  readonly members: ReadonlyArray<{ readonly id: string; readonly claimsLiability: Fen; readonly methods: readonly MethodTotals[] }>;
 }
 
 export interface BandApplied {
@@ -163,6 +183,8 @@ export interface SettlementResult {
   readonly members: readonly MemberResult[]; // sorted by member id
   readonly journal: readonly Transaction[];
   readonly checks: readonly Check[];
+  /** Indicators (考核指标) and where the assessment score came from; undefined in aggregate mode without any. */
+  readonly kpis?: import('./kpis.js').KpiResult;
 }
 
 /** One in-group claim as the engine priced it (for the claim-detail sheet and audits). */

@@ -22,6 +22,14 @@ export type Setting = (typeof SETTINGS)[number];
 
 export type BandMode = 'marginal' | 'firstDollar';
 
+export const REFERRALS = ['up', 'down'] as const; // 上转 / 下转
+/** A claim's referral type (转诊类型): '' when the patient was not referred. */
+export type Referral = '' | (typeof REFERRALS)[number];
+
+/** Where care happened, for cost sharing (待遇): a member tier, in region outside the group, or out of region (异地). */
+export const LOCATIONS = ['county', 'township', 'village', 'inRegion', 'outOfRegion'] as const;
+export type Location = (typeof LOCATIONS)[number];
+
 export interface Member {
   readonly id: string;
   readonly name: string;
@@ -134,6 +142,54 @@ export interface Actuals {
   readonly outOfGroupOutOfRegion?: Dec; // the part of the deductions that was out of region (异地)
 }
 
+/** Cost-sharing rules of one setting (住院 / 门诊), by location; amounts in integer fen. */
+export interface SettingCostSharing {
+  readonly deductible: Readonly<Record<Location, Fen>>; // 起付线: per admission (inpatient) or per year (outpatient)
+  readonly ratio: Readonly<Record<Location, Dec>>; // 支付比例, 0–1
+  readonly annualCap?: Fen; // 年度最高支付限额 of this setting, per patient
+}
+
+/** The cost-sharing rules of one insured category (defaults merged with the category's overrides). */
+export interface CategoryCostSharing {
+  readonly inpatient: SettingCostSharing;
+  readonly outpatient: SettingCostSharing;
+  readonly annualCap?: Fen; // 年度最高支付限额 across both settings, per patient
+}
+
+/** 待遇政策 (DOMAIN/README "Cost sharing and indicators"): how fund_paid / patient_paid follow from total_cost. */
+export interface CostSharing {
+  readonly mode: 'recorded' | 'recompute';
+  /** Undefined in `recorded` mode when no rules were written. */
+  readonly rules?: Readonly<Record<Category, CategoryCostSharing>>;
+  readonly continuousDeductible: boolean; // 转诊起付线连续计算
+  readonly unreferredPenalty: Dec; // ratio points off for out-of-group care without referral (不按规定转诊)
+}
+
+export const KPI_IDS = [
+  'inRegionVisitRate', // 区域内就诊率（门诊人次）
+  'inRegionStayRate', // 区域内就诊率（住院人次）
+  'primaryCareShare', // 基层诊疗量占比
+  'referralsUp', // 上转人次
+  'referralsDown', // 下转人次
+  'referralsUpGrowth', // 上转人次增长率
+  'referralsDownGrowth', // 下转人次增长率
+  'referralsGrowth', // 双向转诊人次增长率
+  'outOfGroupSpendPerEnrollee', // 医共体外就医人均统筹支出（元）
+] as const;
+export type KpiId = (typeof KPI_IDS)[number];
+
+export interface KpiSettings {
+  readonly targets: Readonly<Partial<Record<KpiId, Dec>>>;
+  readonly priorYear?: { readonly referralsUp?: number; readonly referralsDown?: number };
+  /** Aggregate mode only: the indicator values, since there are no claims to count. */
+  readonly actuals: Readonly<Partial<Record<KpiId, Dec>>>;
+}
+
+export interface KpiWeight {
+  readonly weight: Dec;
+  readonly target: Dec;
+}
+
 export interface Scenario {
   readonly name: string;
   readonly year: number;
@@ -147,7 +203,14 @@ export interface Scenario {
   };
   readonly payments: Payments;
   readonly settlement: { readonly surplus?: SurplusRule; readonly overrun?: OverrunRule };
-  readonly assessment: { readonly score: Dec; readonly depositReturn: readonly DepositPoint[] };
+  readonly assessment: {
+    readonly score: Dec; // 100 when not written
+    readonly depositReturn: readonly DepositPoint[];
+    /** True when `assessment.score` was written: it then overrides `fromKpis`. */
+    readonly scoreGiven?: boolean;
+    /** The score from indicators: Σ weight × min(1, actual / target) (inverse for lower-is-better). */
+    readonly fromKpis?: ReadonlyMap<KpiId, KpiWeight>;
+  };
   readonly distribution: {
     readonly tierShares?: Readonly<Partial<Record<Tier, Dec>>>;
     readonly within: 'workload' | 'equal';
@@ -158,6 +221,8 @@ export interface Scenario {
   readonly claims: readonly string[];
   readonly claimsAsWritten: readonly string[];
   readonly actuals?: Actuals;
+  readonly costSharing?: CostSharing;
+  readonly kpis?: KpiSettings;
 }
 
 /** One row of a claims file (结算明细), amounts in integer fen. A reversal (冲销) names its original in `reverses`. */
@@ -176,6 +241,8 @@ export interface Claim {
   readonly fundPaid: Fen;
   readonly patientPaid: Fen;
   readonly reverses: string; // '' when the row is not a reversal
+  readonly referral?: Referral; // 转诊类型; '' or absent: not referred
+  readonly referredFrom?: string; // 转出机构编码; '' or absent when unknown
 }
 
 /** Where a problem was found. `path` is a scenario key path (`budget.lines[2].rate`); file/row/column for tables. */

@@ -1,8 +1,66 @@
 // The DOMAIN.md §8 JSON contract: money as strings with exactly two decimals, fixed key names and order, no clock.
+import type { KpiResult } from '../domain/kpis.js';
 import { formatFen, roundFen } from '../domain/money.js';
-import type { SettlementResult } from '../domain/result.js';
+import type { CostSharingComparison, CostSharingFigures, MethodTotals, SettlementResult } from '../domain/result.js';
 
 const money = formatFen;
+
+const methodTotals = (t: MethodTotals) => ({
+  method: t.method,
+  claims: t.claims,
+  totalCost: money(t.totalCost),
+  fundPaid: money(t.fundPaid),
+  patientPaid: money(t.patientPaid),
+  standard: money(t.standard),
+  liability: money(t.liability),
+  highOutliers: t.highOutliers,
+  lowOutliers: t.lowOutliers,
+});
+
+/** 考核指标: each indicator with value, target and whether it is met; the score and where it came from. */
+function kpisJson(k: KpiResult) {
+  return {
+    source: k.source,
+    counts: k.counts,
+    priorYear: k.priorYear,
+    indicators: k.indicators.map((i) => ({
+      id: i.id,
+      direction: i.direction,
+      unit: i.unit,
+      value: i.value?.toFixed(),
+      target: i.target?.toFixed(),
+      met: i.met,
+    })),
+    assessment: k.assessment && {
+      score: k.assessment.score.toFixed(),
+      contributions: k.assessment.contributions.map((c) => ({
+        id: c.id,
+        weight: c.weight.toFixed(),
+        target: c.target.toFixed(),
+        value: c.value?.toFixed(),
+        achievement: c.achievement.toFixed(),
+        points: c.points.toFixed(),
+      })),
+    },
+    scoreSource: k.scoreSource,
+    score: k.score.toFixed(),
+  };
+}
+
+function costSharingFigures(f: CostSharingFigures) {
+  return {
+    inGroupFundPaid: money(f.inGroupFundPaid),
+    inGroupPatientPaid: money(f.inGroupPatientPaid),
+    outOfGroupDeductions: money(f.outOfGroupDeductions),
+    inGroupLiability: money(f.inGroupLiability),
+    byMember: f.members.map((m) => ({ id: m.id, claimsLiability: money(m.claimsLiability), methods: m.methods.map(methodTotals) })),
+  };
+}
+
+/** 待遇重算: the platform's recorded settlement beside the one the cost-sharing rules give. */
+function costSharingJson(c: CostSharingComparison) {
+  return { mode: c.mode, patients: c.patients, recorded: costSharingFigures(c.recorded), recomputed: costSharingFigures(c.recomputed) };
+}
 
 export function resultToJson(r: SettlementResult, engineVersion: string): unknown {
   const s = r.settlement;
@@ -36,17 +94,7 @@ export function resultToJson(r: SettlementResult, engineVersion: string): unknow
       },
       byMember: r.actuals.members.map((m) => ({
         id: m.id,
-        methods: m.methods.map((t) => ({
-          method: t.method,
-          claims: t.claims,
-          totalCost: money(t.totalCost),
-          fundPaid: money(t.fundPaid),
-          patientPaid: money(t.patientPaid),
-          standard: money(t.standard),
-          liability: money(t.liability),
-          highOutliers: t.highOutliers,
-          lowOutliers: t.lowOutliers,
-        })),
+        methods: m.methods.map(methodTotals),
       })),
       outOfGroup: r.actuals.outOfGroup.map((o) => ({
         institutionId: o.institutionId,
@@ -99,6 +147,8 @@ export function resultToJson(r: SettlementResult, engineVersion: string): unknow
       postings: t.postings.map((p) => ({ account: p.account, amount: money(p.amount) })),
     })),
     checks: r.checks,
+    kpis: r.kpis && kpisJson(r.kpis),
+    costSharing: r.actuals.costSharing && costSharingJson(r.actuals.costSharing),
   };
 }
 

@@ -1,5 +1,6 @@
 // The readable bilingual statement printed by `yibao settle`: the §5 waterfall from B down to T and Y, then members.
 import { formatFenGrouped as yuan, roundFen } from '../domain/money.js';
+import { KPI_INFO, type KpiResult } from '../domain/kpis.js';
 import type { SettlementResult } from '../domain/result.js';
 import { displayWidth, padEnd, padStart, table } from './text.js';
 
@@ -39,7 +40,7 @@ export function renderStatement(r: SettlementResult): string {
   }
   if (s.capApplied) lines.push(['', '    已触及上限 cap applied', '']);
   lines.push(
-    ['', `考核得分 Assessment score ${s.score.toFixed()} → 保证金返还比例 deposit returned ${pct(s.depositReturnFraction)}`, ''],
+    ['', `考核得分 Assessment score ${s.score.toFixed()}${r.kpis?.scoreSource === 'kpis' ? '（由考核指标计算 from the indicators）' : ''} → 保证金返还比例 deposit returned ${pct(s.depositReturnFraction)}`, ''],
     ['', '保证金返还 Deposit returned', yuan(s.depositReturned)],
     ['', '保证金扣除 Deposit forfeited', yuan(-s.depositForfeited)],
     ['T', '= 医共体应得总额 Group total', yuan(s.groupTotal)],
@@ -54,6 +55,17 @@ export function renderStatement(r: SettlementResult): string {
   for (const [k, label, amount] of lines) out.push(`${padEnd(k, 2)} ${amount ? padEnd(label, width) + padStart(amount, 18) : label}`);
   out.push('');
   out.push(`结转储备金 Carry-forward reserve: 期初 opening ${yuan(r.carryForward.opening)} + 提取 added ${yuan(r.carryForward.added)} − 使用 used ${yuan(r.carryForward.used)} = 期末 closing ${yuan(r.carryForward.closing)}`);
+  const kpiLines = r.kpis ? renderKpis(r.kpis) : [];
+  if (kpiLines.length > 0) out.push('', ...kpiLines);
+  const cs = r.actuals.costSharing;
+  if (cs) {
+    out.push('');
+    out.push(`待遇政策重算 Cost sharing recomputed (${cs.patients} 参保人 patients) — 登记 recorded → 重算 recomputed:`);
+    out.push(`  医共体内统筹支付 In-group fund paid ${yuan(cs.recorded.inGroupFundPaid)} → ${yuan(cs.recomputed.inGroupFundPaid)}`);
+    out.push(`  医共体内个人负担 In-group patient paid ${yuan(cs.recorded.inGroupPatientPaid)} → ${yuan(cs.recomputed.inGroupPatientPaid)}`);
+    out.push(`  医共体外就医扣减 D ${yuan(cs.recorded.outOfGroupDeductions)} → ${yuan(cs.recomputed.outOfGroupDeductions)}`);
+    out.push(`  医共体内统筹支付（按支付方式）L ${yuan(cs.recorded.inGroupLiability)} → ${yuan(cs.recomputed.inGroupLiability)}`);
+  }
   out.push('');
   const rows = [
     ['机构 Member', '名称 Name', '层级 Tier', '医疗费用 Claims', '按人头 Capitation', '分配调整 Adjustment', '合计 Total', '奖励性绩效 Incentive'],
@@ -66,4 +78,26 @@ export function renderStatement(r: SettlementResult): string {
   const failed = r.checks.filter((c) => !c.ok).length;
   out.push(`校验 Checks: ${r.checks.length - failed}/${r.checks.length} OK`);
   return out.join('\n');
+}
+
+function kpiValue(unit: 'rate' | 'count' | 'yuan', v: { times(n: number): { toFixed(n: number): string }; toFixed(n: number): string }): string {
+  return unit === 'rate' ? pct(v) : unit === 'yuan' ? v.toFixed(2) : v.toFixed(0);
+}
+
+/** 考核指标 lines: value against target, ✓ met / ✗ not met. */
+function renderKpis(k: KpiResult): string[] {
+  if (k.indicators.length === 0) return [];
+  const out = [`考核指标 Indicators${k.source === 'scenario' ? '（汇总数模式，取自场景 from the scenario）' : ''}:`];
+  for (const i of k.indicators) {
+    const info = KPI_INFO[i.id];
+    const value = i.value === undefined ? '—' : kpiValue(i.unit, i.value);
+    const target = i.target === undefined ? '' : ` 目标 target ${i.direction === 'higher' ? '≥' : '≤'} ${kpiValue(i.unit, i.target)}`;
+    const mark = i.met === undefined ? '' : i.met ? ' ✓' : ' ✗';
+    out.push(`  ${info.zh} ${info.en}: ${value}${target}${mark}`);
+  }
+  if (k.assessment) {
+    const parts = k.assessment.contributions.map((c) => `${c.id} ${c.points.toDecimalPlaces(2).toFixed(2)}/${c.weight.toFixed()}`);
+    out.push(`  考核得分（指标）Score from indicators ${k.assessment.score.toFixed(2)} = ${parts.join(' + ')}${k.scoreSource === 'given' ? '（已被 assessment.score 覆盖 overridden）' : ''}`);
+  }
+  return out;
 }

@@ -1,7 +1,22 @@
 // Builds the typed Scenario from a scenario that passed the schema and the cross-key rules. Defaults of DOMAIN.md
 // §3–§6 are applied here, in one place.
 import { Decimal, type Dec, ONE, dec, roundFen, ZERO } from '../domain/money.js';
-import type { DipGroup, Scenario, Tier } from '../domain/types.js';
+import {
+  CATEGORIES,
+  KPI_IDS,
+  LOCATIONS,
+  type CategoryCostSharing,
+  type Category,
+  type CostSharing,
+  type DipGroup,
+  type KpiId,
+  type KpiSettings,
+  type KpiWeight,
+  type Location,
+  type Scenario,
+  type SettingCostSharing,
+  type Tier,
+} from '../domain/types.js';
 import type { RawScenario } from './schema.js';
 
 export interface Tables {
@@ -22,6 +37,78 @@ function coefficients(raw: Partial<Record<Tier, string>> | undefined): Record<Ti
 
 function sortedMap<V>(entries: Iterable<[string, V]>): Map<string, V> {
   return new Map([...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}
+
+type RawCostSharing = NonNullable<RawScenario['costSharing']>;
+type RawSetting = NonNullable<RawCostSharing['inpatient']>;
+type RawKpiValues = NonNullable<NonNullable<RawScenario['kpis']>['targets']>;
+// The schema's indicator keys are exactly KPI_IDS.
+const KPI_KEYS_MATCH: [keyof RawKpiValues] extends [KpiId] ? ([KpiId] extends [keyof RawKpiValues] ? true : never) : never = true;
+void KPI_KEYS_MATCH;
+
+const yuanFen = (s: string): number => roundFen(dec(s).times(100));
+
+/** One setting's rules: the category's values over the defaults (validated: every ratio is present). */
+function settingRules(base: RawSetting, over: RawSetting | undefined): SettingCostSharing {
+  const pick = <K extends 'deductible' | 'ratio'>(k: K, loc: Location): string | undefined => over?.[k]?.[loc] ?? base[k]?.[loc];
+  const deductible = Object.fromEntries(LOCATIONS.map((l) => [l, yuanFen(pick('deductible', l) ?? '0')])) as Record<Location, number>;
+  const ratio = Object.fromEntries(LOCATIONS.map((l) => [l, dec(pick('ratio', l) ?? '0')])) as Record<Location, Dec>;
+  const cap = over?.annualCap ?? base.annualCap;
+  return { deductible, ratio, annualCap: cap === undefined ? undefined : yuanFen(cap) };
+}
+
+function buildCostSharing(cs: RawCostSharing): CostSharing {
+  let rules: Record<Category, CategoryCostSharing> | undefined;
+  if (cs.inpatient !== undefined && cs.outpatient !== undefined) {
+    const built = {} as Record<Category, CategoryCostSharing>;
+    for (const cat of CATEGORIES) {
+      const over = cs.categories?.[cat];
+      const cap = over?.annualCap ?? cs.annualCap;
+      built[cat] = {
+        inpatient: settingRules(cs.inpatient, over?.inpatient),
+        outpatient: settingRules(cs.outpatient, over?.outpatient),
+        annualCap: cap === undefined ? undefined : yuanFen(cap),
+      };
+    }
+    rules = built;
+  }
+  return {
+    mode: cs.mode ?? 'recorded',
+    rules,
+    continuousDeductible: cs.continuousDeductible !== 'false',
+    unreferredPenalty: opt(cs.unreferredPenalty) ?? ZERO,
+  };
+}
+
+function kpiValues(raw: RawKpiValues | undefined): Partial<Record<KpiId, Dec>> {
+  const out: Partial<Record<KpiId, Dec>> = {};
+  for (const id of KPI_IDS) if (raw?.[id] !== undefined) out[id] = dec(raw[id]);
+  return out;
+}
+
+function buildKpis(raw: RawScenario['kpis']): KpiSettings | undefined {
+  if (raw === undefined) return undefined;
+  const p = raw.priorYear;
+  return {
+    targets: kpiValues(raw.targets),
+    priorYear: p && {
+      referralsUp: p.referralsUp === undefined ? undefined : Number(p.referralsUp),
+      referralsDown: p.referralsDown === undefined ? undefined : Number(p.referralsDown),
+    },
+    actuals: kpiValues(raw.actuals),
+  };
+}
+
+function buildFromKpis(raw: RawScenario): ReadonlyMap<KpiId, KpiWeight> | undefined {
+  const from = raw.assessment?.fromKpis;
+  if (from === undefined) return undefined;
+  const out = new Map<KpiId, KpiWeight>();
+  for (const id of KPI_IDS) {
+    const w = from[id];
+    if (w === undefined) continue;
+    out.set(id, { weight: dec(w.weight), target: dec(w.target ?? raw.kpis?.targets?.[id] ?? '0') });
+  }
+  return out;
 }
 
 export function buildScenario(raw: RawScenario, claimsResolved: readonly string[], tables: Tables): Scenario {
@@ -120,6 +207,8 @@ export function buildScenario(raw: RawScenario, claimsResolved: readonly string[
     assessment: {
       score: opt(raw.assessment?.score) ?? new Decimal(100),
       depositReturn: (raw.assessment?.depositReturn ?? []).map((p) => ({ score: dec(p.score), fraction: dec(p.fraction) })),
+      scoreGiven: raw.assessment?.score !== undefined,
+      fromKpis: buildFromKpis(raw),
     },
     distribution: {
       tierShares: raw.distribution?.tierShares && {
@@ -141,5 +230,7 @@ export function buildScenario(raw: RawScenario, claimsResolved: readonly string[
       outOfGroupDeductions: dec(raw.actuals.outOfGroupDeductions),
       outOfGroupOutOfRegion: opt(raw.actuals.outOfGroupOutOfRegion),
     },
+    costSharing: raw.costSharing && buildCostSharing(raw.costSharing),
+    kpis: buildKpis(raw.kpis),
   };
 }

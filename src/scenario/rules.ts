@@ -1,6 +1,6 @@
 // Rules that span several keys of a scenario (the shape itself is `schema.ts`). Each rule adds every problem it
 // finds to the list; nothing throws.
-import type { InputError } from '../domain/types.js';
+import { KPI_IDS, type InputError } from '../domain/types.js';
 import type { RawScenario } from './schema.js';
 import { dec } from '../domain/money.js';
 
@@ -14,7 +14,7 @@ type Push = (path: string, rule: string, zh: string, en: string, value?: string)
 export function checkScenarioRules(raw: RawScenario, file?: string): InputError[] {
   const errors: InputError[] = [];
   const push: Push = (path, rule, zh, en, value) => errors.push({ file, path, rule, zh, en, value });
-  for (const check of [checkGroup, checkBudget, checkPayments, checkSettlement, checkAssessment, checkDistribution, checkSource]) {
+  for (const check of [checkGroup, checkBudget, checkPayments, checkSettlement, checkAssessment, checkDistribution, checkSource, checkCostSharing, checkKpis]) {
     const before = errors.length;
     try {
       check(raw, push);
@@ -249,5 +249,132 @@ function checkSource(raw: RawScenario, push: Push): void {
   const a = raw.actuals;
   if (a?.outOfGroupOutOfRegion !== undefined && dec(a.outOfGroupOutOfRegion).greaterThan(dec(a.outOfGroupDeductions))) {
     push('actuals.outOfGroupOutOfRegion', 'actuals.split', '异地部分不能大于医共体外扣减总额', 'the out-of-region part cannot exceed the deductions', a.outOfGroupOutOfRegion);
+  }
+}
+
+const LOCATION_KEYS = ['county', 'township', 'village', 'inRegion', 'outOfRegion'] as const;
+const SETTING_ZH = { inpatient: '住院', outpatient: '门诊' } as const;
+
+/** 待遇政策: rules given at all must cover both settings and every location's ratio; recompute needs claims. */
+function checkCostSharing(raw: RawScenario, push: Push): void {
+  const cs = raw.costSharing;
+  if (cs === undefined) return;
+  const recompute = cs.mode === 'recompute';
+  const hasRules = cs.inpatient !== undefined || cs.outpatient !== undefined || cs.categories !== undefined || cs.annualCap !== undefined;
+  if (recompute && raw.actuals !== undefined) {
+    push(
+      'costSharing.mode',
+      'costSharing.recomputeNeedsClaims',
+      '按待遇政策重算（recompute）需要结算明细（claims），汇总数（actuals）模式下无法重算',
+      'recompute derives fund_paid from the claims; it cannot be used with aggregate actuals',
+      'recompute',
+    );
+  }
+  if (recompute || hasRules) {
+    for (const setting of ['inpatient', 'outpatient'] as const) {
+      const block = cs[setting];
+      if (block === undefined) {
+        push(
+          `costSharing.${setting}`,
+          'costSharing.missingSetting',
+          `待遇政策缺少${SETTING_ZH[setting]}规则 costSharing.${setting}（起付线 deductible、支付比例 ratio）`,
+          `cost sharing needs costSharing.${setting} (deductible and ratio)`,
+        );
+        continue;
+      }
+      for (const loc of LOCATION_KEYS) {
+        if (block.ratio?.[loc] === undefined) {
+          push(
+            `costSharing.${setting}.ratio.${loc}`,
+            'costSharing.missingRatio',
+            `待遇政策缺少${SETTING_ZH[setting]}在 ${loc} 的支付比例`,
+            `cost sharing has no ${setting} reimbursement ratio for ${loc}`,
+          );
+        }
+      }
+    }
+  }
+  if (cs.unreferredPenalty !== undefined && dec(cs.unreferredPenalty).greaterThan(100)) {
+    push(
+      'costSharing.unreferredPenalty',
+      'costSharing.penaltyRange',
+      '未按规定转诊降低的支付比例应为 0 到 100 个百分点',
+      'the unreferred penalty is in ratio points and must be between 0 and 100',
+      cs.unreferredPenalty,
+    );
+  }
+}
+
+const GROWTH_NEEDS: Readonly<Record<string, ReadonlyArray<'referralsUp' | 'referralsDown'>>> = {
+  referralsUpGrowth: ['referralsUp'],
+  referralsDownGrowth: ['referralsDown'],
+  referralsGrowth: ['referralsUp', 'referralsDown'],
+};
+
+/** 考核指标 and the score from them: weights sum to 100, every weighted indicator has a target and a value source. */
+function checkKpis(raw: RawScenario, push: Push): void {
+  const k = raw.kpis;
+  const aggregate = raw.actuals !== undefined;
+  if (k?.actuals !== undefined && !aggregate) {
+    push(
+      'kpis.actuals',
+      'kpis.actualsWithClaims',
+      '指标值 kpis.actuals 只用于汇总数（actuals）模式；有结算明细时指标由明细计算',
+      'kpis.actuals is for aggregate mode only; with claims the indicators are counted from the claims',
+    );
+  }
+  const from = raw.assessment?.fromKpis;
+  if (from === undefined) return;
+  const known = new Set<string>(KPI_IDS); // unknown ids are reported by the schema
+  const entries = Object.entries(from).filter(([id, v]) => v !== undefined && known.has(id)) as Array<[string, { weight: string; target?: string }]>;
+  if (entries.length === 0) {
+    push('assessment.fromKpis', 'fromKpis.empty', 'assessment.fromKpis 至少需要一个指标', 'assessment.fromKpis needs at least one indicator');
+    return;
+  }
+  let sum = dec(0);
+  for (const [, v] of entries) sum = sum.plus(dec(v.weight));
+  if (!sum.equals(100)) {
+    push(
+      'assessment.fromKpis',
+      'fromKpis.weightSum',
+      `各指标权重之和应为 100，现为 ${sum.toFixed()}`,
+      `the indicator weights must add up to 100, not ${sum.toFixed()}`,
+      sum.toFixed(),
+    );
+  }
+  const scoreGiven = raw.assessment?.score !== undefined;
+  for (const [id, v] of entries) {
+    const targets = k?.targets as Record<string, string | undefined> | undefined;
+    if (v.target === undefined && targets?.[id] === undefined) {
+      push(
+        `assessment.fromKpis.${id}.target`,
+        'fromKpis.noTarget',
+        `指标 ${id} 缺少目标值（在 assessment.fromKpis.${id}.target 或 kpis.targets.${id} 中给出）`,
+        `indicator ${id} has no target (give assessment.fromKpis.${id}.target or kpis.targets.${id})`,
+      );
+    }
+    if (scoreGiven) continue; // an explicit score overrides: the indicators are shown, not needed
+    if (aggregate) {
+      const actuals = k?.actuals as Record<string, string | undefined> | undefined;
+      if (id !== 'outOfGroupSpendPerEnrollee' && actuals?.[id] === undefined) {
+        push(
+          `kpis.actuals.${id}`,
+          'fromKpis.noActual',
+          `汇总数模式下无法由明细计算指标 ${id}：请在 kpis.actuals.${id} 中给出指标值，或直接给出 assessment.score`,
+          `in aggregate mode indicator ${id} cannot be counted from claims: give kpis.actuals.${id}, or assessment.score`,
+        );
+      }
+    } else {
+      for (const need of GROWTH_NEEDS[id] ?? []) {
+        if (k?.priorYear?.[need] === undefined) {
+          push(
+            `kpis.priorYear.${need}`,
+            'fromKpis.noPriorYear',
+            `指标 ${id} 需要上年转诊人次 kpis.priorYear.${need}`,
+            `indicator ${id} needs the prior year's count kpis.priorYear.${need}`,
+          );
+        }
+      }
+    }
   }
 }

@@ -101,6 +101,50 @@ const overrun = z.strictObject({
   bearer: z.enum(['lead', 'proRata']).optional(),
 });
 
+// 待遇政策 (cost sharing): deductible / ratio by where care happened, per setting, with per-category overrides.
+const byLocation = <T extends z.ZodType>(v: T) =>
+  z.strictObject({ county: v.optional(), township: v.optional(), village: v.optional(), inRegion: v.optional(), outOfRegion: v.optional() });
+const settingCostSharing = z.strictObject({
+  deductible: byLocation(nonNegative).optional(), // 起付线 (yuan): per admission (inpatient) / per year (outpatient)
+  ratio: byLocation(fraction).optional(), // 支付比例
+  annualCap: nonNegative.optional(), // 年度最高支付限额 of this setting (yuan)
+});
+const categoryCostSharing = z.strictObject({
+  inpatient: settingCostSharing.optional(),
+  outpatient: settingCostSharing.optional(),
+  annualCap: nonNegative.optional(),
+});
+const costSharing = z.strictObject({
+  mode: z.enum(['recorded', 'recompute']).optional(),
+  inpatient: settingCostSharing.optional(),
+  outpatient: settingCostSharing.optional(),
+  annualCap: nonNegative.optional(),
+  categories: z
+    .strictObject({ employee: categoryCostSharing.optional(), resident: categoryCostSharing.optional(), poverty: categoryCostSharing.optional() })
+    .optional(),
+  continuousDeductible: boolText.optional(), // 转诊起付线连续计算 (default true)
+  unreferredPenalty: nonNegative.optional(), // ratio points (0–100) off for out-of-group care without referral
+});
+
+// 考核指标: one optional value per indicator id (KPI_IDS in domain/types.ts).
+const byKpi = <T extends z.ZodType>(v: T) =>
+  z.strictObject({
+    inRegionVisitRate: v.optional(),
+    inRegionStayRate: v.optional(),
+    primaryCareShare: v.optional(),
+    referralsUp: v.optional(),
+    referralsDown: v.optional(),
+    referralsUpGrowth: v.optional(),
+    referralsDownGrowth: v.optional(),
+    referralsGrowth: v.optional(),
+    outOfGroupSpendPerEnrollee: v.optional(),
+  });
+const kpis = z.strictObject({
+  targets: byKpi(decimalText).optional(),
+  priorYear: z.strictObject({ referralsUp: count.optional(), referralsDown: count.optional() }).optional(),
+  actuals: byKpi(decimalText).optional(), // aggregate mode only
+});
+
 export const scenarioSchema = z.strictObject({
   name: z.string(),
   year: z.string().refine((s) => /^\d{4}$/.test(s.trim()), { params: { rule: 'year' } }),
@@ -131,6 +175,7 @@ export const scenarioSchema = z.strictObject({
     .strictObject({
       score: decimalText.optional(),
       depositReturn: z.array(z.strictObject({ score: decimalText, fraction })).optional(),
+      fromKpis: byKpi(z.strictObject({ weight: nonNegative, target: decimalText.optional() })).optional(),
     })
     .optional(),
   distribution: z
@@ -151,6 +196,8 @@ export const scenarioSchema = z.strictObject({
       outOfGroupOutOfRegion: nonNegative.optional(),
     })
     .optional(),
+  costSharing: costSharing.optional(),
+  kpis: kpis.optional(),
 });
 
 export type RawScenario = z.infer<typeof scenarioSchema>;

@@ -43,8 +43,10 @@ export function refSplit(amount: D, weights: readonly D[]): D[] {
   const exact = w.map((wi) => n.times(wi).dividedBy(total));
   const parts = exact.map((e) => e.floor());
   let left = n.minus(sum(parts)).toNumber();
-  const order = exact
-    .map((e, i) => ({ rem: e.minus(e.floor()), i }))
+  // Remainders compared exactly: n·w mod Σw (same denominator for every part). Comparing e − floor(e) would
+  // compare divisions rounded to the working precision and could split a real tie by a last-digit artifact.
+  const order = w
+    .map((wi, i) => ({ rem: n.times(wi).mod(total), i }))
     .sort((a, b) => (a.rem.equals(b.rem) ? a.i - b.i : a.rem.greaterThan(b.rem) ? -1 : 1));
   for (const { i } of order) {
     if (left <= 0) break;

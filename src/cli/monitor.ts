@@ -56,7 +56,7 @@ export async function runMonitor(scenarioPath: string, opts: MonitorCliOptions):
   if (claims.table === undefined) {
     throw new InputRejected([{ file: scenarioPath, path: 'actuals', rule: 'monitor.needsClaims', zh: '月度监测需要结算明细（claims），而非 actuals', en: 'monitoring needs claims, not aggregate actuals' }]);
   }
-  const result = monitorClaims(loaded.scenario, claims.table, [...loaded.inputs, ...claims.files], opts.through, prior);
+  const result = await monitorClaims(loaded.scenario, claims.table, [...loaded.inputs, ...claims.files], opts.through, prior);
   if (!opts.quiet) process.stdout.write(`${renderMonitor(result)}\n`);
   else for (const w of result.warnings) process.stderr.write(`⚠ ${w.zh}\n  ${w.en}\n`);
   if (opts.json) await writeText(opts.json, `${JSON.stringify(monitorToJson(result), null, 2)}\n`);

@@ -7,6 +7,7 @@ import { actualsFromAggregates } from '../domain/engine.js';
 import { InputRejected } from '../domain/errors.js';
 import type { ActualsResult, InputFile } from '../domain/result.js';
 import type { Scenario } from '../domain/types.js';
+import { aggregateClaims } from '../app/claims.js';
 import { ClaimTable, both } from './claimtable.js';
 
 export interface LoadedClaims {
@@ -22,6 +23,11 @@ export async function loadClaimsOnce(scenario: Scenario, source: ClaimSource | u
     if (scenario.actuals === undefined) throw new Error('loadClaimsOnce: a claims scenario needs a claim source');
     return { actuals: actualsFromAggregates(scenario), files: [] };
   }
+  const recompute = scenario.costSharing?.mode === 'recompute';
+  if (recompute && !keepTable) {
+    const { actuals, files } = await aggregateClaims(scenario, source); // two passes: recorded, then recomputed
+    return { actuals, files };
+  }
   const agg = new ClaimAggregator(scenario);
   const table = keepTable ? new ClaimTable() : undefined;
   const add = agg.add.bind(agg);
@@ -29,5 +35,7 @@ export async function loadClaimsOnce(scenario: Scenario, source: ClaimSource | u
   if (scan.errorCount > 0 || agg.problemCount > 0) {
     throw new InputRejected([...scan.errors, ...agg.problems], scan.errorCount + agg.problemCount);
   }
-  return { actuals: agg.finish(), files: scan.files, table };
+  // Recompute mode needs each patient's whole year before any claim is priced: the second pass replays the table.
+  const actuals = recompute && table ? await table.aggregate(scenario) : agg.finish();
+  return { actuals, files: scan.files, table };
 }

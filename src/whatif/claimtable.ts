@@ -2,8 +2,7 @@
 // files, so that what-if variants which change payment parameters (or the monitor's month-by-month settlement) can
 // re-price every claim without reading a file again. About 50 bytes a claim; money stays integer fen.
 import type { ClaimSource, ClaimVisitor, RowRef } from '../claims/source.js';
-import { ClaimAggregator } from '../domain/aggregate.js';
-import { InputRejected } from '../domain/errors.js';
+import { aggregateClaims } from '../app/claims.js';
 import type { ActualsResult } from '../domain/result.js';
 import { CATEGORIES, type Category, type Claim, type Scenario } from '../domain/types.js';
 
@@ -27,6 +26,8 @@ const CATEGORY_INDEX = new Map<Category, number>(CATEGORIES.map((c, i) => [c, i]
 const OUT_OF_REGION = 1;
 const INPATIENT = 2;
 const REVERSAL = 4;
+const REFERRED_UP = 8;
+const REFERRED_DOWN = 16;
 
 /** YYYY-MM-DD (or YYYY/MM/DD) → yyyymmdd as an integer; 0 when unreadable. */
 export function dateKey(date: string): number {
@@ -51,6 +52,12 @@ export class ClaimTable {
   private date = new Int32Array(0);
   private fileIx = new Uint16Array(0);
   private row = new Int32Array(0);
+  private patient_ = new Int32Array(0);
+  private reverses = new Int32Array(0);
+  private referredFrom = new Int32Array(0);
+  /** Claim ids are unique: kept as they are (cost-sharing recompute orders a patient's claims by id). */
+  private readonly claimIds: string[] = [];
+  private readonly people = new Interner();
   private readonly institutions = new Interner();
   private readonly codes = new Interner();
   private readonly files = new Interner();
@@ -77,6 +84,9 @@ export class ClaimTable {
     this.date = g(this.date, (k) => new Int32Array(k));
     this.fileIx = g(this.fileIx, (k) => new Uint16Array(k));
     this.row = g(this.row, (k) => new Int32Array(k));
+    this.patient_ = g(this.patient_, (k) => new Int32Array(k));
+    this.reverses = g(this.reverses, (k) => new Int32Array(k));
+    this.referredFrom = g(this.referredFrom, (k) => new Int32Array(k));
     this.cap = n;
   }
 
@@ -85,7 +95,15 @@ export class ClaimTable {
     const i = this.length++;
     this.inst[i] = this.institutions.id(c.institutionId);
     this.cat[i] = CATEGORY_INDEX.get(c.category) ?? 0;
-    this.flags[i] = (c.outOfRegion ? OUT_OF_REGION : 0) | (c.setting === 'inpatient' ? INPATIENT : 0) | (c.reverses !== '' ? REVERSAL : 0);
+    this.flags[i] =
+      (c.outOfRegion ? OUT_OF_REGION : 0) |
+      (c.setting === 'inpatient' ? INPATIENT : 0) |
+      (c.reverses !== '' ? REVERSAL : 0) |
+      (c.referral === 'up' ? REFERRED_UP : c.referral === 'down' ? REFERRED_DOWN : 0);
+    this.claimIds.push(c.claimId);
+    this.patient_[i] = this.people.id(c.patientId);
+    this.reverses[i] = this.codes.id(c.reverses);
+    this.referredFrom[i] = this.institutions.id(c.referredFrom ?? '');
     this.los[i] = c.losDays;
     this.drg[i] = this.codes.id(c.drgCode);
     this.dip[i] = this.codes.id(c.dipCode);
@@ -122,6 +140,7 @@ export class ClaimTable {
     };
     const at: Mutable<RowRef> = { file: '', row: 0 };
     const inst = this.institutions.values;
+    const people = this.people.values;
     const codes = this.codes.values;
     const files = this.files.values;
     for (let i = 0; i < this.length; i++) {
@@ -131,7 +150,11 @@ export class ClaimTable {
       claim.category = CATEGORIES[this.cat[i]];
       claim.outOfRegion = (f & OUT_OF_REGION) !== 0;
       claim.setting = f & INPATIENT ? 'inpatient' : 'outpatient';
-      claim.reverses = f & REVERSAL ? '(reversal)' : '';
+      claim.claimId = this.claimIds[i];
+      claim.patientId = people[this.patient_[i]];
+      claim.reverses = codes[this.reverses[i]];
+      claim.referral = f & REFERRED_UP ? 'up' : f & REFERRED_DOWN ? 'down' : '';
+      claim.referredFrom = inst[this.referredFrom[i]];
       claim.losDays = this.los[i];
       claim.drgCode = codes[this.drg[i]];
       claim.dipCode = codes[this.dip[i]];
@@ -153,13 +176,23 @@ export class ClaimTable {
     return [...set].sort((a, b) => a - b);
   }
 
-  /** Prices the table's claims under `scenario` (a variant) into fresh aggregates; pricing problems are rejected. */
-  aggregate(scenario: Scenario, throughDate?: number): ActualsResult {
-    const agg = new ClaimAggregator(scenario);
-    this.replay((c, at) => agg.add(c, at), throughDate);
-    if (agg.problemCount > 0) throw new InputRejected(agg.problems, agg.problemCount);
-    const a = agg.finish();
-    return throughDate === undefined ? { ...a, claimRows: this.length } : a;
+  /** The table as a claim source (claims dated ≤ `throughDate` yyyymmdd, when given): a scan replays it. */
+  asSource(throughDate?: number): ClaimSource {
+    return {
+      scan: async (visit) => {
+        this.replay(visit, throughDate);
+        return { rows: this.length, files: [], errors: [], errorCount: 0 };
+      },
+    };
+  }
+
+  /**
+   * Prices the table's claims under `scenario` (a variant) into fresh aggregates, exactly as a run from the files
+   * would (`aggregateClaims`, so cost-sharing recompute too); pricing problems are rejected.
+   */
+  async aggregate(scenario: Scenario, throughDate?: number): Promise<ActualsResult> {
+    const { actuals } = await aggregateClaims(scenario, this.asSource(throughDate));
+    return throughDate === undefined ? { ...actuals, claimRows: this.length } : actuals;
   }
 }
 

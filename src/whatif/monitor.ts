@@ -64,7 +64,7 @@ function toDateScenario(s: Scenario, m: number): Scenario {
 
 const endOfMonth = (year: number, m: number) => year * 10000 + m * 100 + 31;
 
-function aggregateToDate(s: Scenario, table: ClaimTable, m: number): ActualsResult {
+function aggregateToDate(s: Scenario, table: ClaimTable, m: number): Promise<ActualsResult> {
   return table.aggregate(toDateScenario(s, m), endOfMonth(s.year, m));
 }
 
@@ -89,11 +89,17 @@ function project(a: ActualsResult, factor: Dec, annualCapitation: ActualsResult)
 
 const ratio = (full: Fen, toDate: Fen): Dec => (toDate === 0 ? new Decimal(1) : fenDec(full).dividedBy(toDate));
 
-export function monitorClaims(scenario: Scenario, table: ClaimTable, inputs: readonly InputFile[], through: string, prior?: PriorYear): MonitorResult {
+export async function monitorClaims(
+  scenario: Scenario,
+  table: ClaimTable,
+  inputs: readonly InputFile[],
+  through: string,
+  prior?: PriorYear,
+): Promise<MonitorResult> {
   if (scenario.actuals !== undefined) throw bad('月度监测需要结算明细（claims），而非 actuals', 'monitoring needs claims, not aggregate actuals');
   const last = parseThrough(through, scenario.year);
-  const annual = table.aggregate(scenario, endOfMonth(scenario.year, 12)); // for the annual capitation only
-  const priorFull = prior ? prior.table.aggregate(prior.scenario) : undefined;
+  const annual = await table.aggregate(scenario, endOfMonth(scenario.year, 12)); // for the annual capitation only
+  const priorFull = prior ? await prior.table.aggregate(prior.scenario) : undefined;
   const budget = computeBudget(scenario);
   const months: MonitorMonth[] = [];
   let prevL = 0;
@@ -101,14 +107,14 @@ export function monitorClaims(scenario: Scenario, table: ClaimTable, inputs: rea
   let projection!: SettlementResult;
   let priorProjection: SettlementResult | undefined;
   for (let m = 1; m <= last; m++) {
-    const a = aggregateToDate(scenario, table, m);
+    const a = await aggregateToDate(scenario, table, m);
     const capToDate = a.members.reduce((x, mem) => x + roundFen(fenDec(mem.capitation).times(m).dividedBy(12)), 0);
     const ym = `${scenario.year}-${String(m).padStart(2, '0')}`;
     const prepaid = budget.prepayments.filter((p) => p.date.slice(0, 7) <= ym).reduce((x, p) => x + p.amount, 0);
     const runRate = settle(scenario, project(a, new Decimal(12).dividedBy(m), annual), inputs);
     let priorRun: SettlementResult | undefined;
     if (prior && priorFull) {
-      const pa = aggregateToDate(prior.scenario, prior.table, m);
+      const pa = await aggregateToDate(prior.scenario, prior.table, m);
       const rl = ratio(priorFull.inGroupLiability, pa.inGroupLiability);
       const rd = ratio(priorFull.outOfGroupDeductions, pa.outOfGroupDeductions);
       const projected = project(a, rl, annual);

@@ -68,7 +68,7 @@ export function gridOf(specs: readonly VarySpec[]): string[][] {
 }
 
 /** Keys whose change leaves every claim's price alone: re-settle from the per-member aggregates. */
-export const SETTLE_ONLY_ROOTS = new Set(['name', 'year', 'enrollment', 'budget', 'settlement', 'assessment', 'distribution', 'carryForward']);
+export const SETTLE_ONLY_ROOTS = new Set(['name', 'year', 'enrollment', 'budget', 'settlement', 'assessment', 'distribution', 'carryForward', 'kpis']);
 
 export type KeyKind = 'settle' | 'reprice';
 
@@ -169,7 +169,7 @@ export async function runSweep(
   const builder = settleOnly ? new SettleVariantBuilder(base, baseScenario) : undefined;
   const roots = [...new Set(specs.map((s) => String(s.path[0])))];
   const allocations: AllocationCache = new Map(); // valid: every settle-only variant shares claims.actuals
-  combos.forEach((values, index) => {
+  for (const [index, values] of combos.entries()) {
     const set: Record<string, string> = {};
     specs.forEach((s, i) => (set[formatKeyPath(s.path)] = values[i]));
     let r: SettlementResult;
@@ -182,7 +182,7 @@ export async function runSweep(
         r = settleWithBudget(scenario, builder.budgetFor(scenario, v.budgetKey), claims.actuals, inputs, allocations);
       } else {
         scenario = loadedFromObject({ ...base, obj }, { tableCache }).scenario;
-        const actuals: ActualsResult = aggregateMode ? actualsFromAggregates(scenario) : claims.table!.aggregate(scenario);
+        const actuals: ActualsResult = aggregateMode ? actualsFromAggregates(scenario) : await claims.table!.aggregate(scenario);
         r = settle(scenario, actuals, inputs);
       }
     } catch (e) {
@@ -190,7 +190,7 @@ export async function runSweep(
       firstError ??= e;
       rejected++;
       rows.push({ index, set, errors: e.errors.slice(0, 20) });
-      return;
+      continue;
     }
     const memberTotal = new Map(r.members.map((m) => [m.id, m.total]));
     const row: SweepRow = {
@@ -202,7 +202,7 @@ export async function runSweep(
     };
     rows.push(row);
     options.onResult?.(row, r, scenario);
-  });
+  }
   if (rows.length > 0 && rejected === rows.length && firstError) throw firstError;
   return { keys: specs.map((s) => formatKeyPath(s.path)), members, rows, rejected, settleOnly };
 }

@@ -46,7 +46,7 @@ async function writeText(path: string, content: string): Promise<void> {
 
 export async function writeCsvTables(dir: string, input: WorkbookInput): Promise<void> {
   const m = buildModels(input);
-  for (const model of [m.summary, m.budget, m.prepayments, m.outOfGroup, m.members, m.methods, m.journal, m.parameters]) {
+  for (const model of [m.summary, m.budget, m.prepayments, m.outOfGroup, m.members, m.methods, ...m.extra, m.journal, m.parameters]) {
     await writeText(join(dir, model.csv), modelToCsv(model));
   }
   // claims.csv, streamed; the per-member sums feed the reconciliation rows of checks.csv.

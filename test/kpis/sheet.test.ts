@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { costSharingSheet, kpisSheet } from '../../src/report/workbook/kpis.js';
+import { writeWorkbook } from '../../src/report/workbook/index.js';
 import { renderSheet } from '../../src/report/workbook/render.js';
 import type { SheetModel } from '../../src/report/workbook/model.js';
 import type { Claim } from '../../src/domain/types.js';
@@ -76,5 +77,15 @@ describe('indicator and cost-sharing sheets', () => {
     const r = await settleClaims(scenarioWith(YAML.replace('mode: recompute', 'mode: recorded')), claims);
     expect(costSharingSheet(r)).toBeUndefined();
     expect(kpisSheet(r)).toBeDefined();
+  });
+
+  it('sit in the workbook after the payment methods, before the claim detail', async () => {
+    const r = await settleClaims(scenarioWith(YAML), claims);
+    const path = join(mkdtempSync(join(tmpdir(), 'kpi-wb-')), 'w.xlsx');
+    await writeWorkbook(path, { result: r, scenarioObject: {}, engineVersion: 'test' });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    const names = wb.worksheets.map((w) => w.name);
+    expect(names.slice(5, 9)).toEqual(['支付方式 Payment methods', '考核指标 Indicators', '待遇重算 Cost sharing', '明细 Claims']);
   });
 });

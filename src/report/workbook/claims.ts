@@ -2,6 +2,7 @@
 // sheets past the row limit. Returns per-member liability sums for the reconciliation on the Checks sheet.
 import { closeSync, createReadStream, openSync, rmSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type ExcelJS from 'exceljs';
 import type { RowRef } from '../../claims/source.js';
 import type { Fen } from '../../domain/money.js';
 import type { PricedClaim } from '../../domain/result.js';
@@ -96,20 +97,62 @@ const plain = (cell: Cell): Plain => {
 };
 
 /**
- * Bytes the worksheet has written that the zip has not compressed yet: what exceljs's StreamBuf still holds, plus
- * what it has pushed into the zip's input streams (StreamBuf ignores their backpressure).
+ * Flow control between the worksheet and the zip. exceljs's worksheet stream (a StreamBuf) hands each 64 KiB block
+ * to its consumer without waiting, and that consumer is the PassThrough archiver puts in front of every entry
+ * (archiver-utils wraps streams that lack `_readableState`). That PassThrough (readable-stream 2.x, which has no
+ * `writableLength`/`readableLength` getters) queues every block it is given while deflate — run on the thread pool —
+ * works through them a few KiB per event-loop turn; rows come far faster than that, so without a limit the whole
+ * uncompressed sheet (~800 B a claim row, 0.8 GB for 1M claims) sits in that queue. `backlog` counts what is queued ahead of deflate, and
+ * `zipCaughtUp` waits, on the queue's own 'drain' event, until it is back under the low-water mark.
  */
-function pending(ws: Sheet): number {
-  type Pipe = { writableLength?: number; readableLength?: number };
-  const sb = (ws as unknown as { stream?: { buffers?: Array<{ length: number }>; pipes?: Pipe[] } }).stream;
+interface Queue {
+  readonly writableLength?: number;
+  readonly readableLength?: number;
+  readonly _writableState?: { readonly length: number };
+  readonly _readableState?: { readonly length: number };
+  readonly destroyed?: boolean;
+  once(event: 'drain', listener: () => void): unknown;
+  removeListener(event: 'drain', listener: () => void): unknown;
+}
+
+function sheetStream(ws: Sheet): { buffers?: Array<{ length: number }>; pipes?: Queue[] } | undefined {
+  return (ws as unknown as { stream?: { buffers?: Array<{ length: number }>; pipes?: Queue[] } }).stream;
+}
+
+/** Bytes the worksheet has written that deflate has not taken yet. */
+function backlog(ws: Sheet): number {
+  const sb = sheetStream(ws);
   let n = 0;
   for (const b of sb?.buffers ?? []) n += b.length;
-  for (const p of sb?.pipes ?? []) n += (p.writableLength ?? 0) + (p.readableLength ?? 0);
+  for (const p of sb?.pipes ?? []) {
+    n += (p.writableLength ?? p._writableState?.length ?? 0) + (p.readableLength ?? p._readableState?.length ?? 0);
+  }
   return n;
 }
 
-const HIGH_WATER = 8 << 20;
-const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+/** Backlog above which the rows wait for the zip, and below which they resume. */
+const HIGH_WATER = 4 << 20;
+const LOW_WATER = 1 << 20;
+/** A fallback re-check while waiting, in case a 'drain' is missed. */
+const RECHECK_MS = 20;
+
+async function zipCaughtUp(ws: Sheet, failed: () => Error | undefined): Promise<void> {
+  while (backlog(ws) > LOW_WATER) {
+    const err = failed();
+    if (err !== undefined) throw err;
+    const queue = sheetStream(ws)?.pipes?.[0];
+    if (queue === undefined || queue.destroyed === true) throw new Error('the workbook zip stopped before the claim sheet was written');
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        queue.removeListener('drain', done);
+        resolve();
+      };
+      const timer = setTimeout(done, RECHECK_MS);
+      queue.once('drain', done);
+    });
+  }
+}
 
 /**
  * Writes the detail sheet(s). The claim scan calls back synchronously, faster than the zip can compress, and offers
@@ -172,24 +215,48 @@ async function replay(wb: Workbook, spool: string | undefined, opts: ClaimSheetO
     inSheet = 0;
   };
   if (spool !== undefined) {
+    // An error from the zip ends the wait for it (writeWorkbook then cleans up).
+    const zip = (wb as unknown as { zip?: NodeJS.EventEmitter }).zip;
+    let zipError: Error | undefined;
+    const onZipError = (e: Error) => {
+      zipError ??= e;
+    };
+    zip?.on('error', onZipError);
     const lines = createInterface({ input: createReadStream(spool, { encoding: 'utf8' }), crlfDelay: Infinity });
-    let sinceCheck = 0;
-    for await (const line of lines) {
-      if (line === '') continue;
-      if (ws === undefined || inSheet === opts.rowsPerSheet) {
-        if (ws !== undefined) close();
-        open();
+    try {
+      // Every data cell of a column gets the same style, so they share one style object per column and sheet:
+      // exceljs caches a style's id by object identity and otherwise serialises each cell's fresh copy to look it up.
+      let styles: Array<Partial<ExcelJS.Style>> = [];
+      let sinceCheck = 0;
+      for await (const line of lines) {
+        if (line === '') continue;
+        if (ws === undefined || inSheet === opts.rowsPerSheet) {
+          if (ws !== undefined) close();
+          open();
+          styles = [];
+        }
+        const row = ws!.getRow(FIRST_DATA_ROW + inSheet);
+        const values = JSON.parse(line) as Plain[];
+        for (let i = 0; i < values.length; i++) {
+          if (values[i] === null) continue;
+          const cell = row.getCell(i + 1);
+          cell.style = styles[i] ??= cell.style;
+          cell.value = values[i];
+        }
+        row.commit();
+        inSheet += 1;
+        sheets[sheets.length - 1].lastRow = FIRST_DATA_ROW + inSheet - 1;
+        if (++sinceCheck === 200) {
+          sinceCheck = 0;
+          // Deflate runs on the thread pool but needs this thread between its steps: give it a turn now and then.
+          if (backlog(ws!) > HIGH_WATER) await zipCaughtUp(ws!, () => zipError);
+          else await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       }
-      const row = ws!.getRow(FIRST_DATA_ROW + inSheet);
-      const values = JSON.parse(line) as Plain[];
-      for (let i = 0; i < values.length; i++) if (values[i] !== null) row.getCell(i + 1).value = values[i];
-      row.commit();
-      inSheet += 1;
-      sheets[sheets.length - 1].lastRow = FIRST_DATA_ROW + inSheet - 1;
-      if (++sinceCheck === 2000) {
-        sinceCheck = 0;
-        while (pending(ws!) > HIGH_WATER) await tick(); // let the zip catch up
-      }
+      if (zipError !== undefined) throw zipError;
+    } finally {
+      lines.close();
+      zip?.removeListener('error', onZipError);
     }
   }
   if (ws === undefined) {

@@ -8,6 +8,7 @@ import { type BudgetAnchors, budgetSheet } from './budget.js';
 import { checksSheet } from './checks.js';
 import { DEFAULT_CLAIM_ROWS_PER_SHEET, writeClaimSheets } from './claims.js';
 import { type JournalAnchors, journalSheet } from './journal.js';
+import { costSharingSheet, kpisSheet } from './kpis.js';
 import { type MemberAnchors, membersSheet } from './members.js';
 import { type MethodAnchors, methodsSheet } from './methods.js';
 import type { SheetModel } from './model.js';
@@ -46,6 +47,8 @@ export interface Models {
   readonly methods: SheetModel;
   readonly journal: SheetModel;
   readonly parameters: SheetModel;
+  /** 考核指标 Indicators and, in recompute mode, 待遇重算 Cost sharing: absent when the run has none. */
+  readonly extra: readonly SheetModel[];
   readonly anchors: {
     readonly summary: ReadonlyMap<SummaryKey, string>;
     readonly budget: BudgetAnchors;
@@ -75,6 +78,7 @@ export function buildModels(input: WorkbookInput): Models {
     methods: methods.model,
     journal: journal.model,
     parameters: parametersSheet(r, input.scenarioObject, input.engineVersion),
+    extra: [kpisSheet(r), costSharingSheet(r)].filter((m): m is SheetModel => m !== undefined),
     anchors: {
       summary: summary.anchors,
       budget: budget.anchors,
@@ -102,7 +106,7 @@ export async function writeWorkbook(path: string, input: WorkbookInput, options:
     wb.created = new Date(Date.UTC(r.scenario.year, 11, 31)); // no clock: the same inputs give the same workbook content
     wb.modified = wb.created;
     try {
-      for (const m of [models.summary, models.budget, models.prepayments, models.outOfGroup, models.members, models.methods]) renderSheet(wb, m);
+      for (const m of [models.summary, models.budget, models.prepayments, models.outOfGroup, models.members, models.methods, ...models.extra]) renderSheet(wb, m);
       const claims = await writeClaimSheets(wb, input.scanPricedClaims, {
         rowsPerSheet: options.claimRowsPerSheet ?? DEFAULT_CLAIM_ROWS_PER_SHEET,
         scenario: r.scenario,

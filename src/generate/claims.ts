@@ -5,7 +5,10 @@
 // the county hospital (with DRG groups, some single-disease codes, a few ungrouped) and at township centres (with
 // DIP codes); a few long stays (≥ 60 bed-days); ~5% of rows — roughly a tenth of fund spend — at institutions
 // outside the group, some of them out of region (异地); a few full reversals (冲销) right after their originals.
-import type { Category, Claim, Scenario, Tier } from '../domain/types.js';
+// Referrals (转诊): some county stays come up from a township centre, some township/village care comes down from the
+// lead, and part of the out-of-group care is referred up by the lead; the rest leaves the group unreferred and gets a
+// lower fund ratio (不按规定转诊). These draws come from a second generator, so the other columns do not depend on them.
+import type { Category, Claim, Referral, Scenario, Tier } from '../domain/types.js';
 import { Rng } from './prng.js';
 
 export interface GenerateOptions {
@@ -28,6 +31,8 @@ export interface GenerateOptions {
   readonly outlierRate?: number;
   /** Multiplies every generated cost (default 1): a quick way to make a heavier year. */
   readonly costScale?: number;
+  /** Multiplies every referral probability (default 1; 0 writes no referrals). */
+  readonly referralScale?: number;
 }
 
 /** Out-of-group institutions: city hospitals in region, provincial hospitals out of region. */
@@ -49,6 +54,16 @@ const OUTPATIENT_MEAN_FEN: Record<Tier, number> = { village: 6000, township: 150
 const INPATIENT_TIER_MIX: Array<[Tier, number]> = [['county', 0.6], ['township', 0.4]];
 const INPATIENT_UNGROUPED_MEAN_FEN: Record<Tier, number> = { county: 700000, township: 300000, village: 150000 };
 const DEDUCTIBLE_FEN: Record<Tier, number> = { county: 60000, township: 30000, village: 0 };
+/** Ratio points (per mille) taken off out-of-group care without referral; a referred patient keeps them. */
+const UNREFERRED_PENALTY = 100;
+/** Referral probabilities (before `referralScale`). */
+const REFERRAL_RATE = {
+  upToCounty: 0.1, // a county stay referred up from a township centre
+  downToTownshipStay: 0.05, // a township stay referred down from the lead
+  downToPrimaryVisit: 0.02, // a township or village visit referred down from the lead
+  upOutOfGroupStay: 0.45, // an out-of-group stay referred up by the lead
+  upOutOfGroupVisit: 0.1, // an out-of-group visit referred up by the lead
+} as const;
 
 interface Coded {
   readonly code: string;
@@ -93,6 +108,9 @@ export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Gene
   const n = opts.claims;
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`claims must be a whole number ≥ 0, got ${n}`);
   const rng = new Rng(opts.seed);
+  const referralRng = new Rng(opts.seed + 0x5eed);
+  const referralScale = opts.referralScale ?? 1;
+  const referred = (p: number) => referralScale > 0 && referralRng.chance(Math.min(1, p * referralScale));
   const year = opts.year ?? scenario.year;
   const days = daysOfYear(year);
   const oogRate = opts.outOfGroupRate ?? 0.05;
@@ -182,6 +200,8 @@ export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Gene
     let costFen: number;
     let deductible: number;
     let ratioAdj = 0; // per mille, added to the category's fund ratio
+    let referral: Referral = '';
+    let referredFrom = '';
 
     if (rng.chance(oogRate)) {
       // Out of group: a city hospital in region, or a provincial hospital out of region.
@@ -199,12 +219,29 @@ export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Gene
         deductible = 0;
         ratioAdj = outOfRegion ? -200 : -100;
       }
+      const lead = scenario.group.lead;
+      if (lead !== '' && referred(inpatient ? REFERRAL_RATE.upOutOfGroupStay : REFERRAL_RATE.upOutOfGroupVisit)) {
+        // Referred up by the lead: no penalty, and (continuous deductibles) only the difference of the deductibles.
+        referral = 'up';
+        referredFrom = lead;
+        ratioAdj += UNREFERRED_PENALTY;
+        deductible = Math.max(0, deductible - DEDUCTIBLE_FEN.county);
+      }
     } else if (rng.chance(inpRate)) {
       inpatient = true;
       const tier = pickWeighted(rng, INPATIENT_TIER_MIX);
       institutionId = rng.pick(membersOf(tier));
       deductible = DEDUCTIBLE_FEN[tier];
       if (tier === 'township') ratioAdj = 80;
+      if (tier === 'county' && byTier.township.length > 0 && referred(REFERRAL_RATE.upToCounty)) {
+        referral = 'up';
+        referredFrom = referralRng.pick(byTier.township);
+        deductible = DEDUCTIBLE_FEN.county - DEDUCTIBLE_FEN.township;
+      } else if (tier === 'township' && byTier.county.length > 0 && referred(REFERRAL_RATE.downToTownshipStay)) {
+        referral = 'down';
+        referredFrom = scenario.group.lead;
+        deductible = 0;
+      }
       if (rng.chance(longRate)) {
         // A long stay (rehabilitation, psychiatric, palliative): paid per bed-day.
         losDays = rng.int(60, 150);
@@ -246,6 +283,10 @@ export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Gene
       costFen = OUTPATIENT_MEAN_FEN[tier] * rng.skew();
       deductible = 0;
       if (tier === 'village') ratioAdj = 100;
+      if (tier !== 'county' && byTier.county.length > 0 && referred(REFERRAL_RATE.downToPrimaryVisit)) {
+        referral = 'down';
+        referredFrom = scenario.group.lead;
+      }
     }
 
     const totalCost = Math.max(100, Math.round(costFen * scale)); // at least 1 yuan
@@ -267,6 +308,8 @@ export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Gene
       fundPaid,
       patientPaid: totalCost - fundPaid,
       reverses: '',
+      referral,
+      referredFrom,
     };
     yield claim;
     if (remaining - 1 > pending.length && rng.chance(revRate)) pending.push([i + 1 + rng.int(0, 30), claim]);

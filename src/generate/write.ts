@@ -21,16 +21,17 @@ export interface WriteOptions {
 /** The claims columns of DOMAIN.md §10, in file order. */
 export const CANONICAL_HEADERS = [
   'claim_id', 'patient_id', 'category', 'institution_id', 'out_of_region', 'setting', 'service_date', 'los_days',
-  'drg_code', 'dip_code', 'total_cost', 'fund_paid', 'patient_paid', 'reverses',
+  'drg_code', 'dip_code', 'total_cost', 'fund_paid', 'patient_paid', 'reverses', 'referral', 'referred_from',
 ] as const;
 
 export const CHINESE_HEADERS = [
   '结算单据号', '个人编号', '人员类别', '定点机构编码', '异地就医标志', '医疗类别', '结算日期', '住院天数',
-  'DRG分组编码', '病种编码', '医疗总费用', '统筹基金支付', '个人负担', '原结算单据号',
+  'DRG分组编码', '病种编码', '医疗总费用', '统筹基金支付', '个人负担', '原结算单据号', '转诊类型', '转出机构编码',
 ] as const;
 
 const CATEGORY_ZH: Record<Category, string> = { employee: '职工', resident: '居民', poverty: '建档立卡' };
 const SETTING_ZH: Record<Setting, string> = { inpatient: '住院', outpatient: '门诊' };
+const REFERRAL_ZH = { up: '上转', down: '下转' } as const;
 
 /** The row's cells as text, in column order. */
 export function claimCells(c: Claim, chinese: boolean): string[] {
@@ -49,6 +50,8 @@ export function claimCells(c: Claim, chinese: boolean): string[] {
     formatFen(c.fundPaid),
     formatFen(c.patientPaid),
     c.reverses,
+    c.referral === undefined || c.referral === '' ? '' : chinese ? REFERRAL_ZH[c.referral] : c.referral,
+    c.referredFrom ?? '',
   ];
 }
 

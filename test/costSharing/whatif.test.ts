@@ -18,9 +18,12 @@ describe('scenarios/whatif-township-deductible.yaml', () => {
     expect(fund(whatif)).toBeGreaterThan(fund(base));
     expect(whatif.actuals.inGroupLiability).toBeGreaterThan(base.actuals.inGroupLiability);
     expect(whatif.settlement.balance).toBeLessThan(base.settlement.balance);
-    // the county and out-of-group claims are untouched
-    const county = (r: typeof base) => r.actuals.members.find((m) => m.id === 'H01')!.claimsLiability;
-    expect(county(whatif)).toBe(county(base));
+    // county stays referred up from a township now pay the larger difference of the deductibles (600 − 100 instead of
+    // 600 − 300 yuan, 转诊起付线连续计算): more patient paid, less county liability; out-of-group care is untouched
+    const county = (r: typeof base) => r.actuals.members.find((m) => m.id === 'H01')!;
+    const countyPatientPaid = (r: typeof base) => county(r).methods.reduce((x, t) => x + t.patientPaid, 0);
+    expect(countyPatientPaid(whatif)).toBeGreaterThan(countyPatientPaid(base));
+    expect(county(whatif).claimsLiability).toBeLessThan(county(base).claimsLiability);
     expect(whatif.actuals.outOfGroupDeductions).toBe(base.actuals.outOfGroupDeductions);
     // the baseline policy is the one the demo claims were generated with: recomputed ≈ recorded (rounding only)
     const cs = base.actuals.costSharing!;

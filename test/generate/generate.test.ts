@@ -68,7 +68,7 @@ describe('generateClaims', () => {
     expect(rows).toHaveLength(10000);
     const ids = new Set<string>();
     for (const r of rows) {
-      expect(r).toHaveLength(14);
+      expect(r).toHaveLength(CANONICAL_HEADERS.length);
       const [id, patient, category, , oor, setting, date, los, , , total, fund, patient_paid] = r;
       expect(ids.has(id)).toBe(false);
       ids.add(id);
@@ -122,6 +122,29 @@ describe('generateClaims', () => {
       seen.set(c.claimId, { ...c });
     }
     expect(reversals).toBeGreaterThan(30);
+  });
+
+  it('writes referrals: up to the county from a township, down from the lead, up out of the group from the lead', () => {
+    const tierOf = new Map(scenario.group.members.map((m) => [m.id, m.tier]));
+    const kinds = new Map<string, number>();
+    const withRefs = [...generateClaims(scenario, { claims: 20000, seed: 11 })];
+    for (const c of withRefs) {
+      if (c.referral === '' || c.referral === undefined) {
+        expect(c.referredFrom).toBe('');
+        continue;
+      }
+      const to = tierOf.get(c.institutionId) ?? 'outside';
+      const from = tierOf.get(c.referredFrom!);
+      const kind = `${c.referral}:${from}→${to}`;
+      expect(['up:township→county', 'down:county→township', 'down:county→village', 'up:county→outside']).toContain(kind);
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    expect(kinds.size).toBe(4);
+    // the referral draws come from their own generator: without referrals every other column is the same
+    const without = [...generateClaims(scenario, { claims: 20000, seed: 11, referralScale: 0 })];
+    const other = (c: Claim) => [c.claimId, c.patientId, c.institutionId, c.serviceDate, c.totalCost, c.drgCode, c.dipCode].join();
+    expect(without.map(other)).toEqual(withRefs.map(other));
+    expect(without.every((c) => c.referral === '')).toBe(true);
   });
 
   it('emits exactly N rows even when reversals are pending at the end', () => {
@@ -193,9 +216,10 @@ describe('GB18030', () => {
     expect(zhRows).toHaveLength(rows.length);
     const zh: Record<string, string> = {
       employee: '职工', resident: '居民', poverty: '建档立卡', inpatient: '住院', outpatient: '门诊', true: '是', false: '否',
+      up: '上转', down: '下转', '': '',
     };
     zhRows.forEach((r, i) => {
-      const expected = rows[i].map((v, col) => ([2, 4, 5].includes(col) ? zh[v] : v));
+      const expected = rows[i].map((v, col) => ([2, 4, 5, 14].includes(col) ? zh[v] : v));
       expect(r).toEqual(expected);
     });
   });

@@ -16,9 +16,15 @@ export interface BandOutcome {
   readonly applied: readonly BandApplied[];
 }
 
+/** amount / pkg at full precision (the last quotient is kept: what-if variants divide the same figures again). */
 export function rateOf(amount: Fen, pkg: Fen): Dec {
-  return pkg === 0 ? ZERO : fenDec(amount).dividedBy(pkg);
+  if (pkg === 0) return ZERO;
+  if (lastRate.amount !== amount || lastRate.pkg !== pkg) {
+    lastRate = { amount, pkg, rate: fenDec(amount).dividedBy(pkg) };
+  }
+  return lastRate.rate;
 }
+let lastRate: { amount: Fen; pkg: Fen; rate: Dec } = { amount: 0, pkg: 1, rate: ZERO };
 
 export function applyBands(mode: BandMode, bands: readonly Band[], amount: Fen, pkg: Fen): BandOutcome {
   const rate = rateOf(amount, pkg);

@@ -22,7 +22,7 @@ export function computeChecks(x: InvariantInputs): Check[] {
     checks.push({ id, zh, en, left: formatFen(left), right: formatFen(right), ok: left === right });
   const { budget: b, actuals: a, figures: f, carryForward: cf } = x;
 
-  const unbalanced = x.journal.filter((t) => sum(t.postings.map((p) => p.amount)) !== 0);
+  const unbalanced = x.journal.filter((t) => t.postings.reduce((a, p) => a + p.amount, 0) !== 0);
   checks.push({
     id: 'journal.balanced',
     zh: '每笔分录借贷平衡（合计为 0.00）',
@@ -33,7 +33,11 @@ export function computeChecks(x: InvariantInputs): Check[] {
   });
   const bal = balances(x.journal);
   const balance = (account: string) => bal.get(account) ?? 0;
-  const prefixed = (prefix: string) => sum([...bal].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v));
+  const prefixed = (prefix: string) => {
+    let total = 0;
+    for (const [k, v] of bal) if (k.startsWith(prefix)) total += v;
+    return total;
+  };
   fen('journal.fund', '基金账户余额 = −年度总额预算', 'Fund account balance = −budget B', balance(ACCOUNT.fund), -b.total);
   fen('journal.package', '打包资金账户清零', 'Package account ends at zero', balance(ACCOUNT.package), 0);
   fen('journal.riskReserve', '风险金账户清零', 'Risk reserve account ends at zero', balance(ACCOUNT.riskReserve), 0);

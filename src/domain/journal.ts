@@ -15,9 +15,23 @@ export const ACCOUNT = {
   carryForward: 'carryForward',
   carryForwardOpening: 'carryForward:opening',
   fundRetained: 'fundRetained',
-  outOfGroup: (inst: string, outOfRegion: boolean) => `outOfGroup:${outOfRegion ? 'outOfRegion' : 'inRegion'}:${inst}`,
-  member: (id: string, part: 'claims' | 'capitation' | 'adjustment') => `member:${id}:${part}`,
+  outOfGroup: (inst: string, outOfRegion: boolean): string => accountOf(outOfRegion ? outOfRegionAccounts : inRegionAccounts, inst, outOfRegion ? 'outOfGroup:outOfRegion:' : 'outOfGroup:inRegion:'),
+  member: (id: string, part: 'claims' | 'capitation' | 'adjustment'): string => accountOf(memberAccounts[part], id, 'member:', MEMBER_SUFFIX[part]),
 } as const;
+
+// One string per account name, built once: a what-if sweep builds thousands of journals over the same accounts.
+const inRegionAccounts = new Map<string, string>();
+const outOfRegionAccounts = new Map<string, string>();
+const MEMBER_SUFFIX = { claims: ':claims', capitation: ':capitation', adjustment: ':adjustment' } as const;
+const memberAccounts = { claims: new Map<string, string>(), capitation: new Map<string, string>(), adjustment: new Map<string, string>() };
+function accountOf(names: Map<string, string>, id: string, prefix: string, suffix = ''): string {
+  let name = names.get(id);
+  if (name === undefined) {
+    name = `${prefix}${id}${suffix}`;
+    if (names.size < 100_000) names.set(id, name);
+  }
+  return name;
+}
 
 export interface JournalInputs {
   readonly year: number;
@@ -30,53 +44,87 @@ export interface JournalInputs {
   readonly carryForward: CarryForwardResult;
 }
 
-export function buildJournal(j: JournalInputs): Transaction[] {
-  const txs: Transaction[] = [];
-  const start = `${j.year}-01-01`;
-  const end = `${j.year}-12-31`;
-  const add = (date: string, zh: string, en: string, postings: Posting[]) => {
-    const kept = postings.filter((p) => p.amount !== 0);
-    if (kept.length > 0) txs.push({ id: txs.length + 1, date, zh, en, postings: kept });
-  };
-  const { budget: b, figures: f } = j;
+type Entry = Omit<Transaction, 'id'>;
 
-  add(start, '年度总额预算', 'Annual budget', [
+/** Appends a transaction unless every posting is zero (zero postings are dropped). */
+function entry(into: Entry[], date: string, zh: string, en: string, postings: Posting[]): void {
+  const kept = postings.filter((p) => p.amount !== 0);
+  if (kept.length > 0) into.push({ date, zh, en, postings: kept });
+}
+
+/**
+ * The budget's transactions on 1 January and the prepayments. They depend only on the budget and the opening
+ * reserve, so they are built once per budget (a what-if sweep settles many variants on one budget); records are
+ * immutable, so sharing them between results is safe.
+ */
+function openingEntries(year: number, b: BudgetResult, opening: number): readonly Entry[] {
+  const cached = openingCache.get(b);
+  if (cached !== undefined && cached.year === year && cached.opening === opening) return cached.entries;
+  const start = `${year}-01-01`;
+  const out: Entry[] = [];
+  entry(out, start, '年度总额预算', 'Annual budget', [
     { account: ACCOUNT.fund, amount: -b.total },
     { account: ACCOUNT.package, amount: b.total },
   ]);
-  add(start, '预留风险金', 'Risk reserve withheld', [
+  entry(out, start, '预留风险金', 'Risk reserve withheld', [
     { account: ACCOUNT.package, amount: -b.riskReserve },
     { account: ACCOUNT.riskReserve, amount: b.riskReserve },
   ]);
-  add(start, '预留质量保证金', 'Quality deposit withheld', [
+  entry(out, start, '预留质量保证金', 'Quality deposit withheld', [
     { account: ACCOUNT.package, amount: -b.qualityDeposit },
     { account: ACCOUNT.qualityDeposit, amount: b.qualityDeposit },
   ]);
-  add(start, '上年结转储备金', 'Carry-forward reserve brought forward', [
-    { account: ACCOUNT.carryForwardOpening, amount: -j.carryForward.opening },
-    { account: ACCOUNT.carryForward, amount: j.carryForward.opening },
+  entry(out, start, '上年结转储备金', 'Carry-forward reserve brought forward', [
+    { account: ACCOUNT.carryForwardOpening, amount: -opening },
+    { account: ACCOUNT.carryForward, amount: opening },
   ]);
   for (const p of b.prepayments) {
-    add(p.date, `第 ${p.index} 期预拨`, `Prepayment ${p.index}`, [
+    entry(out, p.date, `第 ${p.index} 期预拨`, `Prepayment ${p.index}`, [
       { account: ACCOUNT.package, amount: -p.amount },
       { account: ACCOUNT.groupClearing, amount: p.amount },
     ]);
   }
+  openingCache.set(b, { year, opening, entries: out });
+  return out;
+}
+const openingCache = new WeakMap<BudgetResult, { year: number; opening: number; entries: readonly Entry[] }>();
+
+/** The out-of-group deductions by destination institution, in region then out of region (built once per actuals). */
+function outOfGroupEntries(year: number, lines: readonly OutOfGroupLine[], inRegion: number, outOfRegionTotal: number): readonly Entry[] {
+  const cached = outOfGroupCache.get(lines);
+  if (cached !== undefined && cached.year === year && cached.inRegion === inRegion && cached.outOfRegion === outOfRegionTotal) return cached.entries;
+  const end = `${year}-12-31`;
+  const out: Entry[] = [];
   for (const outOfRegion of [false, true]) {
     const byInst = new Map<string, number>();
-    for (const l of j.outOfGroup) {
+    for (const l of lines) {
       if (l.outOfRegion === outOfRegion) byInst.set(l.institutionId, (byInst.get(l.institutionId) ?? 0) + l.fundPaid);
     }
-    const total = outOfRegion ? j.outOfGroupOutOfRegion : j.outOfGroupInRegion;
+    const total = outOfRegion ? outOfRegionTotal : inRegion;
     const postings: Posting[] = [...byInst].map(([inst, amount]) => ({ account: ACCOUNT.outOfGroup(inst, outOfRegion), amount }));
     if (postings.length === 0 && total !== 0) postings.push({ account: ACCOUNT.outOfGroup('(aggregate)', outOfRegion), amount: total });
-    add(
+    entry(
+      out,
       end,
       outOfRegion ? '医共体外就医扣减（异地）' : '医共体外就医扣减（区域内）',
       outOfRegion ? 'Out-of-group deductions (out of region)' : 'Out-of-group deductions (in region)',
       [{ account: ACCOUNT.package, amount: -total }, ...postings],
     );
   }
+  outOfGroupCache.set(lines, { year, inRegion, outOfRegion: outOfRegionTotal, entries: out });
+  return out;
+}
+const outOfGroupCache = new WeakMap<readonly OutOfGroupLine[], { year: number; inRegion: number; outOfRegion: number; entries: readonly Entry[] }>();
+
+export function buildJournal(j: JournalInputs): Transaction[] {
+  const entries: Entry[] = [
+    ...openingEntries(j.year, j.budget, j.carryForward.opening),
+    ...outOfGroupEntries(j.year, j.outOfGroup, j.outOfGroupInRegion, j.outOfGroupOutOfRegion),
+  ];
+  const end = `${j.year}-12-31`;
+  const add = (date: string, zh: string, en: string, postings: Posting[]) => entry(entries, date, zh, en, postings);
+  const { budget: b, figures: f } = j;
+
   add(end, '质量保证金返还与扣除', 'Quality deposit returned and forfeited', [
     { account: ACCOUNT.qualityDeposit, amount: -b.qualityDeposit },
     { account: ACCOUNT.package, amount: f.depositReturned },
@@ -116,7 +164,7 @@ export function buildJournal(j: JournalInputs): Transaction[] {
     ...memberPostings,
     { account: ACCOUNT.carryForward, amount: cf },
   ]);
-  return txs;
+  return entries.map((e, i) => ({ id: i + 1, date: e.date, zh: e.zh, en: e.en, postings: e.postings }));
 }
 
 export function balances(txs: readonly Transaction[]): Map<string, number> {

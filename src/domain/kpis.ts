@@ -162,6 +162,23 @@ export function scoreSourceOf(scenario: Scenario): 'given' | 'kpis' | 'default' 
  * mentions no indicators at all (nothing to show).
  */
 export function computeKpis(scenario: Scenario, actuals: ActualsResult): KpiResult | undefined {
+  // A what-if sweep settles the same actuals many times with the same kpis/assessment/enrollment sections: reuse
+  // the last result for them (the inputs are immutable, so identity means the same figures).
+  const last = lastKpis.get(actuals);
+  if (last !== undefined && last.kpis === scenario.kpis && last.assessment === scenario.assessment && last.enrollment === scenario.enrollment) {
+    return last.result;
+  }
+  const result = kpisOf(scenario, actuals);
+  lastKpis.set(actuals, { kpis: scenario.kpis, assessment: scenario.assessment, enrollment: scenario.enrollment, result });
+  return result;
+}
+
+const lastKpis = new WeakMap<
+  ActualsResult,
+  { kpis: Scenario['kpis']; assessment: Scenario['assessment']; enrollment: Scenario['enrollment']; result: KpiResult | undefined }
+>();
+
+function kpisOf(scenario: Scenario, actuals: ActualsResult): KpiResult | undefined {
   const a = scenario.assessment;
   if (actuals.kpiCounts === undefined && scenario.kpis === undefined && a.fromKpis === undefined) return undefined;
   const values = kpiValues(scenario, actuals);

@@ -44,6 +44,16 @@ export function depositReturnedFen(points: readonly DepositPoint[], score: Dec, 
   return roundFen(fenDec(Q).times(last.fraction));
 }
 
+/** The deposit fraction and return, the last one kept per curve (what-if variants repeat the same score and Q). */
+const lastDeposit = new WeakMap<readonly DepositPoint[], { score: Dec; Q: Fen; fraction: Dec; returned: Fen }>();
+function depositOutcome(points: readonly DepositPoint[], score: Dec, Q: Fen): { fraction: Dec; returned: Fen } {
+  const last = lastDeposit.get(points);
+  if (last !== undefined && last.Q === Q && last.score.equals(score)) return last;
+  const next = { score, Q, fraction: depositReturnFraction(points, score), returned: depositReturnedFen(points, score, Q) };
+  lastDeposit.set(points, next);
+  return next;
+}
+
 export interface YearEndInputs {
   readonly outOfGroupDeductions: Fen; // D
   readonly inGroupLiability: Fen; // L
@@ -58,8 +68,7 @@ export function settleYearEnd(scenario: Scenario, budget: BudgetResult, actual: 
   const balance = available - actual.inGroupLiability - actual.capitation; // X 结余（超支）额
   const score = scenario.assessment.score;
 
-  const fraction = depositReturnFraction(scenario.assessment.depositReturn, score);
-  const depositReturned = depositReturnedFen(scenario.assessment.depositReturn, score, Q); // 保证金返还
+  const { fraction, returned: depositReturned } = depositOutcome(scenario.assessment.depositReturn, score, Q); // 保证金返还
   const depositForfeited = Q - depositReturned; // 保证金扣除
 
   let retainedSurplus = 0;

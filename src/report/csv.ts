@@ -10,6 +10,7 @@ import { CLAIM_COLUMNS, claimCells } from './workbook/claims.js';
 import { type WorkbookInput, buildModels } from './workbook/index.js';
 import { type Cell, type Column, type SheetModel, cellText } from './workbook/model.js';
 import { CSV } from './workbook/names.js';
+import { type Spooled, spoolClaims } from './spool.js';
 
 export const BOM = '\uFEFF';
 
@@ -50,31 +51,13 @@ export async function writeCsvTables(dir: string, input: WorkbookInput): Promise
     await writeText(join(dir, model.csv), modelToCsv(model));
   }
   // claims.csv, streamed; the per-member sums feed the reconciliation rows of checks.csv.
-  const byMember = new Map<string, number>();
-  let rows = 0;
+  let spooled: Spooled = { rows: 0, liabilityByMember: new Map() };
   await writeAtomically(join(dir, CSV.claims), async (tmp) => {
-    const fd = openSync(tmp, 'w');
-    try {
-      let buf = BOM + header(CLAIM_COLUMNS);
-      if (input.scanPricedClaims !== undefined) {
-        await input.scanPricedClaims((p, at) => {
-          buf += csvLine(claimCells(p, at).map(text));
-          rows += 1;
-          byMember.set(p.memberId, (byMember.get(p.memberId) ?? 0) + p.liability);
-          if (buf.length > 1 << 20) {
-            writeSync(fd, buf);
-            buf = '';
-          }
-        });
-      }
-      writeSync(fd, buf);
-    } finally {
-      closeSync(fd);
-    }
+    spooled = await spoolClaims(tmp, input.scanPricedClaims, (p, at) => csvLine(claimCells(p, at).map(text)), BOM + header(CLAIM_COLUMNS));
   });
   const checks = checksSheet(input.result, {
     ...m.anchors,
-    claims: { sheets: [{ name: 'claims.csv', firstRow: 2, lastRow: rows + 1 }], rows, liabilityByMember: byMember },
+    claims: { sheets: [{ name: 'claims.csv', firstRow: 2, lastRow: spooled.rows + 1 }], rows: spooled.rows, liabilityByMember: spooled.liabilityByMember },
   });
   await writeText(join(dir, CSV.checks), modelToCsv(checks));
 }

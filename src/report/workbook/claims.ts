@@ -1,6 +1,6 @@
 // 明细 Claims: every in-group claim as priced, streamed row by row (nothing is buffered), continued on further
 // sheets past the row limit. Returns per-member liability sums for the reconciliation on the Checks sheet.
-import { closeSync, createReadStream, openSync, rmSync, writeSync } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type ExcelJS from 'exceljs';
 import type { RowRef } from '../../claims/source.js';
@@ -9,6 +9,7 @@ import type { PricedClaim } from '../../domain/result.js';
 import { CATEGORY_LABEL, METHOD_LABEL, OUTLIER_LABEL, SETTING_LABEL, TIER_LABEL } from './labels.js';
 import { type Cell, type Column, FIRST_DATA_ROW, INT_FMT, MONEY_FMT, addr, int, money, num } from './model.js';
 import { claimSheetName, sheetTitle } from './names.js';
+import { spoolClaims } from '../spool.js';
 import { type Sheet, type Workbook, addSheet, fenToNumber, writeCells, writeHeader, writeTitle } from './render.js';
 
 export const EXCEL_MAX_ROWS = 1_048_576;
@@ -167,29 +168,10 @@ export async function writeClaimSheets(
   if (!Number.isSafeInteger(opts.rowsPerSheet) || opts.rowsPerSheet < 1 || opts.rowsPerSheet > DEFAULT_CLAIM_ROWS_PER_SHEET) {
     throw new Error(`claim rows per sheet must be 1..${DEFAULT_CLAIM_ROWS_PER_SHEET}`);
   }
-  const byMember = new Map<string, Fen>();
-  let total = 0;
   try {
-    if (scan !== undefined) {
-      const fd = openSync(opts.spoolPath, 'w');
-      try {
-        let buf = '';
-        await scan((p, at) => {
-          buf += `${JSON.stringify(claimCells(p, at).map(plain))}\n`;
-          total += 1;
-          byMember.set(p.memberId, (byMember.get(p.memberId) ?? 0) + p.liability);
-          if (buf.length > 1 << 20) {
-            writeSync(fd, buf);
-            buf = '';
-          }
-        });
-        writeSync(fd, buf);
-      } finally {
-        closeSync(fd);
-      }
-    }
+    const spooled = scan === undefined ? undefined : await spoolClaims(opts.spoolPath, scan, (p, at) => `${JSON.stringify(claimCells(p, at).map(plain))}\n`);
     const sheets = await replay(wb, scan === undefined ? undefined : opts.spoolPath, opts);
-    return { sheets, rows: total, liabilityByMember: byMember };
+    return { sheets, rows: spooled?.rows ?? 0, liabilityByMember: spooled?.liabilityByMember ?? new Map<string, Fen>() };
   } finally {
     rmSync(opts.spoolPath, { force: true });
   }

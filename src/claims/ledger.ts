@@ -1,7 +1,7 @@
 // Checks across rows and files without keeping rows: unique claim ids and reversals (冲销).
 //
-// Every claim id goes into an open-addressing hash set of 64-bit hashes (12 bytes a slot, load ≤ 0.75, so ≤ 16
-// bytes a row), each with a 28-bit fingerprint of (institution, amounts) and three flags. A reversal looks up its
+// Every claim id goes into an open-addressing hash set of 64-bit hashes (12 bytes a slot, load ≤ 0.75, so 16
+// bytes a row; the table is sized to the expected rows, not to a power of two), each with a 28-bit fingerprint of (institution, amounts) and three flags. A reversal looks up its
 // original: the fingerprint of its negated amounts must equal the original's. A reversal whose original comes later
 // waits in a small Map until the original appears (or is reported at the end).
 //
@@ -40,7 +40,7 @@ interface Pending {
 
 export class ClaimLedger {
   private table: Uint32Array; // [hi, lo, meta] per slot
-  private mask: number;
+  private slots: number;
   private size = 0;
   private readonly pending = new Map<string, Pending>();
   readonly suspects: Suspect[] = [];
@@ -49,9 +49,9 @@ export class ClaimLedger {
     expectedRows: number,
     private readonly report: (e: InputError, fileIndex: number) => void,
   ) {
-    const slots = nextPow2(Math.max(1024, Math.ceil(expectedRows / 0.75)));
-    this.table = new Uint32Array(slots * 3);
-    this.mask = slots - 1;
+    // 10% over the estimate (from the first 64 KB of each file), so that a slightly low estimate does not double it.
+    this.slots = Math.max(1024, Math.ceil((expectedRows * 1.1) / MAX_LOAD));
+    this.table = new Uint32Array(this.slots * 3);
   }
 
   get count(): number {
@@ -97,7 +97,7 @@ export class ClaimLedger {
     t[slot * 3 + 1] = lo;
     t[slot * 3 + 2] = OCCUPIED | (fp << 3) | flags;
     this.size++;
-    if (this.size > (this.mask + 1) * 0.75) this.grow();
+    if (this.size > this.slots * MAX_LOAD) this.grow();
 
     // A reversal that was waiting for this claim.
     if (this.pending.size > 0) {
@@ -158,20 +158,21 @@ export class ClaimLedger {
 
   private find(hi: number, lo: number): number {
     const t = this.table;
-    const mask = this.mask;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    const slots = this.slots;
+    // The slot: a 32-bit mix of the hash scaled to [0, slots) (multiply-shift; exact enough and always in range, as
+    // the product is below slots × 2^32 and dividing by 2^32 is exact).
+    let i = Math.floor(((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0) * slots / 0x100000000);
     for (;;) {
       const b = i * 3;
       if (t[b + 2] === 0 || (t[b] === hi && t[b + 1] === lo)) return i;
-      i = (i + 1) & mask;
+      i = i + 1 === slots ? 0 : i + 1;
     }
   }
 
   private grow(): void {
     const old = this.table;
-    const slots = (this.mask + 1) * 2;
-    this.table = new Uint32Array(slots * 3);
-    this.mask = slots - 1;
+    this.slots *= 2;
+    this.table = new Uint32Array(this.slots * 3);
     for (let b = 0; b < old.length; b += 3) {
       if (old[b + 2] === 0) continue;
       const i = this.find(old[b], old[b + 1]);
@@ -182,8 +183,5 @@ export class ClaimLedger {
   }
 }
 
-function nextPow2(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
-}
+/** The most a table is filled before it doubles. */
+const MAX_LOAD = 0.75;

@@ -1,0 +1,59 @@
+// The claim ledger's hash set across growth and wrap-around: every repeated id is a suspect (never a silent pass),
+// reversals find their originals after the table has grown, unknown and double reversals are reported.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ClaimLedger } from '../../src/claims/ledger.js';
+import type { Claim, InputError } from '../../src/domain/types.js';
+import { claim } from '../helpers/scenario.js';
+
+const labels = { id: 'claim_id', reverses: 'reverses' };
+
+function ledger(expected: number): { l: ClaimLedger; errors: InputError[] } {
+  const errors: InputError[] = [];
+  return { l: new ClaimLedger(expected, (e) => errors.push(e)), errors };
+}
+
+const add = (l: ClaimLedger, c: Claim, row: number) => l.add(c.claimId, c.reverses, c, 'f.csv', 0, row, labels);
+
+describe('ClaimLedger', () => {
+  it('grows from a low estimate and still finds every original of a reversal', () => {
+    const { l, errors } = ledger(0);
+    const originals: Claim[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const c = claim({ claimId: `JS${i}`, institutionId: 'H01', totalCost: 1000 + i, fundPaid: 500 });
+      originals.push(c);
+      add(l, c, i + 2);
+    }
+    expect(l.count).toBe(20_000);
+    expect(l.bytes).toBeGreaterThanOrEqual((20_000 / 0.75) * 12);
+    // reverse every 7th claim, after all the growth
+    let row = 20_002;
+    for (const o of originals.filter((_, i) => i % 7 === 0)) {
+      add(l, { ...o, claimId: `R${o.claimId}`, reverses: o.claimId, totalCost: -o.totalCost, fundPaid: -o.fundPaid, patientPaid: -o.patientPaid }, row++);
+    }
+    // a second reversal of the same claim, and a reversal of a claim that never came
+    add(l, { ...originals[0], claimId: 'R2', reverses: originals[0].claimId, totalCost: -originals[0].totalCost, fundPaid: -500, patientPaid: -originals[0].patientPaid }, row++);
+    add(l, claim({ claimId: 'R3', reverses: 'NOPE', institutionId: 'H01', totalCost: -100, fundPaid: -50 }), row++);
+    l.finish();
+    expect(errors.map((e) => e.rule)).toEqual(['reversal.twice', 'reversal.unknown']);
+    expect(l.suspects).toEqual([]);
+  });
+
+  it('property: the suspects are exactly the repeated occurrences, whatever the estimate', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 4000 }), fc.integer({ min: 0, max: 5000 }), (ids, estimate) => {
+        const { l } = ledger(estimate);
+        const seen = new Set<number>();
+        const repeats: number[] = [];
+        ids.forEach((n, i) => {
+          if (seen.has(n)) repeats.push(i + 2);
+          seen.add(n);
+          add(l, claim({ claimId: `ID-${n}`, institutionId: 'T01', totalCost: 100, fundPaid: 60 }), i + 2);
+        });
+        expect(l.count).toBe(seen.size);
+        expect(l.suspects.map((s) => s.row)).toEqual(repeats);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

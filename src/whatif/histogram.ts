@@ -1,7 +1,6 @@
 // The risk histogram as a picture: SVG (with labels) for browsers and reports, PNG (bars, axis, zero line and
-// deterministic marker; no text) for the workbook, since XLSX embeds only raster images. No dependencies: the PNG is
-// written with node:zlib.
-import { deflateSync } from 'node:zlib';
+// deterministic marker, labels) for the workbook, since XLSX embeds only raster images: the SVG rendered by resvg.
+import { Resvg } from '@resvg/resvg-js';
 import { formatFenGrouped } from '../domain/money.js';
 import type { RiskResult } from './risk.js';
 
@@ -73,80 +72,19 @@ export function histogramSvg(r: RiskResult, title = '年终结余（超支）分
 }
 
 // ── PNG ────────────────────────────────────────────────────────────────────────────────────────────────────────
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(buf: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'ascii'), Buffer.from(data)]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
-}
-
-/** The histogram as a PNG (RGB, 800×420): bars coloured by sign, axes, zero line (dashed) and deterministic X. */
+/**
+ * The same chart as a PNG (1600×840, labels included), rendered from the SVG by resvg, for the workbook (XLSX embeds
+ * only raster images). Text uses the machine's fonts, Noto Sans CJK SC first (resvg falls back to any installed font
+ * that has the characters); on a machine without fonts the bars and axes are still drawn.
+ */
 export function histogramPng(r: RiskResult): Buffer {
-  const L = layout(r);
-  const px = new Uint8Array(W * H * 3).fill(255);
-  const rect = (x0: number, y0: number, x1: number, y1: number, rgb: [number, number, number]) => {
-    const xa = Math.max(0, Math.round(Math.min(x0, x1)));
-    const xb = Math.min(W, Math.round(Math.max(x0, x1)));
-    const ya = Math.max(0, Math.round(Math.min(y0, y1)));
-    const yb = Math.min(H, Math.round(Math.max(y0, y1)));
-    for (let y = ya; y < yb; y++) {
-      for (let x = xa; x < xb; x++) {
-        const o = (y * W + x) * 3;
-        px[o] = rgb[0];
-        px[o + 1] = rgb[1];
-        px[o + 2] = rgb[2];
-      }
-    }
-  };
-  const axisY = H - M.bottom;
-  for (const b of r.histogram) {
-    const x0 = L.x(b.from);
-    const x1 = Math.max(x0 + 1, L.x(b.to) - 0.5);
-    const colour: [number, number, number] = b.to <= 0 ? [217, 83, 79] : b.from >= 0 ? [74, 144, 217] : [176, 143, 199];
-    rect(x0, L.y(b.count), x1, axisY, colour);
-  }
-  rect(M.left, axisY, W - M.right, axisY + 1, [51, 51, 51]);
-  rect(M.left - 1, M.top, M.left, axisY, [51, 51, 51]);
-  for (let i = 0; i <= 5; i++) {
-    const x = L.x(L.lo + ((L.hi - L.lo) * i) / 5);
-    rect(x, axisY, x + 1, axisY + 6, [51, 51, 51]);
-  }
-  const zero = L.x(0);
-  for (let y = M.top; y < axisY; y += 7) rect(zero, y, zero + 1, y + 4, [217, 83, 79]);
-  const det = L.x(r.deterministic.balance);
-  rect(det - 1, M.top, det + 1, axisY, [34, 34, 34]);
-  const raw = Buffer.alloc((W * 3 + 1) * H);
-  for (let y = 0; y < H; y++) {
-    raw[y * (W * 3 + 1)] = 0;
-    Buffer.from(px.buffer, y * W * 3, W * 3).copy(raw, y * (W * 3 + 1) + 1);
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(W, 0);
-  ihdr.writeUInt32BE(H, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
+  const svg = histogramSvg(r);
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'width', value: W * 2 },
+    background: '#ffffff',
+    font: { loadSystemFonts: true, defaultFontFamily: CJK_SANS, sansSerifFamily: CJK_SANS },
+  });
+  return resvg.render().asPng();
 }
+
+const CJK_SANS = 'Noto Sans CJK SC';

@@ -2,7 +2,7 @@
 // as numbers formatted '#,##0.00', frozen header) and JSON. Money reaches files as fen → yuan exactly.
 import ExcelJS from 'exceljs';
 import { writeAtomically, writeTextAtomically } from '../io/atomic.js';
-import { formatFen, formatFenGrouped } from '../domain/money.js';
+import { formatFen, formatFenGrouped, parseYuanToFen } from '../domain/money.js';
 import { table } from '../report/text.js';
 import { type Comparison, formatPct, relativeDelta } from './compare.js';
 import { FIGURES, KEY_FIGURES, figureLabel } from './figures.js';
@@ -133,24 +133,37 @@ export function renderRisk(r: RiskResult): string {
 }
 
 // ── XLSX ────────────────────────────────────────────────────────────────────────────────────────────────────────
-/** A sheet from text rows: cells that look like two-decimal money become numbers in '#,##0.00'. */
+/**
+ * A sheet from text rows: from column `moneyFrom` on, cells that are two-decimal money become numbers in '#,##0.00'
+ * and whole numbers become numbers in '#,##0' (so an auditor can add them up); frozen bold header with a filter.
+ */
 function addSheet(wb: ExcelJS.Workbook, name: string, rows: readonly (readonly string[])[], moneyFrom = 1): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   rows.forEach((r, i) => {
-    const row = ws.addRow(
-      r.map((c, j) => {
-        if (i > 0 && j >= moneyFrom && /^-?\d+\.\d\d$/.test(c)) return yuanNumber(Math.round(Number(c) * 100));
-        return c;
-      }),
-    );
+    const formats: Array<string | undefined> = [];
+    const values = r.map((c, j): string | number => {
+      if (i === 0 || j < moneyFrom) return c;
+      const fen = /^-?\d+\.\d\d$/.test(c) ? parseYuanToFen(c) : undefined;
+      if (fen !== undefined) {
+        formats[j] = MONEY;
+        return yuanNumber(fen);
+      }
+      if (/^-?\d{1,15}$/.test(c)) {
+        formats[j] = '#,##0';
+        return Number(c);
+      }
+      return c;
+    });
+    const row = ws.addRow(values);
     if (i === 0) row.font = { bold: true };
-    else row.eachCell((cell) => {
-      if (typeof cell.value === 'number') cell.numFmt = MONEY;
+    formats.forEach((f, j) => {
+      if (f !== undefined) row.getCell(j + 1).numFmt = f;
     });
   });
   ws.columns.forEach((col, j) => {
     col.width = Math.min(40, Math.max(10, ...rows.map((r) => (r[j] ?? '').length + 2)));
   });
+  if (rows.length > 0) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: rows[0].length } };
   return ws;
 }
 
@@ -178,12 +191,17 @@ export function writeRiskXlsx(path: string, r: RiskResult, png: Buffer): Promise
       ['风险金 Risk reserve R', formatFen(r.riskReserve)],
     ]);
     addSheet(wb, '分位数 Percentiles', riskRows(r));
-    const hs = addSheet(wb, '分布 Histogram', [
-      ['下限 From', '上限 To', '次数 Runs'],
-      ...r.histogram.map((b) => [formatFen(b.from), formatFen(b.to), String(b.count)]),
-    ]);
+    const hs = addSheet(
+      wb,
+      '分布 Histogram',
+      [
+        ['下限 From', '上限 To', '次数 Runs'],
+        ...r.histogram.map((b) => [formatFen(b.from), formatFen(b.to), String(b.count)]),
+      ],
+      0,
+    );
     const id = wb.addImage({ buffer: png as unknown as ExcelJS.Buffer, extension: 'png' });
-    hs.addImage(id, { tl: { col: 4, row: 1 }, ext: { width: 800, height: 420 } });
+    hs.addImage(id, { tl: { col: 4, row: 1 }, ext: { width: 800, height: 420 } }); // the 1600×840 PNG shown at half size (sharp on high-DPI screens)
   });
 }
 

@@ -89,7 +89,7 @@ const capitation = z.strictObject({
 const bandMode = z.enum(['marginal', 'firstDollar']);
 const surplus = z.strictObject({
   mode: bandMode.optional(),
-  bands: z.array(z.strictObject({ upTo: nonNegative.optional(), share: nonNegative })).min(1),
+  bands: z.array(z.strictObject({ upTo: nonNegative.optional(), share: fraction })).min(1),
   scaleByScore: boolText.optional(),
   cap: nonNegative.optional(),
   payoutFactor: nonNegative.optional(),

@@ -77,6 +77,17 @@ claims: c.csv
     ]);
   });
 
+  it('keeps band shares within 0–1 (a retained or fund share above the whole amount is not a policy)', () => {
+    const errors = errorsOf(`${BASE}settlement:
+  surplus: { bands: [ { upTo: 0.05, share: 1.2 }, { share: 0.5 } ] }
+  overrun: { bands: [ { fundShare: -0.1 } ] }
+`);
+    expect(errors).toEqual([
+      's.yaml, key settlement.surplus.bands[0].share [1.2]: settlement.surplus.bands[0].share 的值 "1.2" 应为 0 到 1 之间的比例 / settlement.surplus.bands[0].share is "1.2": must be a rate between 0 and 1 (fraction)',
+      's.yaml, key settlement.overrun.bands[0].fundShare [-0.1]: settlement.overrun.bands[0].fundShare 的值 "-0.1" 应为 0 到 1 之间的比例 / settlement.overrun.bands[0].fundShare is "-0.1": must be a rate between 0 and 1 (fraction)',
+    ]);
+  });
+
   it('accepts numbers written as numbers or strings, exactly', () => {
     expect(errorsOf(BASE)).toEqual([]);
     const s = scenarioFromObject(parseScenarioText(BASE.replace('amount: 100', 'amount: "0.1"'), 's.yaml'), 's.yaml', '/tmp').scenario;

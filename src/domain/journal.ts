@@ -15,23 +15,9 @@ export const ACCOUNT = {
   carryForward: 'carryForward',
   carryForwardOpening: 'carryForward:opening',
   fundRetained: 'fundRetained',
-  outOfGroup: (inst: string, outOfRegion: boolean): string => accountOf(outOfRegion ? outOfRegionAccounts : inRegionAccounts, inst, outOfRegion ? 'outOfGroup:outOfRegion:' : 'outOfGroup:inRegion:'),
-  member: (id: string, part: 'claims' | 'capitation' | 'adjustment'): string => accountOf(memberAccounts[part], id, 'member:', MEMBER_SUFFIX[part]),
+  outOfGroup: (inst: string, outOfRegion: boolean) => `outOfGroup:${outOfRegion ? 'outOfRegion' : 'inRegion'}:${inst}`,
+  member: (id: string, part: 'claims' | 'capitation' | 'adjustment') => `member:${id}:${part}`,
 } as const;
-
-// One string per account name, built once: a what-if sweep builds thousands of journals over the same accounts.
-const inRegionAccounts = new Map<string, string>();
-const outOfRegionAccounts = new Map<string, string>();
-const MEMBER_SUFFIX = { claims: ':claims', capitation: ':capitation', adjustment: ':adjustment' } as const;
-const memberAccounts = { claims: new Map<string, string>(), capitation: new Map<string, string>(), adjustment: new Map<string, string>() };
-function accountOf(names: Map<string, string>, id: string, prefix: string, suffix = ''): string {
-  let name = names.get(id);
-  if (name === undefined) {
-    name = `${prefix}${id}${suffix}`;
-    if (names.size < 100_000) names.set(id, name);
-  }
-  return name;
-}
 
 export interface JournalInputs {
   readonly year: number;

@@ -6,13 +6,17 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
 }
 
-/** Runs `write(tempPath)`, then renames the temp file onto `target`; on failure removes the temp file. */
-export async function writeAtomically(target: string, write: (tempPath: string) => Promise<void> | void): Promise<void> {
+/**
+ * Runs `write(tempPath)`, then renames the temp file onto `target` and returns what `write` returned; on failure
+ * removes the temp file.
+ */
+export async function writeAtomically<T>(target: string, write: (tempPath: string) => Promise<T> | T): Promise<T> {
   mkdirSync(dirname(target), { recursive: true });
   const tmp = tempPathFor(target);
   try {
-    await write(tmp);
+    const result = await write(tmp);
     renameSync(tmp, target);
+    return result;
   } catch (e) {
     rmSync(tmp, { force: true, recursive: true });
     throw e;

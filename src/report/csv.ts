@@ -10,7 +10,7 @@ import { CLAIM_COLUMNS, claimCells } from './workbook/claims.js';
 import { type WorkbookInput, buildModels } from './workbook/index.js';
 import { type Cell, type Column, type SheetModel, cellText } from './workbook/model.js';
 import { CSV } from './workbook/names.js';
-import { type Spooled, spoolClaims } from './spool.js';
+import { spoolClaims } from './spool.js';
 
 export const BOM = '\uFEFF';
 
@@ -51,10 +51,9 @@ export async function writeCsvTables(dir: string, input: WorkbookInput): Promise
     await writeText(join(dir, model.csv), modelToCsv(model));
   }
   // claims.csv, streamed; the per-member sums feed the reconciliation rows of checks.csv.
-  let spooled: Spooled = { rows: 0, liabilityByMember: new Map() };
-  await writeAtomically(join(dir, CSV.claims), async (tmp) => {
-    spooled = await spoolClaims(tmp, input.scanPricedClaims, (p, at) => csvLine(claimCells(p, at).map(text)), BOM + header(CLAIM_COLUMNS));
-  });
+  const spooled = await writeAtomically(join(dir, CSV.claims), (tmp) =>
+    spoolClaims(tmp, input.scanPricedClaims, (p, at) => csvLine(claimCells(p, at).map(text)), BOM + header(CLAIM_COLUMNS)),
+  );
   const checks = checksSheet(input.result, {
     ...m.anchors,
     claims: { sheets: [{ name: 'claims.csv', firstRow: 2, lastRow: spooled.rows + 1 }], rows: spooled.rows, liabilityByMember: spooled.liabilityByMember },

@@ -6,14 +6,15 @@ import type { RowRef } from '../claims/source.js';
 import type { Fen } from '../domain/money.js';
 import type { PricedClaim } from '../domain/result.js';
 
-export type PricedClaimScan = (visit: (p: PricedClaim, at: RowRef) => void) => Promise<void>;
+/** Streams every in-group claim priced (the settlement's second look at the claims). */
+export type PricedClaimScanner = (visit: (p: PricedClaim, at: RowRef) => void) => Promise<void>;
 
 export interface Spooled {
   readonly rows: number;
   readonly liabilityByMember: ReadonlyMap<string, Fen>;
 }
 
-export async function spoolClaims(path: string, scan: PricedClaimScan | undefined, line: (p: PricedClaim, at: RowRef) => string, head = ''): Promise<Spooled> {
+export async function spoolClaims(path: string, scan: PricedClaimScanner | undefined, line: (p: PricedClaim, at: RowRef) => string, head = ''): Promise<Spooled> {
   const byMember = new Map<string, Fen>();
   let rows = 0;
   const fd = openSync(path, 'w');

@@ -9,7 +9,7 @@ import type { PricedClaim } from '../../domain/result.js';
 import { CATEGORY_LABEL, METHOD_LABEL, OUTLIER_LABEL, SETTING_LABEL, TIER_LABEL } from './labels.js';
 import { type Cell, type Column, FIRST_DATA_ROW, INT_FMT, MONEY_FMT, addr, int, money, num } from './model.js';
 import { claimSheetName, sheetTitle } from './names.js';
-import { spoolClaims } from '../spool.js';
+import { type PricedClaimScanner, spoolClaims } from '../spool.js';
 import { type Sheet, type Workbook, addSheet, fenToNumber, writeCells, writeHeader, writeTitle } from './render.js';
 
 export const EXCEL_MAX_ROWS = 1_048_576;
@@ -162,7 +162,7 @@ async function zipCaughtUp(ws: Sheet, failed: () => Error | undefined): Promise<
  */
 export async function writeClaimSheets(
   wb: Workbook,
-  scan: ((visit: (p: PricedClaim, at: RowRef) => void) => Promise<void>) | undefined,
+  scan: PricedClaimScanner | undefined,
   opts: ClaimSheetOptions,
 ): Promise<ClaimSheets> {
   if (!Number.isSafeInteger(opts.rowsPerSheet) || opts.rowsPerSheet < 1 || opts.rowsPerSheet > DEFAULT_CLAIM_ROWS_PER_SHEET) {

@@ -1,27 +1,27 @@
-// The auditor's Excel workbook (审计工作簿): ten sheets from the statement down to every claim, written with
+// The auditor's Excel workbook (审计工作簿): ten sheets (twelve with indicators and cost sharing) from the statement down to every claim, written with
 // exceljs's streaming writer to a temporary file beside the target and renamed only on success.
 import ExcelJS from 'exceljs';
-import type { RowRef } from '../../claims/source.js';
-import type { PricedClaim, SettlementResult } from '../../domain/result.js';
+import type { SettlementResult } from '../../domain/result.js';
 import { writeAtomically } from '../../io/atomic.js';
-import { type BudgetAnchors, budgetSheet } from './budget.js';
-import { checksSheet } from './checks.js';
+import type { PricedClaimScanner } from '../spool.js';
+import { budgetSheet } from './budget.js';
+import { type CheckAnchors, checksSheet } from './checks.js';
 import { DEFAULT_CLAIM_ROWS_PER_SHEET, writeClaimSheets } from './claims.js';
-import { type JournalAnchors, journalSheet } from './journal.js';
+import { journalSheet } from './journal.js';
 import { costSharingSheet, kpisSheet } from './kpis.js';
-import { type MemberAnchors, membersSheet } from './members.js';
-import { type MethodAnchors, methodsSheet } from './methods.js';
+import { membersSheet } from './members.js';
+import { methodsSheet } from './methods.js';
 import type { SheetModel } from './model.js';
-import { type OutOfGroupAnchors, outOfGroupSheet } from './out-of-group.js';
+import { outOfGroupSheet } from './out-of-group.js';
 import { parametersSheet } from './parameters.js';
-import { type PrepaymentAnchors, prepaymentsSheet } from './prepayments.js';
+import { prepaymentsSheet } from './prepayments.js';
 import { renderSheet } from './render.js';
-import { type SummaryKey, summarySheet } from './summary.js';
+import { summarySheet } from './summary.js';
 
 export { DEFAULT_CLAIM_ROWS_PER_SHEET } from './claims.js';
 export { SHEET, claimSheetName } from './names.js';
+export type { PricedClaimScanner } from '../spool.js';
 
-export type PricedClaimScanner = (visit: (p: PricedClaim, at: RowRef) => void) => Promise<void>;
 
 export interface WorkbookInput {
   readonly result: SettlementResult;
@@ -49,15 +49,8 @@ export interface Models {
   readonly parameters: SheetModel;
   /** 考核指标 Indicators and, in recompute mode, 待遇重算 Cost sharing: absent when the run has none. */
   readonly extra: readonly SheetModel[];
-  readonly anchors: {
-    readonly summary: ReadonlyMap<SummaryKey, string>;
-    readonly budget: BudgetAnchors;
-    readonly prepayments: PrepaymentAnchors;
-    readonly outOfGroup: OutOfGroupAnchors;
-    readonly members: MemberAnchors;
-    readonly methods: MethodAnchors;
-    readonly journal: JournalAnchors;
-  };
+  /** What the Summary and Checks sheets refer to (the claim sheets' anchors come when they are written). */
+  readonly anchors: Omit<CheckAnchors, 'claims'>;
 }
 
 export function buildModels(input: WorkbookInput): Models {

@@ -3,6 +3,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
+import { COLUMNS, COLUMN_ZH } from '../claims/columns.js';
 import { formatFen } from '../domain/money.js';
 import type { Category, Claim, Setting } from '../domain/types.js';
 import { encodeGb18030 } from './gb18030.js';
@@ -18,16 +19,9 @@ export interface WriteOptions {
   readonly headers?: ClaimsHeaders;
 }
 
-/** The claims columns of DOMAIN.md §10, in file order. */
-export const CANONICAL_HEADERS = [
-  'claim_id', 'patient_id', 'category', 'institution_id', 'out_of_region', 'setting', 'service_date', 'los_days',
-  'drg_code', 'dip_code', 'total_cost', 'fund_paid', 'patient_paid', 'reverses', 'referral', 'referred_from',
-] as const;
-
-export const CHINESE_HEADERS = [
-  '结算单据号', '个人编号', '人员类别', '定点机构编码', '异地就医标志', '医疗类别', '结算日期', '住院天数',
-  'DRG分组编码', '病种编码', '医疗总费用', '统筹基金支付', '个人负担', '原结算单据号', '转诊类型', '转出机构编码',
-] as const;
+/** The claims columns of DOMAIN.md §10, in file order: the importer's canonical names and their Chinese headers. */
+export const CANONICAL_HEADERS = COLUMNS;
+export const CHINESE_HEADERS: readonly string[] = COLUMNS.map((c) => COLUMN_ZH[c]);
 
 const CATEGORY_ZH: Record<Category, string> = { employee: '职工', resident: '居民', poverty: '建档立卡' };
 const SETTING_ZH: Record<Setting, string> = { inpatient: '住院', outpatient: '门诊' };

@@ -20,17 +20,13 @@ export function computeChecks(x: InvariantInputs): Check[] {
   const checks: Check[] = [];
   const fen = (id: string, zh: string, en: string, left: number, right: number) =>
     checks.push({ id, zh, en, left: formatFen(left), right: formatFen(right), ok: left === right });
+  /** A check that counts offending records: OK when there are none. */
+  const none = (id: string, zh: string, en: string, count: number, what: string) =>
+    checks.push({ id, zh, en, left: `${count} ${what}`, right: `0 ${what}`, ok: count === 0 });
   const { budget: b, actuals: a, figures: f, carryForward: cf } = x;
 
-  const unbalanced = x.journal.filter((t) => t.postings.reduce((a, p) => a + p.amount, 0) !== 0);
-  checks.push({
-    id: 'journal.balanced',
-    zh: '每笔分录借贷平衡（合计为 0.00）',
-    en: 'Every journal transaction balances to 0.00',
-    left: `${unbalanced.length} unbalanced`,
-    right: '0 unbalanced',
-    ok: unbalanced.length === 0,
-  });
+  const unbalanced = x.journal.filter((t) => sum(t.postings.map((p) => p.amount)) !== 0);
+  none('journal.balanced', '每笔分录借贷平衡（合计为 0.00）', 'Every journal transaction balances to 0.00', unbalanced.length, 'unbalanced');
   const bal = balances(x.journal);
   const balance = (account: string) => bal.get(account) ?? 0;
   const prefixed = (prefix: string) => {
@@ -53,14 +49,7 @@ export function computeChecks(x: InvariantInputs): Check[] {
       balance(ACCOUNT.member(m.id, 'capitation')) !== m.capitation ||
       balance(ACCOUNT.member(m.id, 'adjustment')) !== m.adjustment,
   );
-  checks.push({
-    id: 'journal.members',
-    zh: '各成员单位账户 = 其结算额',
-    en: "Each member's accounts = its settled figures",
-    left: `${memberMismatch.length} mismatched`,
-    right: '0 mismatched',
-    ok: memberMismatch.length === 0,
-  });
+  none('journal.members', '各成员单位账户 = 其结算额', "Each member's accounts = its settled figures", memberMismatch.length, 'mismatched');
 
   fen('budget.lines', '各预算行合计 = 年度总额预算 B', 'Σ budget lines = budget B', sum(b.lines.map((l) => l.amount)), b.total);
   fen('budget.package', 'B − R = 打包资金 P', 'B − R = package P', b.total - b.riskReserve, b.package);

@@ -5,6 +5,8 @@ import { arraySource } from '../../src/claims/source.js';
 import { aggregateClaims } from '../../src/app/claims.js';
 import { settle } from '../../src/domain/engine.js';
 import type { SettlementResult } from '../../src/domain/result.js';
+import { formatInputError } from '../../src/cli/errors.js';
+import { InputRejected } from '../../src/domain/errors.js';
 
 export function scenarioFromYaml(yaml: string): Scenario {
   return scenarioFromObject(parseScenarioText(yaml, 'test.yaml'), 'test.yaml', '/tmp').scenario;
@@ -60,3 +62,14 @@ distribution: { tierShares: { county: 0.5, township: 0.3, village: 0.2 }, incent
 carryForward: { opening: 0, retainShare: 0.2 }
 claims: [ unused.csv ]
 `;
+
+/** Every error a scenario text (file name s.yaml) is rejected with, formatted as the CLI prints it; [] if valid. */
+export function scenarioErrors(yaml: string): string[] {
+  try {
+    scenarioFromObject(parseScenarioText(yaml, 's.yaml'), 's.yaml', '/tmp');
+  } catch (e) {
+    if (e instanceof InputRejected) return e.errors.map(formatInputError);
+    throw e;
+  }
+  return [];
+}

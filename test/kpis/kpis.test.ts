@@ -1,8 +1,6 @@
 // Indicators (考核指标) counted from the claims, the score from them (assessment.fromKpis), and the scenario errors
 // of the new keys.
 import { describe, expect, it } from 'vitest';
-import { formatInputError } from '../../src/cli/errors.js';
-import { InputRejected } from '../../src/domain/errors.js';
 import { actualsFromAggregates, settle } from '../../src/domain/engine.js';
 import { achievement, scoreFromKpis } from '../../src/domain/kpis.js';
 import { Decimal } from '../../src/domain/money.js';
@@ -10,7 +8,7 @@ import { resultToJson } from '../../src/report/json.js';
 import { renderStatement } from '../../src/report/statement.js';
 import { parseScenarioText, scenarioFromObject } from '../../src/scenario/load.js';
 import type { Claim } from '../../src/domain/types.js';
-import { claim, settleClaims } from '../helpers/scenario.js';
+import { claim, scenarioErrors, settleClaims } from '../helpers/scenario.js';
 import { GROUP_YAML, scenarioWith } from '../costSharing/helpers.js';
 
 const D = (s: string) => new Decimal(s);
@@ -118,16 +116,6 @@ assessment:
   });
 });
 
-function errorsOf(yaml: string): string[] {
-  try {
-    scenarioFromObject(parseScenarioText(yaml, 's.yaml'), 's.yaml', '/tmp');
-  } catch (e) {
-    if (e instanceof InputRejected) return e.errors.map(formatInputError);
-    throw e;
-  }
-  return [];
-}
-
 describe('scenario errors of the new keys (golden)', () => {
   it('cost sharing: incomplete tables, penalty range, recompute without claims, typos', () => {
     const yaml = GROUP_YAML.replace('claims: [ unused.csv ]', 'actuals: { inGroupLiability: 1, outOfGroupDeductions: 0 }') + `
@@ -137,13 +125,13 @@ costSharing:
     ratio: { county: 0.75, township: 0.85, village: 0.9, inRegion: 0.65 }
   unreferredPenalty: 120
 `;
-    expect(errorsOf(yaml)).toEqual([
+    expect(scenarioErrors(yaml)).toEqual([
       's.yaml, key costSharing.mode [recompute]: 按待遇政策重算（recompute）需要结算明细（claims），汇总数（actuals）模式下无法重算 / recompute derives fund_paid from the claims; it cannot be used with aggregate actuals (costSharing.recomputeNeedsClaims)',
       's.yaml, key costSharing.inpatient.ratio.outOfRegion: 待遇政策缺少住院在 outOfRegion 的支付比例 / cost sharing has no inpatient reimbursement ratio for outOfRegion (costSharing.missingRatio)',
       's.yaml, key costSharing.outpatient: 待遇政策缺少门诊规则 costSharing.outpatient（起付线 deductible、支付比例 ratio） / cost sharing needs costSharing.outpatient (deductible and ratio) (costSharing.missingSetting)',
       's.yaml, key costSharing.unreferredPenalty [120]: 未按规定转诊降低的支付比例应为 0 到 100 个百分点 / the unreferred penalty is in ratio points and must be between 0 and 100 (costSharing.penaltyRange)',
     ]);
-    expect(errorsOf(`${GROUP_YAML}\ncostSharing: { mode: recomput, inpatient: { ratio: { county: 1.5 }, deductable: { county: 1 } } }`)).toEqual([
+    expect(scenarioErrors(`${GROUP_YAML}\ncostSharing: { mode: recomput, inpatient: { ratio: { county: 1.5 }, deductable: { county: 1 } } }`)).toEqual([
       's.yaml, key costSharing.mode [recomput]: costSharing.mode 的值 "recomput" 无效，应为 recorded / recompute 之一 / costSharing.mode is "recomput", which is not one of recorded / recompute (enum)',
       's.yaml, key costSharing.inpatient.ratio.county [1.5]: costSharing.inpatient.ratio.county 的值 "1.5" 应为 0 到 1 之间的比例 / costSharing.inpatient.ratio.county is "1.5": must be a rate between 0 and 1 (fraction)',
       's.yaml, key costSharing.inpatient.deductable: costSharing.inpatient 中有未知的键：deductable（拼写错误？） / costSharing.inpatient has an unknown key: deductable (a typo?) (unknownKey)',
@@ -165,7 +153,7 @@ assessment:
     referralsDownGrowth: { weight: 30 }
     primaryCareShare: { weight: 20, target: 0.65 }
 `;
-    expect(errorsOf(yaml)).toEqual([
+    expect(scenarioErrors(yaml)).toEqual([
       's.yaml, key kpis.actuals: 指标值 kpis.actuals 只用于汇总数（actuals）模式；有结算明细时指标由明细计算 / kpis.actuals is for aggregate mode only; with claims the indicators are counted from the claims (kpis.actualsWithClaims)',
       's.yaml, key assessment.fromKpis [90]: 各指标权重之和应为 100，现为 90 / the indicator weights must add up to 100, not 90 (fromKpis.weightSum)',
       's.yaml, key assessment.fromKpis.referralsDownGrowth.target: 指标 referralsDownGrowth 缺少目标值（在 assessment.fromKpis.referralsDownGrowth.target 或 kpis.targets.referralsDownGrowth 中给出） / indicator referralsDownGrowth has no target (give assessment.fromKpis.referralsDownGrowth.target or kpis.targets.referralsDownGrowth) (fromKpis.noTarget)',
@@ -174,11 +162,11 @@ assessment:
     const aggregate = GROUP_YAML.replace('claims: [ unused.csv ]', 'actuals: { inGroupLiability: 1, outOfGroupDeductions: 0 }') + `
 assessment: { fromKpis: { primaryCareShare: { weight: 60, target: 0.65 }, outOfGroupSpendPerEnrollee: { weight: 40, target: 100 }, inRegionVisitrate: { weight: 1 } } }
 `;
-    expect(errorsOf(aggregate)).toEqual([
+    expect(scenarioErrors(aggregate)).toEqual([
       's.yaml, key assessment.fromKpis.inRegionVisitrate: assessment.fromKpis 中有未知的键：inRegionVisitrate（拼写错误？） / assessment.fromKpis has an unknown key: inRegionVisitrate (a typo?) (unknownKey)',
       's.yaml, key kpis.actuals.primaryCareShare: 汇总数模式下无法由明细计算指标 primaryCareShare：请在 kpis.actuals.primaryCareShare 中给出指标值，或直接给出 assessment.score / in aggregate mode indicator primaryCareShare cannot be counted from claims: give kpis.actuals.primaryCareShare, or assessment.score (fromKpis.noActual)',
     ]);
-    expect(errorsOf(aggregate.replace(', inRegionVisitrate: { weight: 1 }', ''))).toEqual([
+    expect(scenarioErrors(aggregate.replace(', inRegionVisitrate: { weight: 1 }', ''))).toEqual([
       's.yaml, key kpis.actuals.primaryCareShare: 汇总数模式下无法由明细计算指标 primaryCareShare：请在 kpis.actuals.primaryCareShare 中给出指标值，或直接给出 assessment.score / in aggregate mode indicator primaryCareShare cannot be counted from claims: give kpis.actuals.primaryCareShare, or assessment.score (fromKpis.noActual)',
     ]);
   });

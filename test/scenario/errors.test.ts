@@ -4,16 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatInputError } from '../../src/cli/errors.js';
 import { InputRejected } from '../../src/domain/errors.js';
 import { loadScenarioFile, parseScenarioText, scenarioFromObject } from '../../src/scenario/load.js';
-
-function errorsOf(yaml: string): string[] {
-  try {
-    scenarioFromObject(parseScenarioText(yaml, 's.yaml'), 's.yaml', '/tmp');
-  } catch (e) {
-    if (e instanceof InputRejected) return e.errors.map(formatInputError);
-    throw e;
-  }
-  return [];
-}
+import { scenarioErrors } from '../helpers/scenario.js';
 
 const BASE = `
 name: t
@@ -60,7 +51,7 @@ settlement:
 assessment: { depositReturn: [ { score: 60, fraction: 0.8 }, { score: 95, fraction: 0.5 } ] }
 claims: c.csv
 `;
-    expect(errorsOf(yaml)).toEqual([
+    expect(scenarioErrors(yaml)).toEqual([
       's.yaml, key group.lead [H99]: 牵头医院 H99 不是医共体成员单位 / the lead H99 is not a member of the group (lead.notMember)',
       's.yaml, key enrollment.resident: 预算行 1 按人头核定，但未给出 resident 参保人数 / budget line 1 is per capita, but enrollment.resident is not given (budget.missingEnrollment)',
       's.yaml, key payments.capitation.contracted[0].institution [V09]: 按人头签约机构 V09 不是医共体成员单位 / capitation contract names V09, which is not a member (capitation.notMember)',
@@ -70,7 +61,7 @@ claims: c.csv
   });
 
   it('names unknown keys (typos) and missing required keys', () => {
-    const errors = errorsOf(BASE.replace('budget: {', 'budget: { riskReserverate: 0.05,').replace('name: t\n', ''));
+    const errors = scenarioErrors(BASE.replace('budget: {', 'budget: { riskReserverate: 0.05,').replace('name: t\n', ''));
     expect(errors).toEqual([
       's.yaml, key name: 缺少必填项 name / name is required (required)',
       's.yaml, key budget.riskReserverate: budget 中有未知的键：riskReserverate（拼写错误？） / budget has an unknown key: riskReserverate (a typo?) (unknownKey)',
@@ -78,7 +69,7 @@ claims: c.csv
   });
 
   it('keeps band shares within 0–1 (a retained or fund share above the whole amount is not a policy)', () => {
-    const errors = errorsOf(`${BASE}settlement:
+    const errors = scenarioErrors(`${BASE}settlement:
   surplus: { bands: [ { upTo: 0.05, share: 1.2 }, { share: 0.5 } ] }
   overrun: { bands: [ { fundShare: -0.1 } ] }
 `);
@@ -89,7 +80,7 @@ claims: c.csv
   });
 
   it('accepts numbers written as numbers or strings, exactly', () => {
-    expect(errorsOf(BASE)).toEqual([]);
+    expect(scenarioErrors(BASE)).toEqual([]);
     const s = scenarioFromObject(parseScenarioText(BASE.replace('amount: 100', 'amount: "0.1"'), 's.yaml'), 's.yaml', '/tmp').scenario;
     expect(s.budget.lines[0].amount!.toFixed()).toBe('0.1');
   });

@@ -111,6 +111,7 @@ export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Gene
   const referralRng = new Rng(opts.seed + 0x5eed);
   const referralScale = opts.referralScale ?? 1;
   const referred = (p: number) => referralScale > 0 && referralRng.chance(Math.min(1, p * referralScale));
+  const lead = scenario.group.lead;
   const year = opts.year ?? scenario.year;
   const days = daysOfYear(year);
   const oogRate = opts.outOfGroupRate ?? 0.05;
@@ -124,7 +125,7 @@ export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Gene
   // Members by tier; a tier without members borrows the lead (or any member).
   const byTier: Record<Tier, string[]> = { county: [], township: [], village: [] };
   for (const m of scenario.group.members) byTier[m.tier].push(m.id);
-  const anyMember = scenario.group.members.length > 0 ? [scenario.group.lead] : [];
+  const anyMember = scenario.group.members.length > 0 ? [lead] : [];
   const membersOf = (t: Tier): string[] => (byTier[t].length > 0 ? byTier[t] : byTier.county.length > 0 ? byTier.county : anyMember.length > 0 ? anyMember : byTier.township.concat(byTier.village));
   const memberIds = new Set(scenario.group.members.map((m) => m.id));
   const notMember = (ids: string[]) => ids.map((id) => { let x = id; while (memberIds.has(x)) x += 'X'; return x; });
@@ -219,7 +220,6 @@ export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Gene
         deductible = 0;
         ratioAdj = outOfRegion ? -200 : -100;
       }
-      const lead = scenario.group.lead;
       if (lead !== '' && referred(inpatient ? REFERRAL_RATE.upOutOfGroupStay : REFERRAL_RATE.upOutOfGroupVisit)) {
         // Referred up by the lead: no penalty, and (continuous deductibles) only the difference of the deductibles.
         referral = 'up';
@@ -239,7 +239,7 @@ export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Gene
         deductible = DEDUCTIBLE_FEN.county - DEDUCTIBLE_FEN.township;
       } else if (tier === 'township' && byTier.county.length > 0 && referred(REFERRAL_RATE.downToTownshipStay)) {
         referral = 'down';
-        referredFrom = scenario.group.lead;
+        referredFrom = lead;
         deductible = 0;
       }
       if (rng.chance(longRate)) {
@@ -285,7 +285,7 @@ export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Gene
       if (tier === 'village') ratioAdj = 100;
       if (tier !== 'county' && byTier.county.length > 0 && referred(REFERRAL_RATE.downToPrimaryVisit)) {
         referral = 'down';
-        referredFrom = scenario.group.lead;
+        referredFrom = lead;
       }
     }
 

@@ -29,6 +29,11 @@ export interface ImportOptions {
   readonly progress?: boolean;
   /** Errors kept (the count covers all). Default 10,000. */
   readonly maxErrors?: number;
+  /**
+   * A reversal whose original is not in these files is returned in `pendingReversals` instead of being an error
+   * (a book resolves them against its earlier batches).
+   */
+  readonly deferUnknownReversals?: boolean;
 }
 
 const ENCODINGS: Readonly<Record<string, Encoding>> = {
@@ -165,11 +170,11 @@ async function scanFiles(
     else await readCsv(path, encoding, ctx, sink);
     inputs.push({ role: 'claims', file: shown, sha256: hash.digest('hex') });
   }
-  ledger.finish();
+  const pendingReversals = ledger.finish(options.deferUnknownReversals === true);
   progress.tick(rows);
   progress.done();
   if (ledger.suspects.length > 0) await confirmDuplicates(files, peeks, encoding, options, vocab, ledger, collector);
-  return { rows, files: inputs, errors: collector.sorted(), errorCount: collector.count };
+  return { rows, files: inputs, errors: collector.sorted(), errorCount: collector.count, pendingReversals };
 }
 
 /**

@@ -29,6 +29,14 @@ export interface Suspect {
   readonly column: string;
 }
 
+/** A reversal whose original is not in the files read (DOMAIN.md §4: it may be an earlier claim of the book). */
+export interface PendingReversal {
+  readonly original: string;
+  readonly file: string;
+  readonly row: number;
+  readonly column: string;
+}
+
 interface Pending {
   readonly original: string;
   readonly fp: number; // fingerprint of the reversal's amounts negated; -1 when unknown
@@ -123,12 +131,21 @@ export class ClaimLedger {
     }
   }
 
-  /** Reports the reversals whose original never appeared. Call once, after the last file. */
-  finish(): void {
+  /**
+   * Reports the reversals whose original never appeared. Call once, after the last file. With `defer`, returns them
+   * instead, for a caller that knows claims beyond these files (a book, whose earlier batches may hold the originals).
+   */
+  finish(defer = false): PendingReversal[] {
+    if (defer) {
+      const out = [...this.pending.values()].map((p) => ({ original: p.original, file: p.file, row: p.row, column: p.column }));
+      this.pending.clear();
+      return out;
+    }
     for (const p of this.pending.values()) {
       this.report(msg.reversalUnknown({ file: p.file, row: p.row, column: p.column, value: p.original }), p.fileIndex);
     }
     this.pending.clear();
+    return [];
   }
 
   private matchReversal(

@@ -14,6 +14,8 @@ export interface ClaimScan {
   readonly files: readonly InputFile[]; // each claims file with its SHA-256 (role 'claims')
   readonly errors: readonly InputError[]; // kept up to a limit, in file/row order
   readonly errorCount: number; // all errors found, kept or not
+  /** With `deferUnknownReversals`: reversals whose original is not in these files, for the caller to resolve. */
+  readonly pendingReversals?: readonly import('./ledger.js').PendingReversal[];
 }
 
 export type ClaimVisitor = (claim: Claim, at: RowRef) => void;

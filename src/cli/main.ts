@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputRejected, InvariantViolation } from '../domain/errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import { formatInputErrors } from './errors.js';
+import { registerBookCommands } from './book.js';
 import { runCompare } from './compare.js';
 import { runGenerate } from './generate.js';
 import { runMonitor } from './monitor.js';
@@ -136,6 +137,8 @@ export function buildProgram(): Command {
   ).action(async (scenario: string, opts) => {
     process.exitCode = await runMonitor(scenario, opts);
   });
+
+  registerBookCommands(program);
 
   return program;
 }

@@ -190,8 +190,19 @@ export interface KpiWeight {
   readonly target: Dec;
 }
 
+/** 月度预结算 (DOMAIN.md §12.3): a book's monthly pre-settlement rule. */
+export interface MonthlyRule {
+  readonly mode: 'installments' | 'claims';
+  readonly withholdRate: Dec; // w
+  readonly deductOutOfGroup: boolean; // δ
+  readonly capToBudget: boolean;
+  readonly dipPointValue?: Dec; // 预结算点值
+}
+
 export interface Scenario {
   readonly name: string;
+  /** A book's later policy version: in force from this month (YYYY-MM) on (§12.2). */
+  readonly effectiveFrom?: string;
   readonly year: number;
   readonly group: { readonly id: string; readonly lead: string; readonly members: readonly Member[] }; // members sorted by id
   readonly enrollment: Readonly<Record<Category, number>>;
@@ -223,6 +234,7 @@ export interface Scenario {
   readonly actuals?: Actuals;
   readonly costSharing?: CostSharing;
   readonly kpis?: KpiSettings;
+  readonly monthly: MonthlyRule;
 }
 
 /** One row of a claims file (结算明细), amounts in integer fen. A reversal (冲销) names its original in `reverses`. */

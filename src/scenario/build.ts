@@ -232,5 +232,13 @@ export function buildScenario(raw: RawScenario, claimsResolved: readonly string[
     },
     costSharing: raw.costSharing && buildCostSharing(raw.costSharing),
     kpis: buildKpis(raw.kpis),
+    effectiveFrom: raw.effectiveFrom?.trim(),
+    monthly: {
+      mode: raw.monthly?.mode ?? 'installments',
+      withholdRate: opt(raw.monthly?.withholdRate) ?? ZERO,
+      deductOutOfGroup: raw.monthly?.deductOutOfGroup !== 'false',
+      capToBudget: raw.monthly?.capToBudget !== 'false',
+      dipPointValue: opt(raw.monthly?.dipPointValue),
+    },
   };
 }

@@ -32,6 +32,7 @@ const RULE_TEXT: Record<string, { zh: string; en: string }> = {
   fraction: { zh: '应为 0 到 1 之间的比例', en: 'must be a rate between 0 and 1' },
   count: { zh: '应为非负整数', en: 'must be a whole number ≥ 0' },
   year: { zh: '应为四位年份', en: 'must be a four-digit year' },
+  month: { zh: '应为年月（如 "2024-07"）', en: 'must be a month such as "2024-07"' },
 };
 
 export function zodIssueToError(issue: core.$ZodIssue, root: unknown, file?: string): InputError {

@@ -145,8 +145,18 @@ const kpis = z.strictObject({
   actuals: byKpi(decimalText).optional(), // aggregate mode only
 });
 
+// 月度预结算 (DOMAIN.md §12.3): how a book pays each month before the year-end clearing.
+const monthly = z.strictObject({
+  mode: z.enum(['installments', 'claims']).optional(),
+  withholdRate: fraction.optional(), // w 预留比例
+  deductOutOfGroup: boolText.optional(), // δ 按月扣减医共体外费用 (default true)
+  capToBudget: boolText.optional(), // 不超过预算空间 (default true)
+  dipPointValue: nonNegative.optional(), // 预结算点值
+});
+
 export const scenarioSchema = z.strictObject({
   name: z.string(),
+  effectiveFrom: z.string().refine((s) => /^\d{4}-(0[1-9]|1[0-2])$/.test(s.trim()), { params: { rule: 'month' } }).optional(), // a book's later policy version (§12.2)
   year: z.string().refine((s) => /^\d{4}$/.test(s.trim()), { params: { rule: 'year' } }),
   group: z.strictObject({ id: text, lead: text, members: z.array(member).min(1) }),
   enrollment: z
@@ -198,6 +208,7 @@ export const scenarioSchema = z.strictObject({
     .optional(),
   costSharing: costSharing.optional(),
   kpis: kpis.optional(),
+  monthly: monthly.optional(),
 });
 
 export type RawScenario = z.infer<typeof scenarioSchema>;

@@ -1,0 +1,415 @@
+// Wiring of the book's commands: lock the folder → open the store → fold the events into the state → check the
+// command → compute with the engine → append the event and its transactions in one database transaction.
+// The clock enters here (ctx.now) and is stored in the event.
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { loadMapping, openClaimFiles, type ImportOptions } from '../claims/index.js';
+import { InputRejected } from '../domain/errors.js';
+import type { Fen } from '../domain/money.js';
+import type { InputError } from '../domain/types.js';
+import { sha256 } from '../scenario/load.js';
+import { type BookClaims, clearingRecord, computeClearing, computeMonth } from '../book/compute.js';
+import { isZeroDifference } from '../book/clearing.js';
+import { lockBook } from '../book/lock.js';
+import { type BookTransaction, transactionContent } from '../book/postings.js';
+import { checkAmend, checkClear, checkClose, checkLock, checkSameGroup, checkSupplement } from '../book/rules.js';
+import { type BookEvent, type BookState, type BatchRecord, applyEvent, inputStamp, supplementEvent } from '../book/state.js';
+import { BookStore, claimCsvLine } from '../book/store.js';
+import { readVersion, versionScenario } from '../book/versions.js';
+
+export interface BookContext {
+  /** The clock, read once per command (ISO date-time); stored in the event. */
+  readonly now: () => string;
+  readonly actor: string;
+}
+
+export const cliContext: BookContext = { now: () => new Date().toISOString(), actor: 'cli' };
+
+export interface OpenBook {
+  readonly store: BookStore;
+  readonly state: BookState;
+  readonly events: readonly BookEvent[];
+}
+
+/** Folds the stored events and checks that they give exactly the stored transactions. */
+export async function loadBook(store: BookStore): Promise<OpenBook> {
+  const events = await store.events();
+  const stored = await store.transactions();
+  let state: BookState | undefined;
+  const journal: BookTransaction[] = [];
+  for (const e of events) {
+    const r = applyEvent(state, e, versionScenario);
+    state = r.state;
+    journal.push(...r.posted);
+  }
+  if (state === undefined) throw bookError(store.dir, 'book.empty', '账簿为空或未初始化', 'the book is empty or was never initialised');
+  if (journal.length !== stored.length || journal.some((t, i) => t.hash !== stored[i].hash)) {
+    throw bookError(
+      store.dir,
+      'book.journalMismatch',
+      '账簿的分录与其事件不一致（可能被外部修改），请运行 book verify 查明',
+      "the book's journal does not match its events (altered outside yibao?); run book verify to find where",
+    );
+  }
+  return { store, state, events };
+}
+
+function bookError(dir: string, rule: string, zh: string, en: string): InputRejected {
+  return new InputRejected([{ file: dir, rule, zh, en }]);
+}
+
+/** Runs `fn` with the book locked and open; closes and unlocks whatever happens. */
+export async function withBook<T>(
+  dir: string,
+  command: string,
+  fn: (book: OpenBook) => Promise<T>,
+  options: { create?: boolean; raw?: boolean } = {},
+): Promise<T> {
+  if (!options.create && !BookStore.exists(dir)) {
+    throw bookError(dir, 'book.missing', `${dir} 不是账簿目录（缺少 book.duckdb）；请先 book init`, `${dir} is not a book (no book.duckdb); run book init first`);
+  }
+  if (options.create) mkdirSync(dir, { recursive: true });
+  const lock = lockBook(dir, command);
+  const onSignal = () => {
+    lock.release();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let store: BookStore | undefined;
+  try {
+    store = await BookStore.open(dir, options.create === true);
+    // A new book has no state yet; `raw` (verify) reads the store itself rather than trusting a fold.
+    const book = options.create || options.raw ? ({ store, state: undefined as unknown as BookState, events: [] } as OpenBook) : await loadBook(store);
+    return await fn(book);
+  } finally {
+    await store?.close();
+    lock.release();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Appends events in one database transaction (with `extra` work inside it, e.g. loading rows). */
+async function commit(
+  book: OpenBook,
+  events: readonly BookEvent[],
+  ctx: BookContext,
+  detail: string,
+  inside?: () => Promise<InputError[]>,
+): Promise<{ state: BookState; posted: BookTransaction[] }> {
+  let state: BookState | undefined = book.events.length === 0 ? undefined : book.state;
+  const all: BookTransaction[] = [];
+  const store = book.store;
+  await store.begin();
+  try {
+    if (inside) {
+      const errors = await inside();
+      if (errors.length > 0) throw new InputRejected(errors);
+    }
+    let seq = book.events.length;
+    for (const e of events) {
+      const r = applyEvent(state, e, versionScenario);
+      state = r.state;
+      all.push(...r.posted);
+      await store.append(++seq, e, r.posted, (t) => transactionContent(t.seq, t.prev, t), ctx.actor, detail);
+    }
+    await store.commit();
+  } catch (err) {
+    await store.rollback();
+    throw err;
+  }
+  return { state: state!, posted: all };
+}
+
+// ---------------------------------------------------------------- init / amend
+
+export async function bookInit(dir: string, scenarioFile: string, ctx: BookContext, previous?: string): Promise<{ state: BookState; lines: string[] }> {
+  if (BookStore.exists(dir)) {
+    // A book whose init never committed (killed) holds no event: it may be opened again.
+    const events = await withBook(dir, 'book init', async ({ store }) => (await store.events().catch(() => [])).length, { raw: true });
+    if (events > 0) throw bookError(dir, 'book.exists', `${dir} 已有账簿`, `${dir} already holds a book`);
+    for (const f of ['book.duckdb', 'book.duckdb.wal']) rmSync(join(dir, f), { force: true });
+  }
+  const bytes = readFileSync(scenarioFile);
+  const { record, scenario } = readVersion(scenarioFile, bytes, 1);
+  let opening: Fen = scenario.carryForward.opening;
+  let prev: { dir: string; head: string } | undefined;
+  if (previous !== undefined) {
+    const p = await withBook(previous, 'book init --previous', async (b) => ({ state: b.state }));
+    if (p.state.year !== scenario.year - 1) {
+      throw bookError(previous, 'book.previousYear', `上年账簿是 ${p.state.year} 年度，不是 ${scenario.year - 1} 年度`, `the previous book is for ${p.state.year}, not ${scenario.year - 1}`);
+    }
+    if (!p.state.posted) {
+      throw bookError(previous, 'book.previousNotLocked', `上年账簿（${p.state.year}）尚未锁定清算`, `the previous book (${p.state.year}) has no locked clearing`);
+    }
+    opening = p.state.posted.carryForward.closing;
+    prev = { dir: resolve(previous), head: p.state.journal[p.state.journal.length - 1].hash };
+  }
+  const event: BookEvent = { kind: 'open', at: ctx.now(), year: scenario.year, groupId: scenario.group.id, opening, previous: prev, version: record };
+  return withBook(
+    dir,
+    'book init',
+    async (book) => {
+      const { state } = await commit(book, [event], ctx, `init ${record.file} sha256 ${record.sha256}`);
+      return { state, lines: [`已建立 ${state.year} 年度账簿（${state.groupId}），政策版本 1：${record.file} / book opened for ${state.year} (${state.groupId}), policy version 1: ${record.file}`] };
+    },
+    { create: true },
+  );
+}
+
+export async function bookAmend(dir: string, scenarioFile: string, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
+  return withBook(dir, 'book amend', async (book) => {
+    const bytes = readFileSync(scenarioFile);
+    const { record, scenario } = readVersion(scenarioFile, bytes, book.state.versions.length + 1);
+    const shown = basename(scenarioFile);
+    const errors = [
+      ...checkAmend(book.state, scenario.effectiveFrom, scenario.year, shown),
+      ...checkSameGroup(book.state, scenario.group.members, scenario.group.lead, scenario.group.id, shown),
+    ];
+    if (errors.length > 0) throw new InputRejected(errors);
+    const { state } = await commit(book, [{ kind: 'amend', at: ctx.now(), version: record }], ctx, `amend ${record.file} sha256 ${record.sha256}`);
+    return {
+      state,
+      lines: [`政策版本 ${record.index} 自 ${record.effectiveFrom} 起执行：${record.file} / policy version ${record.index} in force from ${record.effectiveFrom}: ${record.file}`],
+    };
+  });
+}
+
+// ---------------------------------------------------------------- import
+
+export interface BookImportOptions extends ImportOptions {
+  readonly mappingFile?: string;
+}
+
+/** Imports claims files as batches, all or nothing (§12.1, §12.6). */
+export async function bookImport(dir: string, files: readonly string[], ctx: BookContext, options: BookImportOptions = {}): Promise<{ state: BookState; lines: string[] }> {
+  return withBook(dir, 'book import', async (book) => {
+    const state = book.state;
+    const errors: InputError[] = [];
+    const known = new Set(state.batches.map((b) => b.sha256));
+    const hashes: string[] = [];
+    for (const f of files) {
+      let bytes: Buffer;
+      try {
+        if (!statSync(f).isFile()) throw new Error('not a regular file');
+        bytes = readFileSync(f);
+      } catch (e) {
+        errors.push({ file: f, rule: 'file.unreadable', zh: `无法读取文件：${(e as Error).message}`, en: `cannot read the file: ${(e as Error).message}` });
+        continue;
+      }
+      const h = sha256(bytes);
+      const earlier = state.batches.find((b) => b.sha256 === h);
+      if (known.has(h)) {
+        errors.push({
+          file: f,
+          rule: 'batch.alreadyImported',
+          value: h,
+          zh: `该文件已导入过（与批次 ${earlier?.seq ?? '本次'} ${earlier?.file ?? ''} 内容相同，SHA-256 ${h.slice(0, 12)}…）`,
+          en: `this file was already imported (same content as batch ${earlier?.seq ?? 'in this import'} ${earlier?.file ?? ''}, SHA-256 ${h.slice(0, 12)}…)`,
+        });
+      }
+      known.add(h);
+      hashes.push(h);
+    }
+    if (errors.length > 0) throw new InputRejected(errors);
+
+    const mappingText = options.mappingFile ? readFileSync(options.mappingFile, 'utf8') : undefined;
+    const importOptions: ImportOptions = {
+      encoding: options.encoding,
+      sheet: options.sheet,
+      mapping: options.mappingFile ? loadMapping(options.mappingFile) : undefined,
+      progress: options.progress,
+      deferUnknownReversals: true,
+    };
+    const first = state.batches.length + 1;
+    const batchOf = new Map(files.map((f, i) => [f, first + i]));
+    const monthRows = files.map(() => new Array<number>(12).fill(0));
+    const late = files.map(() => 0);
+    const rows = files.map(() => 0);
+    const closed = state.months.length;
+    const csvPath = book.store.tempPath(`import-${process.pid}.csv`);
+    const out = createWriteStream(csvPath);
+    let buffer = '';
+    const rowErrors: InputError[] = [];
+    const source = openClaimFiles(
+      files.map((f) => ({ path: f, shown: f })),
+      importOptions,
+    );
+    const scan = await source.scan((claim, at) => {
+      const year = Number(claim.serviceDate.slice(0, 4));
+      if (year !== state.year) {
+        rowErrors.push(outsideYear(at.file, at.row, claim.serviceDate, state.year));
+        return;
+      }
+      const b = batchOf.get(at.file)!;
+      const i = b - first;
+      const month = Number(claim.serviceDate.slice(5, 7));
+      monthRows[i][month - 1]++;
+      rows[i]++;
+      if (month <= closed) late[i]++;
+      buffer += claimCsvLine(b, at.row, month, claim);
+      if (buffer.length > 1 << 20) {
+        out.write(buffer);
+        buffer = '';
+      }
+    });
+    out.end(buffer);
+    await once(out, 'close');
+    const allErrors = [...scan.errors, ...rowErrors];
+    if (allErrors.length > 0) throw new InputRejected(allErrors, scan.errorCount + rowErrors.length);
+    const empty = files.filter((_, i) => rows[i] === 0);
+    if (empty.length > 0) {
+      throw new InputRejected(
+        empty.map((f) => ({ file: f, rule: 'file.noRows', zh: '文件没有任何结算明细行（空的导出不会是真实的一个月）', en: 'the file has no claim rows (an empty export is never a real month)' })),
+      );
+    }
+
+    const at = ctx.now();
+    const batches: BatchRecord[] = files.map((f, i) => ({
+      seq: first + i,
+      sha256: hashes[i],
+      file: basename(f),
+      rows: rows[i],
+      late: late[i],
+      monthRows: monthRows[i],
+      options: { encoding: options.encoding, sheet: options.sheet, mapping: mappingText },
+    }));
+    const events: BookEvent[] = batches.map((batch) => ({ kind: 'import', at, batch }));
+    const result = await commit(book, events, ctx, `import ${batches.map((b) => `${b.file} sha256 ${b.sha256}`).join('; ')}`, async () => {
+      await book.store.loadRows(csvPath);
+      const errs: InputError[] = [];
+      for (const b of batches) {
+        for (const d of await book.store.duplicatesOf(b.seq)) {
+          const firstBatch = d.firstBatch < first ? state.batches[d.firstBatch - 1].file : files[d.firstBatch - first];
+          errs.push({
+            file: files[b.seq - first],
+            row: d.row,
+            column: 'claim_id',
+            value: d.id,
+            rule: 'claim.duplicateInBook',
+            zh: `结算单据号 "${d.id}" 已在账簿中（批次 ${d.firstBatch} ${firstBatch} 第 ${d.firstRow} 行）`,
+            en: `claim_id "${d.id}" is already in the book (batch ${d.firstBatch} ${firstBatch}, row ${d.firstRow})`,
+          });
+        }
+      }
+      for (const p of scan.pendingReversals ?? []) {
+        const b = batchOf.get(p.file)!;
+        const o = await book.store.reversalOriginal(b, p.row, p.original);
+        const where = { file: p.file, row: p.row, column: p.column, value: p.original };
+        if (!o.found) errs.push({ ...where, rule: 'reversal.unknown', zh: `冲销的原结算单 "${p.original}" 不在本次导入或账簿中`, en: `the reversed claim "${p.original}" is neither in this import nor in the book` });
+        else if (o.isReversal) errs.push({ ...where, rule: 'reversal.ofReversal', zh: `"${p.original}" 本身是冲销单，不能再冲销`, en: `"${p.original}" is itself a reversal and cannot be reversed` });
+        else if (o.alreadyReversed) errs.push({ ...where, rule: 'reversal.twice', zh: `"${p.original}" 已在账簿中被冲销过`, en: `"${p.original}" was already reversed in the book` });
+        else if (!o.negates) {
+          errs.push({ ...where, rule: 'reversal.mismatch', zh: `冲销行的机构或金额不是原结算单 "${p.original}" 的相反数`, en: `the reversal's institution or amounts are not the negation of claim "${p.original}"` });
+        }
+      }
+      if (errs.length === 0) batches.forEach((b, i) => book.store.saveFile(b.sha256, readFileSync(files[i])));
+      return errs;
+    });
+    const lines = batches.map(
+      (b) =>
+        `批次 ${b.seq} ${b.file}：${b.rows.toLocaleString('en-US')} 行${b.late > 0 ? `，其中 ${b.late.toLocaleString('en-US')} 行属已月结月份（迟到，留待清算）` : ''} / batch ${b.seq} ${b.file}: ${b.rows.toLocaleString('en-US')} rows${b.late > 0 ? `, ${b.late.toLocaleString('en-US')} late (dated in closed months; kept for the clearing)` : ''}`,
+    );
+    return { state: result.state, lines };
+  });
+}
+
+function outsideYear(file: string, row: number, date: string, year: number): InputError {
+  return {
+    file,
+    row,
+    column: 'service_date',
+    value: date,
+    rule: 'date.outsideYear',
+    zh: `结算日期 ${date} 不在 ${year} 年度内`,
+    en: `service date ${date} is outside the year ${year}`,
+  };
+}
+
+// ---------------------------------------------------------------- close / clear / lock / supplement
+
+export async function bookClose(dir: string, month: string, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
+  return withBook(dir, 'book close', async (book) => {
+    const errors = checkClose(book.state, month);
+    if (errors.length > 0) throw new InputRejected(errors);
+    const record = await computeMonth(book.state, book.store);
+    const { state } = await commit(book, [{ kind: 'close', at: ctx.now(), record }], ctx, `close ${month}`);
+    const f = (x: Fen) => formatYuan(x);
+    return {
+      state,
+      lines: [
+        `${month} 已月结：${record.claimRows.toLocaleString('en-US')} 行，拨付 ${f(record.paid)} 元（预拨 ${f(record.installment)}，工作量 ${f(record.workload)}，外转 ${f(record.outOfGroupDeductions)}，空间 ${f(record.room)}）`,
+        `${month} closed: ${record.claimRows.toLocaleString('en-US')} rows, paid ${f(record.paid)} (installment ${f(record.installment)}, workload ${f(record.workload)}, out-of-group ${f(record.outOfGroupDeductions)}, room ${f(record.room)})`,
+      ],
+    };
+  });
+}
+
+export async function bookClear(dir: string, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
+  return withBook(dir, 'book clear', async (book) => {
+    const errors = checkClear(book.state);
+    if (errors.length > 0) throw new InputRejected(errors);
+    const clearing = clearingRecord(await computeClearing(book.state, book.store));
+    const { state } = await commit(book, [{ kind: 'clear', at: ctx.now(), stamp: inputStamp(book.state), clearing }], ctx, 'clear (draft)');
+    return { state, lines: clearingLines('清算草稿', 'Draft clearing', clearing.figures) };
+  });
+}
+
+export async function bookLock(dir: string, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
+  return withBook(dir, 'book lock', async (book) => {
+    const errors = checkLock(book.state);
+    if (errors.length > 0) throw new InputRejected(errors);
+    // The lock posts the clearing recomputed now; it must be the draft that was reviewed.
+    const clearing = clearingRecord(await computeClearing(book.state, book.store));
+    const draft = book.state.draft!;
+    if (JSON.stringify(clearing.figures) !== JSON.stringify(draft.clearing.figures)) {
+      throw bookError(dir, 'book.draftDiffers', '重新计算的清算与草稿不一致，请重新运行 book clear 并复核', 'the clearing recomputed now differs from the draft: run book clear again and review it');
+    }
+    const { state, posted } = await commit(book, [{ kind: 'lock', at: ctx.now(), stamp: inputStamp(book.state), clearing }], ctx, 'lock');
+    return { state, lines: [...clearingLines('年终清算已锁定', 'Year-end clearing locked', clearing.figures), `分录 / transaction ${posted[0].seq} ${posted[0].hash}`] };
+  });
+}
+
+export async function bookSupplement(dir: string, ctx: BookContext): Promise<{ state: BookState; lines: string[]; posted: boolean }> {
+  return withBook(dir, 'book supplement', async (book) => {
+    const s = book.state;
+    const errors = checkSupplement(s);
+    if (errors.length > 0) throw new InputRejected(errors);
+    const stamp = inputStamp(s);
+    if (stamp === s.postedStamp) {
+      return { state: s, posted: false, lines: ['自上次清算过账以来没有新导入的批次，补充清算无需过账 / no batch imported since the last posting: the supplement posts nothing'] };
+    }
+    const clearing = clearingRecord(await computeClearing(s, book.store));
+    const event = supplementEvent(s, clearing, ctx.now());
+    const { difference, newBatches, index } = event;
+    const { state, posted } = await commit(book, [event], ctx, `supplement ${index}`);
+    const d = difference.settlement;
+    return {
+      state,
+      posted: true,
+      lines: [
+        `第 ${index} 次补充清算：${newBatches.length} 个新批次，年终清算拨付差额 ${formatYuan(d.yearEndPayment)} 元，医共体应得差额 ${formatYuan(d.groupTotal)} 元${isZeroDifference(difference) ? '（各项差额均为 0）' : ''}`,
+        `Supplement ${index}: ${newBatches.length} new batch(es), year-end payment difference ${formatYuan(d.yearEndPayment)}, group total difference ${formatYuan(d.groupTotal)}${isZeroDifference(difference) ? ' (every difference is 0)' : ''}`,
+        `分录 / transaction ${posted[0].seq} ${posted[0].hash}`,
+      ],
+    };
+  });
+}
+
+
+import { formatFenGrouped } from '../domain/money.js';
+import type { ClearingFigures } from '../book/clearing.js';
+const formatYuan = formatFenGrouped;
+
+function clearingLines(zh: string, en: string, f: ClearingFigures): string[] {
+  const s = f.settlement;
+  return [
+    `${zh}：医共体应得 T ${formatYuan(s.groupTotal)}，已按月拨付 ${formatYuan(s.paid)}，年终清算拨付 Y ${formatYuan(s.yearEndPayment)} 元`,
+    `${en}: group total T ${formatYuan(s.groupTotal)}, paid monthly ${formatYuan(s.paid)}, year-end payment Y ${formatYuan(s.yearEndPayment)}`,
+  ];
+}
+
+export type { BookClaims };

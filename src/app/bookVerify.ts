@@ -1,0 +1,128 @@
+// `book verify` (DOMAIN.md §12.6): the hash chain holds; every version's text and every batch's bytes match their
+// SHA-256; every stored row is what the importer reads from the stored original file; and every transaction
+// re-derives, with the engine's own code, from the stored versions and rows alone. Names the first thing that differs.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { openClaimFiles, parseMapping } from '../claims/index.js';
+import { clearingRecord, computeClearing, computeMonth } from '../book/compute.js';
+import { type BookTransaction, sha256Hex, transactionContent } from '../book/postings.js';
+import { type BookEvent, type BookState, applyEvent, supplementEvent } from '../book/state.js';
+import { type BookStore, claimCsvLine } from '../book/store.js';
+import { versionScenario } from '../book/versions.js';
+import { withBook } from './book.js';
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly lines: string[];
+}
+
+export async function bookVerify(dir: string): Promise<VerifyReport> {
+  return withBook(dir, 'book verify', async ({ store }) => verifyStore(store), { raw: true });
+}
+
+async function verifyStore(store: BookStore): Promise<VerifyReport> {
+  const lines: string[] = [];
+  const fail = (zh: string, en: string) => {
+    lines.push(`✗ ${zh} / ${en}`);
+    return { ok: false, lines };
+  };
+  const stored = await store.transactions();
+  // 1. The chain.
+  for (let i = 0; i < stored.length; i++) {
+    const t = stored[i];
+    const prev = i === 0 ? '' : stored[i - 1].hash;
+    if (t.seq !== i + 1 || t.prev !== prev || sha256Hex(t.content) !== t.hash || !t.content.includes(`"prev":${JSON.stringify(prev)}`)) {
+      return fail(`分录 ${t.seq}（${t.kind}）的哈希链断开`, `transaction ${t.seq} (${t.kind}): the hash chain is broken`);
+    }
+  }
+  lines.push(`✓ 哈希链完整，${stored.length} 笔分录 / hash chain holds over ${stored.length} transactions`);
+
+  const events = await store.events();
+  // 2. Versions and batches against their hashes; rows against the original files.
+  for (const e of events) {
+    const v = e.kind === 'open' || e.kind === 'amend' ? e.version : undefined;
+    if (v && (sha256Hex(v.text) !== v.sha256 || sha256Hex(v.resolved) !== v.resolvedSha256)) {
+      return fail(`政策版本 ${v.index}（${v.file}）与其 SHA-256 不符`, `policy version ${v.index} (${v.file}) does not match its SHA-256`);
+    }
+    if (e.kind !== 'import') continue;
+    const b = e.batch;
+    const path = store.filePath(b.sha256);
+    if (!existsSync(path)) return fail(`批次 ${b.seq}（${b.file}）的原始文件缺失`, `batch ${b.seq} (${b.file}): the original file is missing`);
+    if (createHash('sha256').update(readFileSync(path)).digest('hex') !== b.sha256) {
+      return fail(`批次 ${b.seq}（${b.file}）的原始文件与其 SHA-256 不符`, `batch ${b.seq} (${b.file}): the original file does not match its SHA-256`);
+    }
+    const differs = await firstRowDifference(store, b.seq, path, b.options);
+    if (differs !== undefined) {
+      return fail(`批次 ${b.seq}（${b.file}）第 ${differs} 行：账簿中存储的明细与原始文件不一致`, `batch ${b.seq} (${b.file}) row ${differs}: the stored row differs from the original file`);
+    }
+  }
+  lines.push(`✓ 政策版本与批次均与其 SHA-256 相符，存储的明细与原始文件一致 / versions and batches match their SHA-256; stored rows match the original files`);
+
+  // 3. Replay: every event recomputed from the stored inputs, every transaction re-derived.
+  let state: BookState | undefined;
+  let k = 0;
+  for (const e of events) {
+    const again = state === undefined ? e : await recompute(state, e, store);
+    const r = applyEvent(state, again, versionScenario);
+    for (const t of r.posted) {
+      const s = stored[k++];
+      const content = transactionContent(t.seq, t.prev, t);
+      if (s === undefined || s.content !== content || s.hash !== t.hash) {
+        return fail(
+          `分录 ${t.seq}（${t.kind} ${t.date}）不能由存储的版本与批次重新得出${s ? '' : '（缺失）'}：${firstDifference(s?.content ?? '', content)}`,
+          `transaction ${t.seq} (${t.kind} ${t.date}) does not re-derive from the stored versions and batches${s ? '' : ' (missing)'}: ${firstDifference(s?.content ?? '', content)}`,
+        );
+      }
+    }
+    state = r.state;
+  }
+  if (k !== stored.length) return fail(`账簿多出 ${stored.length - k} 笔无来源的分录`, `${stored.length - k} transaction(s) have no event behind them`);
+  lines.push(`✓ ${k} 笔分录均由存储的版本与批次重新计算得出 / all ${k} transactions re-derive from the stored versions and batches`);
+  return { ok: true, lines };
+}
+
+async function recompute(state: BookState, e: BookEvent, store: BookStore): Promise<BookEvent> {
+  switch (e.kind) {
+    case 'close':
+      return { ...e, record: await computeMonth(state, store) };
+    case 'clear':
+    case 'lock':
+      return { ...e, clearing: clearingRecord(await computeClearing(state, store)) };
+    case 'supplement':
+      return supplementEvent(state, clearingRecord(await computeClearing(state, store)), e.at);
+    default:
+      return e;
+  }
+}
+
+/** The first row (as the file numbers it) where the stored rows and a fresh read of the original file differ. */
+async function firstRowDifference(store: BookStore, seq: number, path: string, options: { encoding?: string; sheet?: string; mapping?: string }): Promise<number | undefined> {
+  const fromFile: Array<[number, string]> = [];
+  const source = openClaimFiles([{ path, shown: `batch ${seq}` }], {
+    encoding: options.encoding,
+    sheet: options.sheet,
+    mapping: options.mapping === undefined ? undefined : parseMapping(options.mapping, 'mapping'),
+    progress: false,
+    deferUnknownReversals: true,
+  });
+  await source.scan((c, at) => fromFile.push([at.row, claimCsvLine(seq, at.row, Number(c.serviceDate.slice(5, 7)), c)]));
+  let i = 0;
+  let diff: number | undefined;
+  await store.scan({ throughBatch: seq, batch: seq }, (c, at) => {
+    if (diff !== undefined) return;
+    const f = fromFile[i++];
+    if (f === undefined || f[0] !== at.row || f[1] !== claimCsvLine(seq, at.row, Number(c.serviceDate.slice(5, 7)), c)) diff = f?.[0] ?? at.row;
+  });
+  if (diff === undefined && i !== fromFile.length) diff = fromFile[i][0];
+  return diff;
+}
+
+/** A short excerpt around the first character where two texts differ. */
+function firstDifference(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const from = Math.max(0, i - 40);
+  return `stored …${a.slice(from, i + 40)}… ≠ recomputed …${b.slice(from, i + 40)}…`;
+}
+
+export type { BookTransaction };

@@ -1,0 +1,261 @@
+// The one adapter between a book and its folder: DuckDB (`book.duckdb`) for events, transactions, claim rows and the
+// audit log; `files/<sha256>` for each batch's original bytes. Every command is one database transaction, so a
+// crash leaves the book as it was before the command; files are written before the commit and a file no event
+// names is removed when the book is next opened.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { ClaimVisitor } from '../claims/source.js';
+import type { Claim } from '../domain/types.js';
+import type { BookClaims } from './compute.js';
+import type { BookTransaction } from './postings.js';
+import type { BookEvent } from './state.js';
+
+export const BOOK_FORMAT = 1;
+const DB_FILE = 'book.duckdb';
+
+/** The claim columns a book stores (one list: the table, the CSV it loads from, the rows it reads back). */
+const CLAIM_COLUMNS = [
+  ['claim_id', 'VARCHAR'],
+  ['patient_id', 'VARCHAR'],
+  ['category', 'VARCHAR'],
+  ['institution_id', 'VARCHAR'],
+  ['out_of_region', 'BOOLEAN'],
+  ['setting', 'VARCHAR'],
+  ['service_date', 'VARCHAR'],
+  ['los_days', 'INTEGER'],
+  ['drg_code', 'VARCHAR'],
+  ['dip_code', 'VARCHAR'],
+  ['total_cost', 'BIGINT'],
+  ['fund_paid', 'BIGINT'],
+  ['patient_paid', 'BIGINT'],
+  ['reverses', 'VARCHAR'],
+  ['referral', 'VARCHAR'],
+  ['referred_from', 'VARCHAR'],
+] as const;
+
+const quote = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** One stored row as a CSV line: batch, row, month, then the claim columns. */
+export function claimCsvLine(batch: number, row: number, month: number, c: Claim): string {
+  return `${batch},${row},${month},${quote(c.claimId)},${quote(c.patientId)},${c.category},${quote(c.institutionId)},${c.outOfRegion},${c.setting},${c.serviceDate},${c.losDays},${quote(c.drgCode)},${quote(c.dipCode)},${c.totalCost},${c.fundPaid},${c.patientPaid},${quote(c.reverses)},${c.referral ?? ''},${quote(c.referredFrom ?? '')}\n`;
+}
+
+/** The canonical text of a claim (for comparing stored rows with a re-read of the original file). */
+export function claimKey(c: Claim): string {
+  return claimCsvLine(0, 0, 0, c);
+}
+
+export class BookStore implements BookClaims {
+  private constructor(
+    readonly dir: string,
+    private readonly instance: DuckDBInstance,
+    readonly db: DuckDBConnection,
+  ) {}
+
+  static exists(dir: string): boolean {
+    return existsSync(join(dir, DB_FILE));
+  }
+
+  /** Opens (or creates) the book's database; removes temporary files and files no event names. */
+  static async open(dir: string, create = false): Promise<BookStore> {
+    mkdirSync(join(dir, 'files'), { recursive: true });
+    rmSync(join(dir, 'tmp'), { recursive: true, force: true });
+    mkdirSync(join(dir, 'tmp'), { recursive: true });
+    const instance = await DuckDBInstance.create(join(dir, DB_FILE), { threads: '2' });
+    const db = await instance.connect();
+    const store = new BookStore(dir, instance, db);
+    if (create) await store.createSchema();
+    await store.removeOrphanFiles();
+    return store;
+  }
+
+  private async createSchema(): Promise<void> {
+    const cols = CLAIM_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ');
+    await this.db.run(`
+      CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+      CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, recorded_at VARCHAR NOT NULL, payload VARCHAR NOT NULL);
+      CREATE TABLE IF NOT EXISTS transactions (seq INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, date VARCHAR NOT NULL, content VARCHAR NOT NULL, prev VARCHAR NOT NULL, hash VARCHAR NOT NULL);
+      CREATE TABLE IF NOT EXISTS claims (batch INTEGER NOT NULL, row INTEGER NOT NULL, month INTEGER NOT NULL, ${cols});
+      CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY, recorded_at VARCHAR NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, detail VARCHAR NOT NULL);
+      INSERT OR REPLACE INTO meta VALUES ('format', '${BOOK_FORMAT}');
+    `);
+  }
+
+  async close(): Promise<void> {
+    this.db.closeSync();
+    this.instance.closeSync();
+  }
+
+  filePath(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
+    return join(this.dir, 'files', sha256);
+  }
+
+  tempPath(name: string): string {
+    return join(this.dir, 'tmp', name);
+  }
+
+  /** Writes a batch's original bytes under its hash (temp file, then rename). */
+  saveFile(sha256: string, bytes: Uint8Array): void {
+    const target = this.filePath(sha256);
+    if (existsSync(target)) return;
+    const tmp = this.tempPath(`${sha256}.part`);
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, target);
+  }
+
+  private async removeOrphanFiles(): Promise<void> {
+    const known = new Set<string>();
+    try {
+      const r = await this.db.runAndReadAll(`SELECT payload FROM events WHERE kind = 'import'`);
+      for (const [p] of r.getRows()) known.add((JSON.parse(String(p)) as { batch: { sha256: string } }).batch.sha256);
+    } catch {
+      return; // a new book: no events table yet
+    }
+    for (const f of readdirSync(join(this.dir, 'files'))) if (!known.has(f)) rmSync(join(this.dir, 'files', f), { force: true });
+  }
+
+  async events(): Promise<BookEvent[]> {
+    const r = await this.db.runAndReadAll('SELECT payload FROM events ORDER BY seq');
+    return r.getRows().map(([p]) => JSON.parse(String(p)) as BookEvent);
+  }
+
+  async transactions(): Promise<Array<{ seq: number; kind: string; content: string; prev: string; hash: string }>> {
+    const r = await this.db.runAndReadAll('SELECT seq, kind, content, prev, hash FROM transactions ORDER BY seq');
+    return r.getRows().map(([seq, kind, content, prev, hash]) => ({
+      seq: Number(seq),
+      kind: String(kind),
+      content: String(content),
+      prev: String(prev),
+      hash: String(hash),
+    }));
+  }
+
+  async begin(): Promise<void> {
+    await this.db.run('BEGIN TRANSACTION');
+  }
+
+  async commit(): Promise<void> {
+    await this.db.run('COMMIT');
+  }
+
+  async rollback(): Promise<void> {
+    await this.db.run('ROLLBACK');
+  }
+
+  /** Appends an event, its transactions and an audit line (inside the caller's database transaction). */
+  async append(seq: number, event: BookEvent, posted: readonly BookTransaction[], content: (t: BookTransaction) => string, actor: string, detail: string): Promise<void> {
+    await this.db.run('INSERT INTO events VALUES ($1, $2, $3, $4)', [seq, event.kind, event.at, JSON.stringify(event)]);
+    for (const t of posted) {
+      await this.db.run('INSERT INTO transactions VALUES ($1, $2, $3, $4, $5, $6)', [t.seq, t.kind, t.date, content(t), t.prev, t.hash]);
+    }
+    await this.audit(event.at, actor, event.kind, detail);
+  }
+
+  async audit(at: string, actor: string, action: string, detail: string): Promise<void> {
+    const r = await this.db.runAndReadAll('SELECT coalesce(max(seq), 0) FROM audit');
+    const next = Number(r.getRows()[0][0]) + 1;
+    await this.db.run('INSERT INTO audit VALUES ($1, $2, $3, $4, $5)', [next, at, actor, action, detail]);
+  }
+
+  /** Loads a batch's canonical rows (written by `claimCsvLine`) into the claims table. */
+  async loadRows(csvPath: string): Promise<void> {
+    const cols = ['batch', 'row', 'month', ...CLAIM_COLUMNS.map(([n]) => n)];
+    const types = ['INTEGER', 'INTEGER', 'INTEGER', ...CLAIM_COLUMNS.map(([, t]) => t)];
+    const columns = cols.map((c, i) => `'${c}': '${types[i]}'`).join(', ');
+    // The path is the book's own temp file (never user input); COPY takes no parameters.
+    if (!/^[\w./-]+$/.test(csvPath)) throw new Error(`unexpected temp path ${csvPath}`);
+    await this.db.run(
+      `INSERT INTO claims SELECT * FROM read_csv('${csvPath}', header = false, columns = {${columns}}, quote = '"', escape = '"', all_varchar = false, auto_detect = false, null_padding = false, nullstr = '\\N')`,
+    );
+  }
+
+  /** Duplicate claim ids between a new batch and the earlier ones (§12.6). */
+  async duplicatesOf(batch: number): Promise<Array<{ row: number; id: string; firstBatch: number; firstRow: number }>> {
+    const r = await this.db.runAndReadAll(
+      `SELECT n.row, n.claim_id, min(o.batch), arg_min(o.row, o.batch)
+         FROM claims n JOIN claims o ON n.claim_id = o.claim_id AND o.batch < n.batch
+        WHERE n.batch = $1 GROUP BY n.row, n.claim_id ORDER BY n.row LIMIT 10000`,
+      [batch],
+    );
+    return r.getRows().map(([row, id, fb, fr]) => ({ row: Number(row), id: String(id), firstBatch: Number(fb), firstRow: Number(fr) }));
+  }
+
+  /**
+   * A reversal in batch `batch` whose original is in an earlier batch: the original's row, whether it is itself a
+   * reversal, whether an earlier row already reversed it, and whether the amounts negate.
+   */
+  async reversalOriginal(
+    batch: number,
+    row: number,
+    original: string,
+  ): Promise<{ found: boolean; isReversal: boolean; alreadyReversed: boolean; negates: boolean }> {
+    const r = await this.db.runAndReadAll(
+      `SELECT o.reverses <> '' AS is_rev,
+              EXISTS (SELECT 1 FROM claims x WHERE x.reverses = o.claim_id AND x.batch < $1) AS already,
+              (n.institution_id = o.institution_id AND n.total_cost = -o.total_cost AND n.fund_paid = -o.fund_paid AND n.patient_paid = -o.patient_paid) AS negates
+         FROM claims o, claims n
+        WHERE o.claim_id = $3 AND o.batch < $1 AND n.batch = $1 AND n.row = $2
+        LIMIT 1`,
+      [batch, row, original],
+    );
+    const rows = r.getRows();
+    if (rows.length === 0) return { found: false, isReversal: false, alreadyReversed: false, negates: false };
+    const [isRev, already, negates] = rows[0];
+    return { found: true, isReversal: Boolean(isRev), alreadyReversed: Boolean(already), negates: Boolean(negates) };
+  }
+
+  /** Streams stored claims in (batch, row) order. */
+  async scan(filter: { readonly throughBatch: number; readonly month?: number; readonly batch?: number }, visit: ClaimVisitor): Promise<number> {
+    const where = ['batch <= $1'];
+    const params: number[] = [filter.throughBatch];
+    if (filter.month !== undefined) {
+      params.push(filter.month);
+      where.push(`month = $${params.length}`);
+    }
+    if (filter.batch !== undefined) {
+      params.push(filter.batch);
+      where.push(`batch = $${params.length}`);
+    }
+    const cols = ['batch', 'row', ...CLAIM_COLUMNS.map(([n]) => n)].join(', ');
+    const result = await this.db.stream(`SELECT ${cols} FROM claims WHERE ${where.join(' AND ')} ORDER BY batch, row`, params);
+    const files = new Map<number, string>();
+    let n = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      const v = Array.from({ length: CLAIM_COLUMNS.length + 2 }, (_, i) => chunk.getColumnVector(i));
+      for (let j = 0; j < chunk.rowCount; j++) {
+        const batch = Number(v[0].getItem(j));
+        const referral = String(v[16].getItem(j) ?? '');
+        const claim: Claim = {
+          claimId: String(v[2].getItem(j)),
+          patientId: String(v[3].getItem(j)),
+          category: String(v[4].getItem(j)) as Claim['category'],
+          institutionId: String(v[5].getItem(j)),
+          outOfRegion: Boolean(v[6].getItem(j)),
+          setting: String(v[7].getItem(j)) as Claim['setting'],
+          serviceDate: String(v[8].getItem(j)),
+          losDays: Number(v[9].getItem(j)),
+          drgCode: String(v[10].getItem(j) ?? ''),
+          dipCode: String(v[11].getItem(j) ?? ''),
+          totalCost: Number(v[12].getItem(j)),
+          fundPaid: Number(v[13].getItem(j)),
+          patientPaid: Number(v[14].getItem(j)),
+          reverses: String(v[15].getItem(j) ?? ''),
+          referral: (referral === '' ? '' : referral) as Claim['referral'],
+          referredFrom: String(v[17].getItem(j) ?? ''),
+        };
+        let file = files.get(batch);
+        if (file === undefined) {
+          file = `batch ${batch}`;
+          files.set(batch, file);
+        }
+        visit(claim, { file, row: Number(v[1].getItem(j)) });
+        n++;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,63 @@
+// 政策版本 (DOMAIN.md §12.2): a scenario file as a book keeps it — the text as given (for people and diffs) and a
+// self-contained resolved form (its `extends` merged, its DRG/DIP tables inlined, no claims), which is what the
+// engine reads back, so a book never depends on files outside its folder.
+import { basename } from 'node:path';
+import { InputRejected } from '../domain/errors.js';
+import type { Scenario } from '../domain/types.js';
+import { loadedFromObject, readScenarioObject, scenarioFromObject, sha256 } from '../scenario/load.js';
+import { canonicalJson } from './postings.js';
+import type { VersionRecord } from './state.js';
+
+/** Reads and validates a scenario file into a version record (index and effectiveFrom given by the caller's rules). */
+export function readVersion(file: string, bytes: Buffer, index: number): { record: VersionRecord; scenario: Scenario } {
+  // A book's policy needs no claims (they come as batches): an empty list stands in for them.
+  const so = readScenarioObject(file);
+  const obj = so.obj !== null && typeof so.obj === 'object' && !Array.isArray(so.obj) ? (so.obj as Record<string, unknown>) : undefined;
+  const loaded = loadedFromObject(obj && obj.claims === undefined && obj.actuals === undefined ? { ...so, obj: { ...obj, claims: [] } } : so);
+  const s = loaded.scenario;
+  const shown = basename(file);
+  if (s.actuals !== undefined) {
+    throw new InputRejected([
+      {
+        file: shown,
+        path: 'actuals',
+        rule: 'book.actualsMode',
+        zh: '账簿按导入的结算明细逐月结算，版本中不能使用汇总模式 actuals',
+        en: 'a book settles the claims it imports month by month: a version cannot use aggregate `actuals`',
+      },
+    ]);
+  }
+  const effective: Record<string, unknown> = { ...(loaded.effective ?? {}) };
+  effective.claims = [];
+  delete effective.extends;
+  const payments = effective.payments as Record<string, Record<string, unknown>> | undefined;
+  if (payments?.drg?.weightsFile !== undefined && s.payments.drg) {
+    const { weightsFile: _w, ...drg } = payments.drg;
+    payments.drg = { ...drg, weights: Object.fromEntries([...s.payments.drg.weights].map(([k, v]) => [k, v.toFixed()])) };
+  }
+  if (payments?.dip?.groupsFile !== undefined && s.payments.dip) {
+    const { groupsFile: _g, ...dip } = payments.dip;
+    payments.dip = {
+      ...dip,
+      groups: Object.fromEntries(
+        [...s.payments.dip.groups].map(([k, g]) => [k, g.avgCost === undefined ? { score: g.score.toFixed() } : { score: g.score.toFixed(), avgCost: g.avgCost.toFixed() }]),
+      ),
+    };
+  }
+  const resolved = canonicalJson(effective);
+  const record: VersionRecord = {
+    index,
+    effectiveFrom: index === 1 ? `${s.year}-01` : (s.effectiveFrom ?? ''),
+    file: shown,
+    text: bytes.toString('utf8'),
+    sha256: sha256(bytes),
+    resolved,
+    resolvedSha256: sha256(resolved),
+  };
+  return { record, scenario: versionScenario(record) };
+}
+
+/** The Scenario of a stored version, from its resolved form alone. */
+export function versionScenario(record: VersionRecord): Scenario {
+  return scenarioFromObject(JSON.parse(record.resolved), record.file, '/').scenario;
+}

@@ -1,0 +1,129 @@
+// `yibao book …`: the settlement year as a book (结算账簿). Thin: each subcommand calls src/app/book.ts and prints
+// its bilingual summary; errors reach main.ts's one catch.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { bookAmend, bookClear, bookClose, bookImport, bookInit, bookLock, bookSupplement, cliContext, withBook } from '../app/book.js';
+import { bookVerify } from '../app/bookVerify.js';
+import { bookJsonText } from '../book/json.js';
+import { formatFenGrouped } from '../domain/money.js';
+import { writeTextAtomically } from '../io/atomic.js';
+import type { BookState } from '../book/state.js';
+
+const print = (lines: readonly string[]) => process.stdout.write(`${lines.join('\n')}\n`);
+
+export function registerBookCommands(program: Command): void {
+  const book = program.command('book').description('结算账簿 The settlement year as a book: monthly pre-settlement, clearing, lock, supplements');
+
+  book
+    .command('init')
+    .description('建立账簿 Open a book for one group and year with its first policy version')
+    .argument('<dir>', 'book folder 账簿目录')
+    .requiredOption('--scenario <file>', 'the policy (scenario file) 政策版本')
+    .option('--previous <dir>', "last year's book: take its closing carry-forward 上年账簿")
+    .action(async (dir: string, opts: { scenario: string; previous?: string }) => {
+      print((await bookInit(dir, opts.scenario, cliContext, opts.previous)).lines);
+    });
+
+  book
+    .command('amend')
+    .description('新增政策版本 Add a policy version in force from its effectiveFrom month')
+    .argument('<dir>', 'book folder 账簿目录')
+    .requiredOption('--scenario <file>', 'the new version, with effectiveFrom: "YYYY-MM" 新政策版本')
+    .action(async (dir: string, opts: { scenario: string }) => {
+      print((await bookAmend(dir, opts.scenario, cliContext)).lines);
+    });
+
+  book
+    .command('import')
+    .description('导入批次 Import claims files as batches, all or nothing')
+    .argument('<dir>', 'book folder 账簿目录')
+    .argument('<files...>', 'claims files (CSV or XLSX) 结算明细文件')
+    .addOption(new Option('--encoding <name>', 'CSV encoding 编码').choices(['auto', 'utf-8', 'gb18030', 'gbk']))
+    .option('--sheet <name>', 'XLSX sheet to read 工作表名')
+    .option('--mapping <file>', 'column/value mapping 列映射文件')
+    .option('--no-progress', 'no progress bar on stderr')
+    .action(async (dir: string, files: string[], opts: { encoding?: string; sheet?: string; mapping?: string; progress?: boolean }) => {
+      const r = await bookImport(dir, files, cliContext, { encoding: opts.encoding, sheet: opts.sheet, mappingFile: opts.mapping, progress: opts.progress });
+      print(r.lines);
+    });
+
+  book
+    .command('close')
+    .description('月结 Close a month: its pre-settlement payment (months close in order)')
+    .argument('<dir>', 'book folder 账簿目录')
+    .argument('<month>', 'YYYY-MM')
+    .action(async (dir: string, month: string) => {
+      print((await bookClose(dir, month, cliContext)).lines);
+    });
+
+  book
+    .command('clear')
+    .description('年终清算草稿 The draft year-end clearing (recomputable until the lock)')
+    .argument('<dir>', 'book folder 账簿目录')
+    .action(async (dir: string) => {
+      print((await bookClear(dir, cliContext)).lines);
+    });
+
+  book
+    .command('lock')
+    .description('锁定 Lock the year: post the clearing as drafted')
+    .argument('<dir>', 'book folder 账簿目录')
+    .action(async (dir: string) => {
+      print((await bookLock(dir, cliContext)).lines);
+    });
+
+  book
+    .command('supplement')
+    .description('补充清算 Settle batches imported after the lock as differences')
+    .argument('<dir>', 'book folder 账簿目录')
+    .action(async (dir: string) => {
+      print((await bookSupplement(dir, cliContext)).lines);
+    });
+
+  book
+    .command('status')
+    .description('账簿状态 Months, clearing, supplements; the §12.8 JSON and the book workbook')
+    .argument('<dir>', 'book folder 账簿目录')
+    .option('--json <file>', 'write the book JSON (DOMAIN.md §12.8)')
+    .option('--xlsx <file>', 'write the book workbook')
+    .action(async (dir: string, opts: { json?: string; xlsx?: string }) => {
+      await withBook(dir, 'book status', async ({ state, events, store }) => {
+        if (opts.json) await writeTextAtomically(opts.json, bookJsonText(state, events));
+        if (opts.xlsx) {
+          const { writeBookWorkbook } = await import('../report/workbook/book.js');
+          await writeBookWorkbook(opts.xlsx, state, events, store);
+        }
+        print(statusLines(state));
+      });
+    });
+
+  book
+    .command('verify')
+    .description('核验 Re-derive every posting from the stored versions and batches; check the hash chain')
+    .argument('<dir>', 'book folder 账簿目录')
+    .action(async (dir: string) => {
+      const r = await bookVerify(dir);
+      print(r.lines);
+      if (!r.ok) {
+        process.stderr.write('核验未通过 / verification failed\n');
+        process.exitCode = 1;
+      }
+    });
+}
+
+function statusLines(s: BookState): string[] {
+  const y = (f: number) => formatFenGrouped(f).padStart(16);
+  const out = [
+    `${s.groupId} ${s.year} 年度账簿 / book for ${s.year}: ${s.versions.length} 个政策版本 versions, ${s.batches.length} 个批次 batches, ${s.months.length}/12 个月已月结 months closed${s.locked ? '，已锁定 locked' : ''}`,
+    `${'月份 month'.padEnd(10)} ${'预拨 installment'.padStart(16)} ${'工作量 workload'.padStart(16)} ${'外转 out-of-group'.padStart(16)} ${'拨付 paid'.padStart(16)}`,
+  ];
+  for (const m of s.months) out.push(`${m.month.padEnd(10)} ${y(m.installment)} ${y(m.workload)} ${y(m.outOfGroupDeductions)} ${y(m.paid)}`);
+  const c = s.locked ?? s.draft?.clearing;
+  if (c) {
+    const f = c.figures.settlement;
+    out.push(`${s.locked ? '年终清算（锁定）locked clearing' : '清算草稿 draft clearing'}: T ${formatFenGrouped(f.groupTotal)}, Σ paid ${formatFenGrouped(f.paid)}, Y ${formatFenGrouped(f.yearEndPayment)}`);
+  }
+  for (const sp of s.supplements) out.push(`补充清算 supplement ${sp.index}: ΔY ${formatFenGrouped(sp.difference.settlement.yearEndPayment)}, ΔT ${formatFenGrouped(sp.difference.settlement.groupTotal)}`);
+  out.push(`head ${s.journal[s.journal.length - 1]?.hash ?? ''}`);
+  return out;
+}

@@ -60,13 +60,11 @@ function bookError(dir: string, rule: string, zh: string, en: string): InputReje
   return new InputRejected([{ file: dir, rule, zh, en }]);
 }
 
-/** Runs `fn` with the book locked and open; closes and unlocks whatever happens. */
-export async function withBook<T>(
-  dir: string,
-  command: string,
-  fn: (book: OpenBook) => Promise<T>,
-  options: { create?: boolean; raw?: boolean } = {},
-): Promise<T> {
+/**
+ * Runs `fn` with the book locked and its store open; closes and unlocks whatever happens. The CLI runs each command
+ * this way; a long-running owner (the server) opens the store once and calls the commands below on it.
+ */
+export async function withBook<T>(dir: string, command: string, fn: (store: BookStore) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
   if (!options.create && !BookStore.exists(dir)) {
     throw bookError(dir, 'book.missing', `${dir} 不是账簿目录（缺少 book.duckdb）；请先 book init`, `${dir} is not a book (no book.duckdb); run book init first`);
   }
@@ -81,9 +79,7 @@ export async function withBook<T>(
   let store: BookStore | undefined;
   try {
     store = await BookStore.open(dir, options.create === true);
-    // A new book has no state yet; `raw` (verify) reads the store itself rather than trusting a fold.
-    const book = options.create || options.raw ? ({ store, state: undefined as unknown as BookState, events: [] } as OpenBook) : await loadBook(store);
-    return await fn(book);
+    return await fn(store);
   } finally {
     await store?.close();
     lock.release();
@@ -129,7 +125,7 @@ async function commit(
 export async function bookInit(dir: string, scenarioFile: string, ctx: BookContext, previous?: string): Promise<{ state: BookState; lines: string[] }> {
   if (BookStore.exists(dir)) {
     // A book whose init never committed (killed) holds no event: it may be opened again.
-    const events = await withBook(dir, 'book init', async ({ store }) => (await store.events().catch(() => [])).length, { raw: true });
+    const events = await withBook(dir, 'book init', async (store) => (await store.events().catch(() => [])).length);
     if (events > 0) throw bookError(dir, 'book.exists', `${dir} 已有账簿`, `${dir} already holds a book`);
     for (const f of ['book.duckdb', 'book.duckdb.wal']) rmSync(join(dir, f), { force: true });
   }
@@ -138,7 +134,7 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
   let opening: Fen = scenario.carryForward.opening;
   let prev: { dir: string; head: string } | undefined;
   if (previous !== undefined) {
-    const p = await withBook(previous, 'book init --previous', async (b) => ({ state: b.state }));
+    const p = await withBook(previous, 'book init --previous', loadBook);
     if (p.state.year !== scenario.year - 1) {
       throw bookError(previous, 'book.previousYear', `上年账簿是 ${p.state.year} 年度，不是 ${scenario.year - 1} 年度`, `the previous book is for ${p.state.year}, not ${scenario.year - 1}`);
     }
@@ -152,16 +148,17 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
   return withBook(
     dir,
     'book init',
-    async (book) => {
-      const { state } = await commit(book, [event], ctx, `init ${record.file} sha256 ${record.sha256}`);
+    async (store) => {
+      const { state } = await commit({ store, state: undefined as unknown as BookState, events: [] }, [event], ctx, `init ${record.file} sha256 ${record.sha256}`);
       return { state, lines: [`已建立 ${state.year} 年度账簿（${state.groupId}），政策版本 1：${record.file} / book opened for ${state.year} (${state.groupId}), policy version 1: ${record.file}`] };
     },
     { create: true },
   );
 }
 
-export async function bookAmend(dir: string, scenarioFile: string, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
-  return withBook(dir, 'book amend', async (book) => {
+export async function bookAmend(store: BookStore, scenarioFile: string, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
+  const book = await loadBook(store);
+  {
     const bytes = readFileSync(scenarioFile);
     const { record, scenario } = readVersion(scenarioFile, bytes, book.state.versions.length + 1);
     const shown = basename(scenarioFile);
@@ -175,7 +172,7 @@ export async function bookAmend(dir: string, scenarioFile: string, ctx: BookCont
       state,
       lines: [`政策版本 ${record.index} 自 ${record.effectiveFrom} 起执行：${record.file} / policy version ${record.index} in force from ${record.effectiveFrom}: ${record.file}`],
     };
-  });
+  }
 }
 
 // ---------------------------------------------------------------- import
@@ -185,8 +182,9 @@ export interface BookImportOptions extends ImportOptions {
 }
 
 /** Imports claims files as batches, all or nothing (§12.1, §12.6). */
-export async function bookImport(dir: string, files: readonly string[], ctx: BookContext, options: BookImportOptions = {}): Promise<{ state: BookState; lines: string[] }> {
-  return withBook(dir, 'book import', async (book) => {
+export async function bookImport(store: BookStore, files: readonly string[], ctx: BookContext, options: BookImportOptions = {}): Promise<{ state: BookState; lines: string[] }> {
+  const book = await loadBook(store);
+  {
     const state = book.state;
     const errors: InputError[] = [];
     const known = new Set(state.batches.map((b) => b.sha256));
@@ -314,7 +312,7 @@ export async function bookImport(dir: string, files: readonly string[], ctx: Boo
         `批次 ${b.seq} ${b.file}：${b.rows.toLocaleString('en-US')} 行${b.late > 0 ? `，其中 ${b.late.toLocaleString('en-US')} 行属已月结月份（迟到，留待清算）` : ''} / batch ${b.seq} ${b.file}: ${b.rows.toLocaleString('en-US')} rows${b.late > 0 ? `, ${b.late.toLocaleString('en-US')} late (dated in closed months; kept for the clearing)` : ''}`,
     );
     return { state: result.state, lines };
-  });
+  }
 }
 
 function outsideYear(file: string, row: number, date: string, year: number): InputError {
@@ -331,8 +329,9 @@ function outsideYear(file: string, row: number, date: string, year: number): Inp
 
 // ---------------------------------------------------------------- close / clear / lock / supplement
 
-export async function bookClose(dir: string, month: string, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
-  return withBook(dir, 'book close', async (book) => {
+export async function bookClose(store: BookStore, month: string, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
+  const book = await loadBook(store);
+  {
     const errors = checkClose(book.state, month);
     if (errors.length > 0) throw new InputRejected(errors);
     const record = await computeMonth(book.state, book.store);
@@ -345,36 +344,39 @@ export async function bookClose(dir: string, month: string, ctx: BookContext): P
         `${month} closed: ${record.claimRows.toLocaleString('en-US')} rows, paid ${f(record.paid)} (installment ${f(record.installment)}, workload ${f(record.workload)}, out-of-group ${f(record.outOfGroupDeductions)}, room ${f(record.room)})`,
       ],
     };
-  });
+  }
 }
 
-export async function bookClear(dir: string, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
-  return withBook(dir, 'book clear', async (book) => {
+export async function bookClear(store: BookStore, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
+  const book = await loadBook(store);
+  {
     const errors = checkClear(book.state);
     if (errors.length > 0) throw new InputRejected(errors);
     const clearing = clearingRecord(await computeClearing(book.state, book.store));
     const { state } = await commit(book, [{ kind: 'clear', at: ctx.now(), stamp: inputStamp(book.state), clearing }], ctx, 'clear (draft)');
     return { state, lines: clearingLines('清算草稿', 'Draft clearing', clearing.figures) };
-  });
+  }
 }
 
-export async function bookLock(dir: string, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
-  return withBook(dir, 'book lock', async (book) => {
+export async function bookLock(store: BookStore, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
+  const book = await loadBook(store);
+  {
     const errors = checkLock(book.state);
     if (errors.length > 0) throw new InputRejected(errors);
     // The lock posts the clearing recomputed now; it must be the draft that was reviewed.
     const clearing = clearingRecord(await computeClearing(book.state, book.store));
     const draft = book.state.draft!;
     if (JSON.stringify(clearing.figures) !== JSON.stringify(draft.clearing.figures)) {
-      throw bookError(dir, 'book.draftDiffers', '重新计算的清算与草稿不一致，请重新运行 book clear 并复核', 'the clearing recomputed now differs from the draft: run book clear again and review it');
+      throw bookError(store.dir, 'book.draftDiffers', '重新计算的清算与草稿不一致，请重新运行 book clear 并复核', 'the clearing recomputed now differs from the draft: run book clear again and review it');
     }
     const { state, posted } = await commit(book, [{ kind: 'lock', at: ctx.now(), stamp: inputStamp(book.state), clearing }], ctx, 'lock');
     return { state, lines: [...clearingLines('年终清算已锁定', 'Year-end clearing locked', clearing.figures), `分录 / transaction ${posted[0].seq} ${posted[0].hash}`] };
-  });
+  }
 }
 
-export async function bookSupplement(dir: string, ctx: BookContext): Promise<{ state: BookState; lines: string[]; posted: boolean }> {
-  return withBook(dir, 'book supplement', async (book) => {
+export async function bookSupplement(store: BookStore, ctx: BookContext): Promise<{ state: BookState; lines: string[]; posted: boolean }> {
+  const book = await loadBook(store);
+  {
     const s = book.state;
     const errors = checkSupplement(s);
     if (errors.length > 0) throw new InputRejected(errors);
@@ -396,7 +398,7 @@ export async function bookSupplement(dir: string, ctx: BookContext): Promise<{ s
         `分录 / transaction ${posted[0].seq} ${posted[0].hash}`,
       ],
     };
-  });
+  }
 }
 
 

@@ -9,18 +9,14 @@ import { type BookTransaction, sha256Hex, transactionContent } from '../book/pos
 import { type BookEvent, type BookState, applyEvent, supplementEvent } from '../book/state.js';
 import { type BookStore, claimCsvLine } from '../book/store.js';
 import { versionScenario } from '../book/versions.js';
-import { withBook } from './book.js';
 
 export interface VerifyReport {
   readonly ok: boolean;
   readonly lines: string[];
 }
 
-export async function bookVerify(dir: string): Promise<VerifyReport> {
-  return withBook(dir, 'book verify', async ({ store }) => verifyStore(store), { raw: true });
-}
-
-async function verifyStore(store: BookStore): Promise<VerifyReport> {
+/** Verifies an open book (the CLI opens it with `withBook`; verify never trusts the stored fold). */
+export async function bookVerify(store: BookStore): Promise<VerifyReport> {
   const lines: string[] = [];
   const fail = (zh: string, en: string) => {
     lines.push(`✗ ${zh} / ${en}`);

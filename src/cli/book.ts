@@ -2,7 +2,7 @@
 // its bilingual summary; errors reach main.ts's one catch.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { bookAmend, bookClear, bookClose, bookImport, bookInit, bookLock, bookSupplement, cliContext, withBook } from '../app/book.js';
+import { bookAmend, bookClear, bookClose, bookImport, bookInit, bookLock, bookSupplement, cliContext, loadBook, withBook } from '../app/book.js';
 import { bookVerify } from '../app/bookVerify.js';
 import { bookJsonText } from '../book/json.js';
 import { formatFenGrouped } from '../domain/money.js';
@@ -30,7 +30,7 @@ export function registerBookCommands(program: Command): void {
     .argument('<dir>', 'book folder 账簿目录')
     .requiredOption('--scenario <file>', 'the new version, with effectiveFrom: "YYYY-MM" 新政策版本')
     .action(async (dir: string, opts: { scenario: string }) => {
-      print((await bookAmend(dir, opts.scenario, cliContext)).lines);
+      print((await withBook(dir, 'book amend', (store) => bookAmend(store, opts.scenario, cliContext))).lines);
     });
 
   book
@@ -43,7 +43,7 @@ export function registerBookCommands(program: Command): void {
     .option('--mapping <file>', 'column/value mapping 列映射文件')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (dir: string, files: string[], opts: { encoding?: string; sheet?: string; mapping?: string; progress?: boolean }) => {
-      const r = await bookImport(dir, files, cliContext, { encoding: opts.encoding, sheet: opts.sheet, mappingFile: opts.mapping, progress: opts.progress });
+      const r = await withBook(dir, 'book import', (store) => bookImport(store, files, cliContext, { encoding: opts.encoding, sheet: opts.sheet, mappingFile: opts.mapping, progress: opts.progress }));
       print(r.lines);
     });
 
@@ -53,7 +53,7 @@ export function registerBookCommands(program: Command): void {
     .argument('<dir>', 'book folder 账簿目录')
     .argument('<month>', 'YYYY-MM')
     .action(async (dir: string, month: string) => {
-      print((await bookClose(dir, month, cliContext)).lines);
+      print((await withBook(dir, 'book close', (store) => bookClose(store, month, cliContext))).lines);
     });
 
   book
@@ -61,7 +61,7 @@ export function registerBookCommands(program: Command): void {
     .description('年终清算草稿 The draft year-end clearing (recomputable until the lock)')
     .argument('<dir>', 'book folder 账簿目录')
     .action(async (dir: string) => {
-      print((await bookClear(dir, cliContext)).lines);
+      print((await withBook(dir, 'book clear', (store) => bookClear(store, cliContext))).lines);
     });
 
   book
@@ -69,7 +69,7 @@ export function registerBookCommands(program: Command): void {
     .description('锁定 Lock the year: post the clearing as drafted')
     .argument('<dir>', 'book folder 账簿目录')
     .action(async (dir: string) => {
-      print((await bookLock(dir, cliContext)).lines);
+      print((await withBook(dir, 'book lock', (store) => bookLock(store, cliContext))).lines);
     });
 
   book
@@ -77,7 +77,7 @@ export function registerBookCommands(program: Command): void {
     .description('补充清算 Settle batches imported after the lock as differences')
     .argument('<dir>', 'book folder 账簿目录')
     .action(async (dir: string) => {
-      print((await bookSupplement(dir, cliContext)).lines);
+      print((await withBook(dir, 'book supplement', (store) => bookSupplement(store, cliContext))).lines);
     });
 
   book
@@ -87,7 +87,8 @@ export function registerBookCommands(program: Command): void {
     .option('--json <file>', 'write the book JSON (DOMAIN.md §12.8)')
     .option('--xlsx <file>', 'write the book workbook')
     .action(async (dir: string, opts: { json?: string; xlsx?: string }) => {
-      await withBook(dir, 'book status', async ({ state, events, store }) => {
+      await withBook(dir, 'book status', async (store) => {
+        const { state, events } = await loadBook(store);
         if (opts.json) await writeTextAtomically(opts.json, bookJsonText(state, events));
         if (opts.xlsx) {
           const { writeBookWorkbook } = await import('../report/workbook/book.js');
@@ -102,7 +103,7 @@ export function registerBookCommands(program: Command): void {
     .description('核验 Re-derive every posting from the stored versions and batches; check the hash chain')
     .argument('<dir>', 'book folder 账簿目录')
     .action(async (dir: string) => {
-      const r = await bookVerify(dir);
+      const r = await withBook(dir, 'book verify', bookVerify);
       print(r.lines);
       if (!r.ok) {
         process.stderr.write('核验未通过 / verification failed\n');

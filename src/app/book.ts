@@ -256,14 +256,14 @@ export async function bookImport(store: BookStore, files: readonly string[], ctx
     });
     out.end(buffer);
     await once(out, 'close');
-    const allErrors = [...scan.errors, ...rowErrors];
-    if (allErrors.length > 0) throw new InputRejected(allErrors, scan.errorCount + rowErrors.length);
-    const empty = files.filter((_, i) => rows[i] === 0);
-    if (empty.length > 0) {
-      throw new InputRejected(
-        empty.map((f) => ({ file: f, rule: 'file.noRows', zh: '文件没有任何结算明细行（空的导出不会是真实的一个月）', en: 'the file has no claim rows (an empty export is never a real month)' })),
-      );
-    }
+    // Row errors and the book-wide checks are reported together; the rows are loaded only inside the transaction.
+    const fileErrors: InputError[] = [...scan.errors, ...rowErrors];
+    files.forEach((f, i) => {
+      if (rows[i] === 0 && !fileErrors.some((e) => e.file === f)) {
+        fileErrors.push({ file: f, rule: 'file.noRows', zh: '文件没有任何结算明细行（空的导出不会是真实的一个月）', en: 'the file has no claim rows (an empty export is never a real month)' });
+      }
+    });
+    const errorTotal = scan.errorCount + rowErrors.length;
 
     const at = ctx.now();
     const batches: BatchRecord[] = files.map((f, i) => ({
@@ -304,8 +304,10 @@ export async function bookImport(store: BookStore, files: readonly string[], ctx
           errs.push({ ...where, rule: 'reversal.mismatch', zh: `冲销行的机构或金额不是原结算单 "${p.original}" 的相反数`, en: `the reversal's institution or amounts are not the negation of claim "${p.original}"` });
         }
       }
-      if (errs.length === 0) batches.forEach((b, i) => book.store.saveFile(b.sha256, readFileSync(files[i])));
-      return errs;
+      const all = [...fileErrors, ...errs];
+      if (all.length === 0) batches.forEach((b, i) => book.store.saveFile(b.sha256, readFileSync(files[i])));
+      else throw new InputRejected(all, errorTotal + errs.length);
+      return [];
     });
     const lines = batches.map(
       (b) =>

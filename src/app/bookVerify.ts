@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { openClaimFiles, parseMapping } from '../claims/index.js';
 import { clearingRecord, computeClearing, computeMonth } from '../book/compute.js';
-import { type BookTransaction, sha256Hex, transactionContent } from '../book/postings.js';
+import { type BookTransaction, canonicalJson, sha256Hex, transactionContent } from '../book/postings.js';
 import { type BookEvent, type BookState, applyEvent, supplementEvent } from '../book/state.js';
 import { type BookStore, claimCsvLine } from '../book/store.js';
 import { versionScenario } from '../book/versions.js';
@@ -57,8 +57,11 @@ export async function bookVerify(store: BookStore): Promise<VerifyReport> {
   // 3. Replay: every event recomputed from the stored inputs, every transaction re-derived.
   let state: BookState | undefined;
   let k = 0;
-  for (const e of events) {
+  for (const [i, e] of events.entries()) {
     const again = state === undefined ? e : await recompute(state, e, store);
+    if (canonicalJson(again) !== canonicalJson(e)) {
+      return fail(`事件 ${i + 1}（${e.kind}）与重新计算的结果不一致：${firstDifference(canonicalJson(e), canonicalJson(again))}`, `event ${i + 1} (${e.kind}) differs from its recomputation: ${firstDifference(canonicalJson(e), canonicalJson(again))}`);
+    }
     const r = applyEvent(state, again, versionScenario);
     for (const t of r.posted) {
       const s = stored[k++];

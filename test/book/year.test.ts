@@ -5,33 +5,10 @@ import { amendInstallments, prepaymentsByMonth } from '../../src/book/installmen
 import { accountBalances } from '../../src/book/postings.js';
 import { claim } from '../helpers/scenario.js';
 import { MemoryBook } from './driver.js';
-
-// Three members; one fixed line of 1,200,000.00; R 5% = 60,000.00; P = 1,140,000.00; Q 2% = 22,800.00;
-// P − Q = 1,117,200.00 in 12 equal installments of 93,100.00. Capitation: V01 120 enrollees × 10.00 = 1,200.00 a
-// year, 100.00 a month. Monthly: claims mode, 10% withheld, out-of-group deducted, capped at the room.
-// Surplus: everything retained up to a cap of 5% of P (57,000.00).
-export const SMALL_YEAR = `
-name: 小账簿
-year: 2024
-group:
-  id: G1
-  lead: H01
-  members:
-    - { id: H01, name: 县医院, tier: county }
-    - { id: T01, name: 镇卫生院, tier: township }
-    - { id: V01, name: 村卫生室, tier: village }
-budget:
-  lines: [ { category: resident, fund: basic, basis: fixed, amount: "1200000" } ]
-  riskReserveRate: "0.05"
-  qualityDepositRate: "0.02"
-payments:
-  capitation: { rate: "10", contracted: [ { institution: V01, enrollees: 120 } ] }
-settlement:
-  surplus: { bands: [ { share: "1" } ], cap: "0.05" }
-monthly: { mode: claims, withholdRate: "0.1" }
-`;
+import { SMALL_YEAR } from './fixtures.js';
 
 const y = (yuan: number) => Math.round(yuan * 100); // test amounts are whole yuan: exact
+const f = (fen: number | null) => (fen === null ? null : formatFen(fen));
 
 describe('a small book, by hand (§12.2–§12.5)', () => {
   it('pre-settles each month, clears, locks and supplements to the fen', async () => {
@@ -46,7 +23,7 @@ describe('a small book, by hand (§12.2–§12.5)', () => {
     await book.close();
     const jan = book.state.months[0];
     // W1 = 70,000 + 100 = 70,100; due = 70,100 × 0.9 = 63,090; K1 = 93,100 − 10,000 = 83,100; paid = 63,090.
-    expect([jan.workload, jan.due, jan.room, jan.paid, jan.withheld].map(formatFen)).toEqual(['70100.00', '63090.00', '83100.00', '63090.00', '7010.00']);
+    expect([jan.workload, jan.due, jan.room, jan.paid, jan.withheld].map(f)).toEqual(['70100.00', '63090.00', '83100.00', '63090.00', '7010.00']);
     // Split by workload 50,000 : 20,000 : 100 → 45,000 / 18,000 / 90 (exactly 0.9 of each).
     expect(jan.members.map((m) => formatFen(m.paid))).toEqual(['45000.00', '18000.00', '90.00']);
     // February: H01 100,000; X01 5,000. W2 = 100,100; due 90,090; K2 = 83,100 + 88,100 − 63,090 = 108,110.
@@ -56,7 +33,7 @@ describe('a small book, by hand (§12.2–§12.5)', () => {
     ]);
     await book.close();
     const feb = book.state.months[1];
-    expect([feb.workload, feb.due, feb.room, feb.paid].map(formatFen)).toEqual(['100100.00', '90090.00', '108110.00', '90090.00']);
+    expect([feb.workload, feb.due, feb.room, feb.paid].map(f)).toEqual(['100100.00', '90090.00', '108110.00', '90090.00']);
     // March to December: capitation only, W = 100, due = paid = 90 (all to V01).
     await book.closeAll();
     expect(book.state.months.slice(2).map((m) => formatFen(m.paid))).toEqual(Array(10).fill('90.00'));
@@ -111,7 +88,7 @@ describe('a small book, by hand (§12.2–§12.5)', () => {
     // January: out-of-group 100,000 > I1 93,100: K1 = −6,900, paid 0, withheld = W1 − 0 = 100 (capitation).
     book.import([claim({ institutionId: 'X01', fundPaid: y(100_000), serviceDate: '2024-01-05' })]);
     await book.close();
-    expect([book.state.months[0].room, book.state.months[0].paid, book.state.months[0].due].map((v) => (v === null ? null : formatFen(v)))).toEqual(['-6900.00', '0.00', null]);
+    expect([book.state.months[0].room, book.state.months[0].paid, book.state.months[0].due].map(f)).toEqual(['-6900.00', '0.00', null]);
     // February: K2 = −6,900 + 93,100 − 0 = 86,200: paid 86,200, all to V01 (the only workload: 100 of capitation).
     await book.close();
     expect(formatFen(book.state.months[1].paid)).toBe('86200.00');

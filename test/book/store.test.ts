@@ -1,0 +1,194 @@
+// The book on disk (DuckDB): import checks across batches, verify on an honest and on altered books, the lock.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookClear, bookClose, bookImport, bookInit, bookLock, bookSupplement, loadBook, withBook, type BookContext } from '../../src/app/book.js';
+import { bookVerify } from '../../src/app/bookVerify.js';
+import { bookJson } from '../../src/book/json.js';
+import { InputRejected } from '../../src/domain/errors.js';
+import { formatInputErrors } from '../../src/cli/errors.js';
+import { SMALL_YEAR } from './fixtures.js';
+import { sha256Hex } from '../../src/book/postings.js';
+
+const ctx: BookContext = { now: () => '2025-01-15T08:00:00.000Z', actor: 'test' };
+const HEADER = 'claim_id,patient_id,category,institution_id,out_of_region,setting,service_date,los_days,drg_code,dip_code,total_cost,fund_paid,patient_paid,reverses';
+const row = (id: string, inst: string, date: string, fund: string, reverses = '') => `${id},P1,resident,${inst},false,outpatient,${date},0,,,${fund},${fund},0,${reverses}`;
+
+let root: string;
+const file = (name: string, rows: string[]) => {
+  const p = join(root, name);
+  writeFileSync(p, `${HEADER}\n${rows.join('\n')}\n`);
+  return p;
+};
+const rejected = async (p: Promise<unknown>): Promise<string> => {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof InputRejected) return formatInputErrors(e.errors, e.totalErrors);
+    throw e;
+  }
+  throw new Error('expected the command to be refused');
+};
+
+/** A book with January imported and closed, then the rest of the year closed, cleared and locked. */
+async function lockedBook(name: string): Promise<string> {
+  const dir = join(root, name);
+  const scenario = join(root, 'policy.yaml');
+  writeFileSync(scenario, SMALL_YEAR);
+  await bookInit(dir, scenario, ctx);
+  const jan = file(`${name}-01.csv`, [row('A1', 'H01', '2024-01-10', '50000'), row('A2', 'T01', '2024-01-11', '20000'), row('A3', 'X01', '2024-01-12', '10000')]);
+  await withBook(dir, 'test', (s) => bookImport(s, [jan], ctx));
+  await withBook(dir, 'test', async (s) => {
+    for (let m = 1; m <= 12; m++) await bookClose(s, `2024-${String(m).padStart(2, '0')}`, ctx);
+    await bookClear(s, ctx);
+    await bookLock(s, ctx);
+  });
+  return dir;
+}
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'yibao-book-'));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('book on disk', () => {
+  it('imports across batches with book-wide checks, all or nothing', async () => {
+    const dir = await lockedBook('checks');
+    // A claim id already in the book, a reversal of an unknown claim, one whose amounts do not negate, a row of
+    // another year: every error at once, nothing stored.
+    const bad = file('bad.csv', [
+      row('A1', 'H01', '2024-03-01', '10'),
+      row('R9', 'H01', '2024-03-01', '-10', 'NOPE'),
+      row('R2', 'T01', '2024-03-01', '-19999', 'A2'),
+      row('B4', 'T01', '2025-01-01', '10'),
+    ]);
+    const text = await rejected(withBook(dir, 'test', (s) => bookImport(s, [bad], ctx)));
+    expect(text).toContain('claim_id "A1" is already in the book (batch 1 checks-01.csv, row 2)');
+    expect(text).toContain('结算单据号 "A1" 已在账簿中');
+    expect(text).toContain('the reversed claim "NOPE" is neither in this import nor in the book');
+    expect(text).toContain(`the reversal's institution or amounts are not the negation of claim "A2"`);
+    expect(text).toContain('service date 2025-01-01 is outside the year 2024');
+    const after = await withBook(dir, 'test', loadBook);
+    expect(after.state.batches).toHaveLength(1);
+    // The same file twice is refused by its hash.
+    const jan = join(root, 'checks-01.csv');
+    expect(await rejected(withBook(dir, 'test', (s) => bookImport(s, [jan], ctx)))).toContain('this file was already imported (same content as batch 1 checks-01.csv');
+    // A good late batch: reverses A2 (locked), adds a February claim; the supplement posts −15,000 for T01.
+    const late = file('late.csv', [row('R2', 'T01', '2024-01-20', '-20000', 'A2'), row('B1', 'T01', '2024-02-20', '5000')]);
+    const imported = await withBook(dir, 'test', (s) => bookImport(s, [late], ctx));
+    expect(imported.lines[0]).toContain('2 late');
+    const sup = await withBook(dir, 'test', (s) => bookSupplement(s, ctx));
+    const t01 = sup.state.supplements[0].difference.members.find((m) => m.id === 'T01')!;
+    expect(t01.total).toBe(-1_500_000);
+    // Nothing new: the next supplement posts nothing and says so.
+    const none = await withBook(dir, 'test', (s) => bookSupplement(s, ctx));
+    expect(none.posted).toBe(false);
+    expect(none.lines[0]).toContain('posts nothing');
+    // A second reversal of A2 is refused.
+    const twice = file('twice.csv', [row('R3', 'T01', '2024-01-21', '-20000', 'A2')]);
+    expect(await rejected(withBook(dir, 'test', (s) => bookImport(s, [twice], ctx)))).toContain('"A2" was already reversed in the book');
+    expect((await withBook(dir, 'test', bookVerify)).ok).toBe(true);
+  });
+
+  it('refuses commands out of order, with reasons in both languages', async () => {
+    const dir = await lockedBook('order');
+    expect(await rejected(withBook(dir, 'test', (s) => bookClear(s, ctx)))).toContain('settle later data with a supplement');
+    expect(await rejected(withBook(dir, 'test', (s) => bookClose(s, '2025-01', ctx)))).toContain('all twelve months of 2024 are closed');
+    const fresh = join(root, 'fresh');
+    await bookInit(fresh, join(root, 'policy.yaml'), ctx);
+    expect(await rejected(withBook(fresh, 'test', (s) => bookClose(s, '2024-02', ctx)))).toContain('months close in order: the next is 2024-01, not 2024-02');
+    expect(await rejected(withBook(fresh, 'test', (s) => bookLock(s, ctx)))).toContain('there is no draft clearing');
+    expect(await rejected(bookInit(fresh, join(root, 'policy.yaml'), ctx))).toContain('already holds a book');
+  });
+
+  it('refuses a second owner: "the book is in use by PID …"', async () => {
+    const dir = await lockedBook('owned');
+    writeFileSync(join(dir, 'LOCK'), JSON.stringify({ pid: process.ppid, command: 'yibao serve' }));
+    const text = await rejected(withBook(dir, 'test', loadBook));
+    expect(text).toContain(`账簿正被进程 PID ${process.ppid}（yibao serve）使用`);
+    expect(text).toContain(`the book is in use by PID ${process.ppid} (yibao serve)`);
+    // A lock left by a process that is gone is taken over.
+    writeFileSync(join(dir, 'LOCK'), JSON.stringify({ pid: 2 ** 22 + 12345, command: 'killed' }));
+    expect((await withBook(dir, 'test', loadBook)).state.locked).toBeDefined();
+  });
+
+  it('prints the §12.8 JSON with every member everywhere', async () => {
+    const dir = await lockedBook('json');
+    const { state, events } = await withBook(dir, 'test', loadBook);
+    const j = bookJson(state, events);
+    expect(j.locked).toBe(true);
+    expect(j.head).toMatch(/^[0-9a-f]{64}$/);
+    expect(j.months).toHaveLength(12);
+    expect(j.months[0]).toMatchObject({ month: '2024-01', closed: true, claimRows: 3, installment: '93100.00', paid: '63090.00', due: '63090.00' });
+    for (const m of j.months) expect(m.members.map((x) => x.id)).toEqual(['H01', 'T01', 'V01']);
+    expect(j.batches[0]).toMatchObject({ file: 'json-01.csv', rows: 3, late: 0, importedAt: '2025-01-15T08:00:00.000Z' });
+    // January as in the hand-computed year (paid 63,090), then 11 months of capitation only (90 each): Σ paid
+    // 64,080. D 10,000; L 70,000; C 1,200; X 1,058,800 → S = cap 57,000; T = 128,200; Y = 64,120.
+    const clearing = j.clearing as { settlement: Record<string, string>; members: Array<Record<string, string>> };
+    expect(clearing.settlement.yearEndPayment).toBe('64120.00');
+    expect(clearing.settlement.paid).toBe('64080.00');
+    expect(clearing.members.map((m) => [m.id, m.paid, m.clearing])).toEqual([
+      ['H01', '45000.00', '62000.00'],
+      ['T01', '18000.00', '2000.00'],
+      ['V01', '1080.00', '120.00'],
+    ]);
+  });
+});
+
+describe('verify', () => {
+  const alter = async (dir: string, sql: string) => withBook(dir, 'test', async (s) => void (await s.db.run(sql)));
+
+  it('passes on an honest book and names what was altered behind its back', async () => {
+    const dir = await lockedBook('verify');
+    const honest = await withBook(dir, 'test', bookVerify);
+    expect(honest.ok).toBe(true);
+    expect(honest.lines).toHaveLength(3);
+
+    // A stored row.
+    const d1 = await lockedBook('verify-row');
+    await alter(d1, `UPDATE claims SET fund_paid = fund_paid + 1 WHERE claim_id = 'A2'`);
+    const r1 = await withBook(d1, 'test', bookVerify);
+    expect(r1.ok).toBe(false);
+    expect(r1.lines.at(-1)).toContain('batch 1 (verify-row-01.csv) row 3: the stored row differs from the original file');
+
+    // A stored version's text.
+    const d2 = await lockedBook('verify-version');
+    await alter(d2, `UPDATE events SET payload = replace(payload, '1200000', '1300000') WHERE kind = 'open'`);
+    const r2 = await withBook(d2, 'test', bookVerify);
+    expect(r2.ok).toBe(false);
+    expect(r2.lines.at(-1)).toContain('policy version 1 (policy.yaml) does not match its SHA-256');
+
+    // A posted figure: the hash no longer matches.
+    const d3 = await lockedBook('verify-posting');
+    await alter(d3, `UPDATE transactions SET content = replace(content, '63090.00', '63091.00') WHERE seq = 2`);
+    const r3 = await withBook(d3, 'test', bookVerify);
+    expect(r3.ok).toBe(false);
+    expect(r3.lines.at(-1)).toContain('transaction 2 (monthly): the hash chain is broken');
+
+    // A posted figure with the whole chain re-hashed by the forger: the replay from the stored rows finds it.
+    const d4 = await lockedBook('verify-forged');
+    await withBook(d4, 'test', async (s) => {
+      const txs = await s.transactions();
+      let prev = '';
+      for (const t of txs) {
+        let content = t.content.replace(/"prev":"[0-9a-f]*"/, `"prev":"${prev}"`);
+        if (t.seq === 2) content = content.replace('"amount":"45000.00"', '"amount":"45001.00"').replace('"amount":"-63090.00"', '"amount":"-63091.00"');
+        const hash = sha256Hex(content);
+        await s.db.run('UPDATE transactions SET content = $1, prev = $2, hash = $3 WHERE seq = $4', [content, prev, hash, t.seq]);
+        prev = hash;
+      }
+    });
+    const r4 = await withBook(d4, 'test', bookVerify);
+    expect(r4.ok).toBe(false);
+    expect(r4.lines[0]).toContain('hash chain holds');
+    expect(r4.lines.at(-1)).toContain('transaction 2 (monthly 2024-01-31) does not re-derive from the stored versions and batches');
+
+    // An event's stored record (what commands fold) altered: verify names the event.
+    const d5 = await lockedBook('verify-event');
+    await alter(d5, `UPDATE events SET payload = replace(payload, '"paid":6309000', '"paid":6309100') WHERE kind = 'close' AND seq = 3`);
+    const r5 = await withBook(d5, 'test', bookVerify);
+    expect(r5.ok).toBe(false);
+    expect(r5.lines.at(-1)).toContain('event 3 (close) differs from its recomputation');
+  });
+});

@@ -91,5 +91,5 @@ export async function runBudgetEstimate(historyFile: string, claims: readonly Cl
   const named = new Set(history.standards.map((s) => s.name));
   const unmatched = new Set<string>();
   for (const y of summed?.years ?? []) for (const t of y.byType.keys()) if (!named.has(t)) unmatched.add(t);
-  return { history, estimate: estimateBudget(history), inputs: [input, ...(summed?.inputs ?? [])], unmatchedContractTypes: [...unmatched].sort() };
+  return { history, estimate: estimateBudget(history, historyFile), inputs: [input, ...(summed?.inputs ?? [])], unmatchedContractTypes: [...unmatched].sort() };
 }

@@ -5,8 +5,8 @@
 //   bottom-up M = weighted mean of per-capita cost − weighted mean of per-capita self-pay
 //   top-down  fund = totalCost × ratio × (1 + growth); persons = visits ÷ visitsPerPerson; M = fund ÷ persons
 //   standard  = M + Σ add-ons
-import { invariant } from '../domain/errors.js';
-import { Exact, sum } from './exact.js';
+import { InputRejected, invariant } from '../domain/errors.js';
+import { AmountOutOfRange, Exact, sum } from './exact.js';
 import type {
   BottomUpEstimate,
   BottomUpInput,
@@ -93,10 +93,23 @@ export function estimateStandard(s: StandardInput): StandardEstimate {
   return s.method === 'bottomUp' ? estimateBottomUp(s) : estimateTopDown(s);
 }
 
-export function estimateBudget(h: History): BudgetEstimate {
+/** Runs one estimate; a figure beyond the exact range becomes an input error at the key it came from. */
+function atKey<T>(file: string, path: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof AmountOutOfRange)) throw e;
+    throw new InputRejected([
+      { file, path, value: e.yuan, rule: 'amount.range', zh: `${path} 的测算结果 ${e.yuan} 元超出可精确计算的范围，请检查金额与比例`, en: `${path} gives ${e.yuan} yuan, beyond the exact range: check its amounts and rates` },
+    ]);
+  }
+}
+
+export function estimateBudget(h: History, file = ''): BudgetEstimate {
+  const total = h.total;
   return {
     year: h.year,
-    ...(h.total === undefined ? {} : { total: estimateTotal(h.total) }),
-    standards: h.standards.map(estimateStandard),
+    ...(total === undefined ? {} : { total: atKey(file, 'total', () => estimateTotal(total)) }),
+    standards: h.standards.map((s, i) => atKey(file, `standards[${i}]`, () => estimateStandard(s))),
   };
 }

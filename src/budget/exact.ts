@@ -13,6 +13,14 @@ const gcd = (a: bigint, b: bigint): bigint => {
 
 const TEN = 10n;
 
+/** A result beyond the exact range of integer fen (about 90 trillion yuan): an input error, never an inexact figure. */
+export class AmountOutOfRange extends Error {
+  constructor(readonly yuan: string) {
+    super(`amount out of range: ${yuan} yuan`);
+    this.name = 'AmountOutOfRange';
+  }
+}
+
 export class Exact {
   /** num / den in lowest terms, den > 0. */
   private constructor(
@@ -91,7 +99,7 @@ export class Exact {
   /** Yuan rounded half-up to integer fen. */
   toFen(): Fen {
     const n = Number(this.scaledRounded(2));
-    if (!Number.isSafeInteger(n)) throw new Error(`amount out of range: ${this.toFixed(2)} yuan`);
+    if (!Number.isSafeInteger(n)) throw new AmountOutOfRange(this.toFixed(2));
     return n === 0 ? 0 : n;
   }
 

@@ -13,7 +13,8 @@ export const WEIGHTED_COL = 7;
 
 const RATE_FMT = '0.0000';
 const WEIGHT_FMT = '0.####';
-const PERSONS_FMT = '#,##0.00';
+const PERSONS_FMT = '#,##0.00##';
+const UNROUNDED_FMT = '#,##0.00##';
 
 export interface Step {
   readonly key: string; // a short symbol shown in the first column (base, g, M …)
@@ -48,8 +49,8 @@ export function showYuan(x: Exact): string {
   return `${sign}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}${four.endsWith('…') ? '…' : ''}`;
 }
 
-/** An unrounded amount in yuan: the cell keeps 12 decimals, Excel shows two. */
-const yuanCell = (x: Exact, f?: string): Cell => num(x.toFixed(12), MONEY_FMT, f);
+/** An unrounded amount in yuan: the cell keeps 12 decimals, Excel shows two and up to four more when not whole fen. */
+const yuanCell = (x: Exact, f?: string): Cell => num(x.toFixed(12), x.toExactText(2) === undefined ? UNROUNDED_FMT : MONEY_FMT, f);
 const rateCell = (x: Exact, fmt: string, f?: string): Cell => num(x.toExactText(12) ?? x.toFixed(12), fmt, f);
 
 class SheetBuilder {

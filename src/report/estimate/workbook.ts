@@ -30,7 +30,7 @@ const COLUMNS: readonly Column[] = [
 function stepsModel(name: string, year: number, s: StepSheet): SheetModel {
   const rows: Row[] = s.steps.map((st) => ({
     kind: st.kind,
-    cells: [st.key, st.label.zh, st.label.en, st.year === undefined ? null : { t: 'int', v: st.year }, st.value, st.weight ?? null, st.weighted ?? null, st.how] as Cell[],
+    cells: [st.key, st.label.zh, st.label.en, st.year === undefined ? null : String(st.year), st.value, st.weight ?? null, st.weighted ?? null, st.how] as Cell[],
   }));
   return { name, csv: '', title: `${s.title.zh} ${s.title.en} — ${year} 年度测算 budget estimate`, columns: COLUMNS, rows, filterRows: 0 };
 }

@@ -71,7 +71,10 @@ export async function sumClaimsYears(years: readonly ClaimsYearFiles[], options:
       options,
     );
     const scan = await source.scan((claim, at) => summer.add(claim, at));
-    errors.push(...scan.errors, ...summer.errors);
+    // The importer's row errors and the year check, together in file and row order.
+    const order = new Map(y.files.map((f, i) => [f, i]));
+    const rank = (e: InputError) => order.get(e.file ?? '') ?? -1;
+    errors.push(...[...scan.errors, ...summer.errors].sort((a, b) => rank(a) - rank(b) || (a.row ?? 0) - (b.row ?? 0)));
     errorCount += scan.errorCount + summer.errors.length;
     if (scan.errorCount === 0 && scan.rows === 0) {
       errors.push({ file: summer.file, rule: 'claims.empty', zh: `${y.year} 年的结算明细没有数据行`, en: `the ${y.year} claims have no data rows` });

@@ -15,7 +15,7 @@ export const L = {
   amount: { zh: '年度总额预算', en: 'Total budget' },
   enrolment: { zh: '预算年度参保人数', en: 'Enrolment (budget year)' },
   perCapita: { zh: '人均预算', en: 'Per-capita budget' },
-  unroundedTotal: { zh: '未取整总额', en: 'unrounded total' },
+  unroundedTotal: { zh: '未取整总额', en: 'unrounded B' },
   perCapitaCost: { zh: '人均医疗费用', en: 'Per-capita cost' },
   perCapitaSelfPay: { zh: '人均个人负担', en: 'Per-capita self-pay' },
   meanCost: { zh: '加权人均费用', en: 'Weighted per-capita cost' },

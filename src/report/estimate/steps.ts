@@ -108,7 +108,7 @@ function weightedBlock(
     value: null,
     weight: num(mean.sumWeights.toExactText(12) ?? mean.sumWeights.toFixed(12), WEIGHT_FMT, `SUM(${b.w(first)}:${b.w(last)})`),
     weighted: yuanCell(mean.weightedSum, `SUM(${b.ws(first)}:${b.ws(last)})`),
-    how: 'Σ w · Σ w×v',
+    how: '',
     kind: 'subtotal',
     shown: '',
     weightShown: mean.sumWeights.toDisplay(4),
@@ -175,7 +175,7 @@ export function totalSheet(t: TotalEstimate): StepSheet {
       key: 'B/N',
       label: L.perCapita,
       value: money(t.perCapita, `ROUND(${grownF}/${b.v(n)},2)`),
-      how: `${L.unroundedTotal.zh} ÷ N ${L.unroundedTotal.en} = ${showYuan(t.amountExact)} ÷ ${input.enrolment} = ${showYuan(t.perCapitaExact)}`,
+      how: `${L.unroundedTotal.zh} unrounded B ÷ N = ${showYuan(t.amountExact)} ÷ ${input.enrolment.toLocaleString('en-US')} = ${showYuan(t.perCapitaExact)}`,
       kind: 'total',
       shown: formatFenGrouped(t.perCapita),
     });

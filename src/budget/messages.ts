@@ -24,19 +24,10 @@ export function historyIssueToError(issue: core.$ZodIssue, root: unknown, file: 
     const options = (issue as unknown as { options: string[] }).options;
     const asEnum = { code: 'invalid_value', values: options, path: issue.path, message: issue.message, input: undefined } as unknown as core.$ZodIssue;
     const asMissing = { code: 'invalid_type', expected: 'string', path: issue.path, message: issue.message, input: undefined } as unknown as core.$ZodIssue;
-    const value = valueAt(root, issue.path);
-    return zodIssueToError(value === undefined ? asMissing : asEnum, root, file);
+    const asEnumError = zodIssueToError(asEnum, root, file);
+    return asEnumError.value === '' ? zodIssueToError(asMissing, root, file) : asEnumError;
   }
   return zodIssueToError(issue, root, file);
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = root;
-  for (const k of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k as string];
-  }
-  return v;
 }
 
 /** A cross-key problem at a key path. */

@@ -53,6 +53,12 @@ standards:
     ]);
   });
 
+  it('a standard without a method', () => {
+    expect(historyErrors('year: 2025\nstandards: [ { name: x } ]\n')).toEqual([
+      'h.yaml, key standards[0].method: 缺少必填项 standards[0].method / standards[0].method is required (required)',
+    ]);
+  });
+
   it('an empty history, and a total without years', () => {
     expect(historyErrors('year: 2025\n')).toEqual([
       'h.yaml, key (root): 测算文件中既没有 total 也没有 standards，无可测算 / the history has neither total nor standards: nothing to estimate (history.empty)',

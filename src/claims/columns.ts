@@ -19,6 +19,7 @@ export const COLUMNS = [
   'reverses',
   'referral',
   'referred_from',
+  'contract_type',
 ] as const;
 export type Column = (typeof COLUMNS)[number];
 
@@ -58,6 +59,7 @@ export const COLUMN_ZH: Readonly<Record<Column, string>> = {
   reverses: '原结算单据号',
   referral: '转诊类型',
   referred_from: '转出机构编码',
+  contract_type: '签约类型',
 };
 
 /** Headers accepted for each column, compared after `normalizeHeader`. */
@@ -78,6 +80,7 @@ const HEADER_ALIASES: Readonly<Record<Column, readonly string[]>> = {
   reverses: ['原结算单据号', '原结算ID', '被冲销结算单据号'],
   referral: ['转诊类型', '转诊标志', '转诊方向'],
   referred_from: ['转出机构编码', '转出医疗机构编码', '转诊来源机构编码'],
+  contract_type: ['签约类型', '签约病种', '家庭医生签约类型'], // optional: the contract type of a contracted patient (budget --claims)
 };
 
 const FULL_WIDTH: Readonly<Record<string, string>> = { '（': '(', '）': ')', '　': ' ', '＿': '_' };

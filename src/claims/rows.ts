@@ -207,6 +207,7 @@ export class RowChecker {
       claim.referral = referral as Referral;
       claim.referredFrom = this.idx[C.referred_from] < 0 ? '' : this.cell(cells, C.referred_from);
     }
+    if (this.idx[C.contract_type] >= 0) claim.contractType = this.cell(cells, C.contract_type); // 签约类型 (optional column)
     return claim;
   }
 

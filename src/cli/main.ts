@@ -5,6 +5,7 @@ import { InputRejected, InvariantViolation } from '../domain/errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import { formatInputErrors } from './errors.js';
 import { registerBookCommands } from './book.js';
+import { runBudget } from './budget.js';
 import { runCompare } from './compare.js';
 import { runGenerate } from './generate.js';
 import { runMonitor } from './monitor.js';
@@ -139,6 +140,20 @@ export function buildProgram(): Command {
   });
 
   registerBookCommands(program);
+
+  readOptions(
+    program
+      .command('budget')
+      .description('总额与人头费测算 Budget: next year\'s total and per-capita standards from past years (DOMAIN.md §14)')
+      .argument('<history>', 'history file 测算文件 (YAML or JSON)')
+      .option('--claims <year=file>', "sum a past year from its claims file: fund spend, and per contract type (签约类型) cost and self-pay per person (repeatable) 从结算明细汇总", collect, [])
+      .option('--json <file>', 'write the estimate as JSON 输出 JSON')
+      .option('--xlsx <file>', 'write the 测算 workbook (live formulas) 输出测算工作簿')
+      .option('--scenario <file>', 'write a scenario fragment (budget line, capitation rates) to paste or extends: 输出场景片段')
+      .option('--no-progress', 'no progress bar on stderr'),
+  ).action(async (history: string, opts) => {
+    process.exitCode = await runBudget(history, opts);
+  });
 
   return program;
 }

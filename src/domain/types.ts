@@ -255,6 +255,7 @@ export interface Claim {
   readonly reverses: string; // '' when the row is not a reversal
   readonly referral?: Referral; // 转诊类型; '' or absent: not referred
   readonly referredFrom?: string; // 转出机构编码; '' or absent when unknown
+  readonly contractType?: string; // 签约类型 (budget --claims); absent when the file has no such column
 }
 
 /** Where a problem was found. `path` is a scenario key path (`budget.lines[2].rate`); file/row/column for tables. */

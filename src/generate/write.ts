@@ -46,6 +46,7 @@ export function claimCells(c: Claim, chinese: boolean): string[] {
     c.reverses,
     c.referral === undefined || c.referral === '' ? '' : chinese ? REFERRAL_ZH[c.referral] : c.referral,
     c.referredFrom ?? '',
+    c.contractType ?? '',
   ];
 }
 

@@ -134,15 +134,27 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
   let opening: Fen = scenario.carryForward.opening;
   let prev: { dir: string; head: string } | undefined;
   if (previous !== undefined) {
-    const p = await withBook(previous, 'book init --previous', loadBook);
-    if (p.state.year !== scenario.year - 1) {
-      throw bookError(previous, 'book.previousYear', `上年账簿是 ${p.state.year} 年度，不是 ${scenario.year - 1} 年度`, `the previous book is for ${p.state.year}, not ${scenario.year - 1}`);
-    }
-    if (!p.state.posted) {
-      throw bookError(previous, 'book.previousNotLocked', `上年账簿（${p.state.year}）尚未锁定清算`, `the previous book (${p.state.year}) has no locked clearing`);
-    }
-    opening = p.state.posted.carryForward.closing;
-    prev = { dir: resolve(previous), head: p.state.journal[p.state.journal.length - 1].hash };
+    // The previous year's book learns of its successor first (a non-money event), so that its later supplements
+    // post their carry-forward differences here; a crash before the new book commits leaves a name that leads
+    // nowhere, which the supplement skips.
+    const target = resolve(dir);
+    const p = await withBook(previous, 'book init --previous', async (store) => {
+      const book = await loadBook(store);
+      const ps = book.state;
+      if (ps.year !== scenario.year - 1) {
+        throw bookError(previous, 'book.previousYear', `上年账簿是 ${ps.year} 年度，不是 ${scenario.year - 1} 年度`, `the previous book is for ${ps.year}, not ${scenario.year - 1}`);
+      }
+      if (!ps.posted) {
+        throw bookError(previous, 'book.previousNotLocked', `上年账簿（${ps.year}）尚未锁定清算`, `the previous book (${ps.year}) has no locked clearing`);
+      }
+      if (ps.successor !== undefined && ps.successor !== target) {
+        throw bookError(previous, 'book.previousHasSuccessor', `上年账簿已由 ${ps.successor} 接续`, `the previous book is already continued by ${ps.successor}`);
+      }
+      if (ps.successor === undefined) return (await commit(book, [{ kind: 'successor', at: ctx.now(), dir: target }], ctx, `successor ${target}`)).state;
+      return ps;
+    });
+    opening = p.posted!.carryForward.closing;
+    prev = { dir: resolve(previous), head: p.journal[p.journal.length - 1].hash };
   }
   const event: BookEvent = { kind: 'open', at: ctx.now(), year: scenario.year, groupId: scenario.group.id, opening, previous: prev, version: record };
   return withBook(
@@ -384,17 +396,24 @@ export async function bookSupplement(store: BookStore, ctx: BookContext): Promis
     if (errors.length > 0) throw new InputRejected(errors);
     const stamp = inputStamp(s);
     if (stamp === s.postedStamp) {
-      return { state: s, posted: false, lines: ['自上次清算过账以来没有新导入的批次，补充清算无需过账 / no batch imported since the last posting: the supplement posts nothing'] };
+      const delivered = await deliverToSuccessor(s, ctx);
+      return {
+        state: s,
+        posted: false,
+        lines: [...delivered, '自上次清算过账以来没有新导入的批次，补充清算无需过账 / no batch imported since the last posting: the supplement posts nothing'],
+      };
     }
     const clearing = clearingRecord(await computeClearing(s, book.store));
     const event = supplementEvent(s, clearing, ctx.now());
     const { difference, newBatches, index } = event;
     const { state, posted } = await commit(book, [event], ctx, `supplement ${index}`);
     const d = difference.settlement;
+    const delivered = await deliverToSuccessor(state, ctx);
     return {
       state,
       posted: true,
       lines: [
+        ...delivered,
         `第 ${index} 次补充清算：${newBatches.length} 个新批次，年终清算拨付差额 ${formatYuan(d.yearEndPayment)} 元，医共体应得差额 ${formatYuan(d.groupTotal)} 元${isZeroDifference(difference) ? '（各项差额均为 0）' : ''}`,
         `Supplement ${index}: ${newBatches.length} new batch(es), year-end payment difference ${formatYuan(d.yearEndPayment)}, group total difference ${formatYuan(d.groupTotal)}${isZeroDifference(difference) ? ' (every difference is 0)' : ''}`,
         `分录 / transaction ${posted[0].seq} ${posted[0].hash}`,
@@ -407,6 +426,34 @@ export async function bookSupplement(store: BookStore, ctx: BookContext): Promis
 import { formatFenGrouped } from '../domain/money.js';
 import type { ClearingFigures } from '../book/clearing.js';
 const formatYuan = formatFenGrouped;
+
+/**
+ * §12.7: posts each supplement's carry-forward difference into next year's book as an opening adjustment, once
+ * (the successor remembers which supplements it has received, so a delivery cut short by a crash is simply made on
+ * the next `book supplement`).
+ */
+async function deliverToSuccessor(s: BookState, ctx: BookContext): Promise<string[]> {
+  if (s.successor === undefined || !BookStore.exists(s.successor)) return [];
+  const pending = s.supplements.filter((sp) => sp.difference.carryForward.closing !== 0);
+  if (pending.length === 0) return [];
+  return withBook(s.successor, 'book supplement (carry-forward)', async (store) => {
+    const next = await loadBook(store);
+    const missing = pending.filter((sp) => !next.state.adjustedBy.includes(sp.index));
+    if (missing.length === 0) return [];
+    const head = s.journal[s.journal.length - 1].hash;
+    const events: BookEvent[] = missing.map((sp) => ({
+      kind: 'openingAdjustment',
+      at: ctx.now(),
+      amount: sp.difference.carryForward.closing,
+      from: { dir: next.state.previous?.dir ?? '', supplement: sp.index, head },
+    }));
+    await commit(next, events, ctx, `opening adjustment from ${next.state.previous?.dir ?? ''}`);
+    return missing.map(
+      (sp) =>
+        `结转储备金差额 ${formatYuan(sp.difference.carryForward.closing)} 元已计入 ${next.state.year} 年度账簿期初 / carry-forward difference ${formatYuan(sp.difference.carryForward.closing)} posted into the ${next.state.year} book's opening`,
+    );
+  });
+}
 
 function clearingLines(zh: string, en: string, f: ClearingFigures): string[] {
   const s = f.settlement;

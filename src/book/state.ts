@@ -80,7 +80,8 @@ export type BookEvent =
       readonly at: string;
       readonly amount: Fen; // change of the previous year's closing carry-forward
       readonly from: { readonly dir: string; readonly supplement: number; readonly head: string };
-    };
+    }
+  | { readonly kind: 'successor'; readonly at: string; readonly dir: string }; // next year's book opened from this one (§12.7)
 
 export interface LoadedVersion {
   readonly record: VersionRecord;
@@ -106,6 +107,10 @@ export interface BookState {
   /** The input stamp at the last posting (lock or supplement). */
   readonly postedStamp?: string;
   readonly adjustments: number; // opening adjustments received
+  /** The supplements of the previous year whose carry-forward difference this book has received. */
+  readonly adjustedBy: readonly number[];
+  /** Next year's book, opened from this one: supplements post their carry-forward difference into it (§12.7). */
+  readonly successor?: string;
   readonly journal: readonly BookTransaction[];
 }
 
@@ -202,6 +207,7 @@ export function applyEvent(
         months: [],
         supplements: [],
         adjustments: 0,
+        adjustedBy: [],
         journal: [tx],
       },
       posted: [tx],
@@ -311,8 +317,13 @@ export function applyEvent(
         figures: { carryForwardOpeningDifference: formatFen(event.amount), from: event.from },
         postings: carryForwardOpeningPostings(event.amount),
       });
-      return { state: { ...s, opening: state.opening + event.amount, adjustments: state.adjustments + 1 }, posted: [tx] };
+      return {
+        state: { ...s, opening: state.opening + event.amount, adjustments: state.adjustments + 1, adjustedBy: [...state.adjustedBy, event.from.supplement] },
+        posted: [tx],
+      };
     }
+    case 'successor':
+      return { state: { ...state, successor: event.dir }, posted: [] };
   }
 }
 

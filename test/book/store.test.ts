@@ -192,3 +192,47 @@ describe('verify', () => {
     expect(r5.lines.at(-1)).toContain('event 3 (close) differs from its recomputation');
   });
 });
+
+describe('chained years (§12.7)', () => {
+  it('opens from last year’s closing carry-forward; a later supplement to last year posts its difference into this one', async () => {
+    const policy = (year: number) => SMALL_YEAR.replace('year: 2024', `year: ${year}`) + 'carryForward: { opening: "0", retainShare: "0.2" }\n';
+    const p2024 = join(root, 'chain-2024.yaml');
+    const p2025 = join(root, 'chain-2025.yaml');
+    writeFileSync(p2024, policy(2024));
+    writeFileSync(p2025, policy(2025));
+    const prev = join(root, 'chain-2024');
+    await bookInit(prev, p2024, ctx);
+    const jan = file('chain-01.csv', [row('A1', 'H01', '2024-01-10', '50000'), row('A2', 'T01', '2024-01-11', '20000')]);
+    await withBook(prev, 'test', async (s) => {
+      await bookImport(s, [jan], ctx);
+      for (let m = 1; m <= 12; m++) await bookClose(s, `2024-${String(m).padStart(2, '0')}`, ctx);
+      await bookClear(s, ctx);
+      await bookLock(s, ctx);
+    });
+    const locked = (await withBook(prev, 'test', loadBook)).state.posted!;
+    // Δ = S = 57,000 (cap); 20% to the reserve: closing 11,400.00.
+    expect(locked.carryForward.closing).toBe(1_140_000);
+    const next = join(root, 'chain-2025');
+    await bookInit(next, p2025, ctx, prev);
+    const opened = (await withBook(next, 'test', loadBook)).state;
+    expect(opened.opening).toBe(1_140_000);
+    expect(opened.previous?.dir).toBe(prev);
+    expect((await withBook(prev, 'test', loadBook)).state.successor).toBe(next);
+    // A late claim large enough to turn last year into an overrun: the reserve is no longer added to, so last
+    // year's closing carry-forward changes, and that difference is posted into this year's opening.
+    const late = file('chain-late.csv', [row('B1', 'H01', '2024-03-01', '1100000')]);
+    await withBook(prev, 'test', (s) => bookImport(s, [late], ctx));
+    const sup = await withBook(prev, 'test', (s) => bookSupplement(s, ctx));
+    const d = sup.state.supplements[0].difference.carryForward.closing;
+    expect(d).not.toBe(0);
+    expect(sup.lines[0]).toContain("posted into the 2025 book's opening");
+    const after = (await withBook(next, 'test', loadBook)).state;
+    expect(after.opening).toBe(1_140_000 + d);
+    expect(after.journal.at(-1)!.kind).toBe('openingAdjustment');
+    // Delivered once: another supplement run posts nothing more into 2025.
+    await withBook(prev, 'test', (s) => bookSupplement(s, ctx));
+    expect((await withBook(next, 'test', loadBook)).state.adjustments).toBe(1);
+    expect((await withBook(next, 'test', bookVerify)).ok).toBe(true);
+    expect((await withBook(prev, 'test', bookVerify)).ok).toBe(true);
+  });
+});

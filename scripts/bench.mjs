@@ -3,13 +3,17 @@
 // runs `yibao validate` and `yibao settle` on each as child processes and reports rows/s and peak memory (RSS).
 //
 //   node scripts/bench.mjs [--sizes 1e6,1e7] [--extra-max 1e6] [--scenario scenarios/demo.yaml] [--seed 1]
-//                          [--dir bench-data] [--regen] [--steps generate,validate,settle]
+//                          [--dir bench-data] [--regen] [--steps generate,validate,settle,book]
+//
+// The `book` step (UTF-8 CSV only) opens a fresh book (结算账簿) with the same policy plus a monthly rule, imports
+// the file as one batch (`book import`), closes the twelve months, re-clears the year from the stored rows
+// (`book clear`), and times `book status` and `book verify`; compare import and clear with `settle` on the same file.
 //
 // UTF-8 CSV at every size; GB18030 CSV and XLSX as well at sizes up to --extra-max. Files are reused between runs
 // unless --regen. Peak RSS comes from `/usr/bin/time -v` when it exists, else from polling /proc/PID/status (VmHWM).
 // Needs a build (`npm run build`): it runs `node bin/yibao.js …`.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -88,13 +92,14 @@ function run(args) {
 }
 
 /** A copy of the scenario that reads one claims file (table paths made absolute so it can live in bench-data/). */
-function benchScenario(o, claimsFile, tag) {
+function benchScenario(o, claimsFile, tag, monthly) {
   const doc = YAML.parse(readFileSync(o.scenario, 'utf8'));
   const base = dirname(o.scenario);
   if (doc.payments?.drg?.weightsFile) doc.payments.drg.weightsFile = resolve(base, doc.payments.drg.weightsFile);
   if (doc.payments?.dip?.groupsFile) doc.payments.dip.groupsFile = resolve(base, doc.payments.dip.groupsFile);
   delete doc.actuals;
   doc.claims = [claimsFile];
+  if (monthly) doc.monthly = monthly;
   const file = join(o.dir, `scenario-${tag}.yaml`);
   writeFileSync(file, YAML.stringify(doc));
   return file;
@@ -123,11 +128,11 @@ async function main() {
     const rate = r.exit === 0 && r.seconds > 0 ? Math.round(r.rows / r.seconds).toLocaleString('en-US') : '—';
     const rss = r.rssKb == null ? '?' : (r.rssKb / 1024).toFixed(0);
     process.stdout.write(
-      `${r.step.padEnd(9)} ${r.label.padEnd(12)} ${human(r.rows).padStart(6)} ${r.seconds.toFixed(1).padStart(8)} s ${rate.padStart(12)} rows/s ${rss.padStart(7)} MB` +
+      `${r.step.padEnd(14)} ${r.label.padEnd(12)} ${human(r.rows).padStart(6)} ${r.seconds.toFixed(1).padStart(8)} s ${rate.padStart(12)} rows/s ${rss.padStart(7)} MB` +
         `${r.exit === 0 ? '' : `  EXIT ${r.exit}: ${r.stderrTail}`}\n`,
     );
   };
-  process.stdout.write(`step      input          rows     time         rows/s   peak RSS\n`);
+  process.stdout.write(`step           input          rows     time         rows/s   peak RSS\n`);
   for (const size of o.sizes) {
     for (const v of variants) {
       if (v.encoding !== 'utf-8' && size > o.extraMax) continue;
@@ -154,6 +159,33 @@ async function main() {
         const r = { step: 'settle', ...base, ...(await run([bin, 'settle', scenario, '--quiet', '--no-progress', '--json', join(o.dir, `result-${tag}.json`)])) };
         results.push(r);
         show(r);
+      }
+      if (o.steps.includes('book') && v.encoding === 'utf-8') {
+        const scenario = benchScenario(o, file, `${tag}-book`, { mode: 'claims', withholdRate: '0.05', dipPointValue: '9' });
+        const dir = join(o.dir, `book-${tag}`);
+        rmSync(dir, { recursive: true, force: true });
+        const steps = [
+          ['book init', [bin, 'book', 'init', dir, '--scenario', scenario], false],
+          ['book import', [bin, 'book', 'import', dir, file, '--no-progress'], true],
+          ['book close ×12', null, false],
+          ['book clear', [bin, 'book', 'clear', dir], true],
+          ['book status', [bin, 'book', 'status', dir, '--json', join(o.dir, `book-${tag}.json`)], true],
+          ['book verify', [bin, 'book', 'verify', dir], true],
+        ];
+        for (const [step, args, shown] of steps) {
+          let r;
+          if (args === null) {
+            r = { exit: 0, seconds: 0, rssKb: 0, stderrTail: '' };
+            for (let m = 1; m <= 12 && r.exit === 0; m++) {
+              const x = await run([bin, 'book', 'close', dir, `2024-${String(m).padStart(2, '0')}`]);
+              r = { exit: x.exit, seconds: r.seconds + x.seconds, rssKb: Math.max(r.rssKb, x.rssKb ?? 0), stderrTail: x.stderrTail };
+            }
+          } else r = await run(args);
+          const row = { step, ...base, ...r };
+          results.push(row);
+          if (shown || r.exit !== 0 || step === 'book close ×12') show(row);
+          if (r.exit !== 0) break;
+        }
       }
     }
   }

@@ -55,6 +55,8 @@ export class ClaimTable {
   private patient_ = new Int32Array(0);
   private reverses = new Int32Array(0);
   private referredFrom = new Int32Array(0);
+  /** §13.1 fund columns beside fund_paid, by row index: only rows of files that have them. */
+  private readonly extraFunds = new Map<number, readonly [number, number, number]>();
   /** Claim ids are unique: kept as they are (cost-sharing recompute orders a patient's claims by id). */
   private readonly claimIds: string[] = [];
   private readonly people = new Interner();
@@ -113,6 +115,7 @@ export class ClaimTable {
     this.date[i] = dateKey(c.serviceDate);
     this.fileIx[i] = this.files.id(at.file);
     this.row[i] = at.row;
+    if (c.criticalPaid !== undefined) this.extraFunds.set(i, [c.criticalPaid, c.assistancePaid ?? 0, c.otherPaid ?? 0]);
   }
 
   /** The visitor that fills the table (combine it with another visitor with `both`). */
@@ -161,6 +164,10 @@ export class ClaimTable {
       claim.totalCost = this.total[i];
       claim.fundPaid = this.fund[i];
       claim.patientPaid = this.patient[i];
+      const extra = this.extraFunds.size === 0 ? undefined : this.extraFunds.get(i);
+      claim.criticalPaid = extra?.[0];
+      claim.assistancePaid = extra?.[1];
+      claim.otherPaid = extra?.[2];
       const d = this.date[i];
       claim.serviceDate = d === 0 ? '' : `${Math.floor(d / 10000)}-${String(Math.floor(d / 100) % 100).padStart(2, '0')}-${String(d % 100).padStart(2, '0')}`;
       at.file = files[this.fileIx[i]];

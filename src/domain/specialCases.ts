@@ -53,7 +53,7 @@ export const specialCaseMsg = {
   wrongMethod: (file: string, c: SpecialCase, method: Method): InputError => ({
     ...at(file, c),
     rule: 'specialCases.method',
-    zh: `特例单议：结算单据号 ${c.claimId} 按${METHOD_NAME[method]}付费；特例单议只适用于 DRG、DIP、按床日、单病种`,
+    zh: `特例单议：结算单据号 ${c.claimId} 的支付方式为${METHOD_NAME[method]}；特例单议只适用于 DRG、DIP、按床日、单病种`,
     en: `special case: claim ${c.claimId} is paid by ${method}; special cases apply to drg, dip, perDiem or singleDisease only`,
   }),
   reversal: (file: string, c: SpecialCase, original: string): InputError => ({

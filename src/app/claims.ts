@@ -147,6 +147,7 @@ export function pricedClaimScanner(scenario: Scenario, source: ClaimSource, actu
           points: price.points,
           outlier: price.outlier,
           liability: price.liability ?? 0,
+          ...(price.special ? { special: true } : {}),
         },
         at,
       );

@@ -269,4 +269,6 @@ export interface PricedClaim {
   readonly points?: Dec;
   readonly outlier: import('./types.js').OutlierClass;
   readonly liability: Fen; // negative for a reversal row
+  /** §13.2: priced at its agreed amount (a special case, or a reversal of one); `standard` is then that amount. */
+  readonly special?: boolean;
 }

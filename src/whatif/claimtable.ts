@@ -2,7 +2,8 @@
 // files, so that what-if variants which change payment parameters (or the monitor's month-by-month settlement) can
 // re-price every claim without reading a file again. About 50 bytes a claim; money stays integer fen.
 import type { ClaimSource, ClaimVisitor, RowRef } from '../claims/source.js';
-import { aggregateClaims } from '../app/claims.js';
+import { aggregateClaims, withSpecialCases } from '../app/claims.js';
+import { Decimal } from '../domain/money.js';
 import type { ActualsResult } from '../domain/result.js';
 import { CATEGORIES, type Category, type Claim, type Scenario } from '../domain/types.js';
 
@@ -176,6 +177,20 @@ export class ClaimTable {
     }
   }
 
+  /**
+   * §13.2 for a run to a date (monitoring): the listed claims dated later are not yet in the run, so they leave the
+   * list, and the quota (a rule of the whole year) is not applied to part of a year.
+   */
+  private async specialCasesToDate(scenario: Scenario, throughDate: number): Promise<Scenario> {
+    if (scenario.specialCases === undefined) return scenario;
+    const { scenario: listed } = await withSpecialCases(scenario);
+    const sc = listed.specialCases!;
+    const later = new Set<string>();
+    for (let i = 0; i < this.length; i++) if (this.date[i] > throughDate && (this.flags[i] & REVERSAL) === 0) later.add(this.claimIds[i]);
+    const cases = new Map([...sc.list!.cases].filter(([id]) => !later.has(id)));
+    return { ...listed, specialCases: { ...sc, quota: { drg: new Decimal(1), dip: new Decimal(1) }, list: { ...sc.list!, cases } } };
+  }
+
   /** Service months present, as yyyymm, ascending. */
   months(): number[] {
     const set = new Set<number>();
@@ -198,7 +213,8 @@ export class ClaimTable {
    * would (`aggregateClaims`, so cost-sharing recompute too); pricing problems are rejected.
    */
   async aggregate(scenario: Scenario, throughDate?: number): Promise<ActualsResult> {
-    const { actuals } = await aggregateClaims(scenario, this.asSource(throughDate));
+    const s = throughDate === undefined ? scenario : await this.specialCasesToDate(scenario, throughDate);
+    const { actuals } = await aggregateClaims(s, this.asSource(throughDate));
     return throughDate === undefined ? { ...actuals, claimRows: this.length } : actuals;
   }
 }

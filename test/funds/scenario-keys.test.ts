@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scenarioErrors } from '../helpers/scenario.js';
 
@@ -103,5 +104,28 @@ describe('§13 keys through --set, sweep and compare (built CLI)', () => {
     expect(rows.find((x) => x.key === 'actuals.outOfGroupDeductions')!.values).toEqual(['21000.00', '18000.00']);
     // L under [basic]: C1 6,000; C2 25,000; C3 600; C4 7,000; C5 300 = 38,900
     expect(rows.find((x) => x.key === 'actuals.inGroupLiability')!.values).toEqual(['45000.00', '38900.00']);
+  });
+
+  it('reads the special-case list from XLSX with Chinese headers', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('特例');
+    ws.addRow(['结算单据号', '核定金额', '原因']);
+    ws.addRow(['C2', 45000, '新技术']);
+    const path = join(dir, 'special.xlsx');
+    await wb.xlsx.writeFile(path);
+    const out = join(dir, 'xlsx.json');
+    const r = yibao('settle', FIXTURE, '--quiet', '--json', out, '--set', `specialCases.file=${path}`);
+    expect(r.stderr).toBe('');
+    const j = json(out);
+    expect(j.actuals.specialCases.cases.map((c: { claimId: string; agreed: string; reason: string }) => [c.claimId, c.agreed, c.reason])).toEqual([['C2', '45000.00', '新技术']]);
+    expect(j.actuals.inGroupLiability).toBe('45000.00');
+  });
+
+  it('monitoring to a date leaves out listed claims dated later (C2 is in April)', () => {
+    const r = yibao('monitor', FIXTURE, '--through', '2024-03');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // March: C1 alone, 7,000.00
+    expect(r.stdout).toMatch(/2024-03\s+7,000\.00/);
   });
 });

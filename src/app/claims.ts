@@ -6,23 +6,58 @@ import { InputRejected } from '../domain/errors.js';
 import { isProblem } from '../domain/pricing/index.js';
 import { CostSharingRecompute } from '../domain/costSharing/recompute.js';
 import type { ActualsResult, CostSharingComparison, CostSharingFigures, InputFile, PricedClaim } from '../domain/result.js';
-import type { Scenario } from '../domain/types.js';
+import type { Scenario, SpecialCaseSettings } from '../domain/types.js';
+import { readSpecialCaseFile } from '../scenario/specialCases.js';
+
+/** Lists already read, per scenario settings object (what-if variants and monthly runs reuse one scenario). */
+const listsRead = new WeakMap<SpecialCaseSettings, Promise<SpecialCaseSettings>>();
+
+/**
+ * The scenario with its special-case list (§13.2) read and row-checked, and the list's input hash; the scenario
+ * itself when it has none. Rejects with every row error of the list.
+ */
+export async function withSpecialCases(scenario: Scenario): Promise<{ scenario: Scenario; file?: InputFile }> {
+  const sc = scenario.specialCases;
+  if (sc === undefined) return { scenario };
+  let loaded: SpecialCaseSettings;
+  if (sc.list !== undefined) loaded = sc;
+  else {
+    let p = listsRead.get(sc);
+    if (p === undefined) {
+      p = readSpecialCaseFile(sc.file, sc.fileAsWritten).then((r) => {
+        if (r.list === undefined) throw new InputRejected([...r.errors]);
+        return { ...sc, list: r.list };
+      });
+      listsRead.set(sc, p);
+    }
+    loaded = await p;
+  }
+  return { scenario: { ...scenario, specialCases: loaded }, file: { role: 'table', file: loaded.list!.file, sha256: loaded.list!.sha256 } };
+}
 
 export interface AggregatedClaims {
+  /** The scenario as settled: with its special-case list read (§13.2). */
+  readonly scenario: Scenario;
   readonly actuals: ActualsResult;
   readonly files: readonly InputFile[];
   /** Recompute mode: the claims as settled (recomputed amounts), for a second pass such as the claim detail. */
   readonly source?: ClaimSource;
 }
 
-export async function aggregateClaims(scenario: Scenario, source: ClaimSource): Promise<AggregatedClaims> {
-  if (scenario.costSharing?.mode === 'recompute') return aggregateRecomputed(scenario, source);
+export async function aggregateClaims(given: Scenario, source: ClaimSource): Promise<AggregatedClaims> {
+  const { scenario, file: listFile } = await withSpecialCases(given);
+  const listed = listFile === undefined ? [] : [listFile];
+  if (scenario.costSharing?.mode === 'recompute') {
+    const r = await aggregateRecomputed(scenario, source);
+    return { ...r, files: [...r.files, ...listed] };
+  }
   const agg = new ClaimAggregator(scenario);
   const scan = await source.scan((claim, at) => agg.add(claim, at));
+  agg.closeScan();
   if (scan.errorCount > 0 || agg.problemCount > 0) {
     throw new InputRejected([...scan.errors, ...agg.problems], scan.errorCount + agg.problemCount);
   }
-  return { actuals: agg.finish(), files: scan.files };
+  return { scenario, actuals: agg.finish(), files: [...scan.files, ...listed] };
 }
 
 /**
@@ -38,18 +73,21 @@ async function aggregateRecomputed(scenario: Scenario, source: ClaimSource): Pro
     recorded.add(claim, at);
     store.record(claim);
   });
+  recorded.closeScan();
   if (scan.errorCount > 0 || recorded.problemCount > 0) {
     throw new InputRejected([...scan.errors, ...recorded.problems], scan.errorCount + recorded.problemCount);
   }
   const totals = store.compute();
   const recomputed = new ClaimAggregator(scenario);
   const again = await source.scan((claim, at) => recomputed.add(store.apply(claim), at));
+  recomputed.closeScan();
   if (again.errorCount > 0 || recomputed.problemCount > 0 || store.applied !== store.rows) {
     throw new InputRejected([...again.errors, ...recomputed.problems], again.errorCount + recomputed.problemCount);
   }
   const before = recorded.finish();
   const after = recomputed.finish();
   return {
+    scenario,
     actuals: { ...after, costSharing: compareCostSharing(before, after, totals.patients) },
     files: scan.files,
     source: recomputedSource(source, store),
@@ -109,6 +147,7 @@ export function pricedClaimScanner(scenario: Scenario, source: ClaimSource, actu
           points: price.points,
           outlier: price.outlier,
           liability: price.liability ?? 0,
+          ...(price.special ? { special: true } : {}),
         },
         at,
       );

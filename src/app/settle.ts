@@ -28,7 +28,8 @@ export async function settleScenario(scenario: Scenario, inputs: readonly InputF
     return { scenario, result: settle(scenario, actuals, inputs) };
   }
   const source = claimSourceFor(scenario, options);
-  const { actuals, files, source: settled } = await aggregateClaims(scenario, source);
-  // In recompute mode the claims as settled carry the recomputed fund_paid / patient_paid.
-  return { scenario, result: settle(scenario, actuals, [...inputs, ...files]), source: settled ?? source };
+  const { scenario: settledScenario, actuals, files, source: settled } = await aggregateClaims(scenario, source);
+  // In recompute mode the claims as settled carry the recomputed fund_paid / patient_paid; the scenario as settled
+  // carries its special-case list (the claim detail prices with it).
+  return { scenario: settledScenario, result: settle(settledScenario, actuals, [...inputs, ...files]), source: settled ?? source };
 }

@@ -20,6 +20,9 @@ export const COLUMNS = [
   'referral',
   'referred_from',
   'contract_type',
+  'critical_paid',
+  'assistance_paid',
+  'other_paid',
 ] as const;
 export type Column = (typeof COLUMNS)[number];
 
@@ -60,6 +63,9 @@ export const COLUMN_ZH: Readonly<Record<Column, string>> = {
   referral: '转诊类型',
   referred_from: '转出机构编码',
   contract_type: '签约类型',
+  critical_paid: '大病保险支付',
+  assistance_paid: '医疗救助支付',
+  other_paid: '其他补助支付',
 };
 
 /** Headers accepted for each column, compared after `normalizeHeader`. */
@@ -81,6 +87,9 @@ const HEADER_ALIASES: Readonly<Record<Column, readonly string[]>> = {
   referral: ['转诊类型', '转诊标志', '转诊方向'],
   referred_from: ['转出机构编码', '转出医疗机构编码', '转诊来源机构编码'],
   contract_type: ['签约类型', '签约病种', '家庭医生签约类型'], // optional: the contract type of a contracted patient (budget --claims)
+  critical_paid: ['大病保险支付', '大病保险基金支付', '大病保险支出'],
+  assistance_paid: ['医疗救助支付', '医疗救助基金支付', '医疗救助支出'],
+  other_paid: ['其他补助支付', '兜底保障支付', '其他补助/兜底支付', '其他基金支付'],
 };
 
 const FULL_WIDTH: Readonly<Record<string, string>> = { '（': '(', '）': ')', '　': ' ', '＿': '_' };

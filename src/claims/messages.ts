@@ -92,6 +92,20 @@ export const msg = {
       `统筹基金支付 ${fund} 与个人负担 ${patient} 之和大于医疗总费用 ${total}`,
       `fund_paid ${fund} plus patient_paid ${patient} exceeds total_cost ${total}`,
     ),
+  fundsExceedTotal: (at: At, funds: string, total: string) =>
+    err(
+      at,
+      'amount.fundsExceedTotal',
+      `各基金支付（统筹、大病保险、医疗救助、其他补助）之和 ${funds} 大于医疗总费用 ${total}`,
+      `the fund columns (fund_paid, critical_paid, assistance_paid, other_paid) add up to ${funds}, more than total_cost ${total}`,
+    ),
+  fundsPlusPatientExceedTotal: (at: At, funds: string, patient: string, total: string) =>
+    err(
+      at,
+      'amount.fundsPlusPatientExceedTotal',
+      `各基金支付之和 ${funds} 与个人负担 ${patient} 之和大于医疗总费用 ${total}`,
+      `the fund columns (${funds}) plus patient_paid ${patient} exceed total_cost ${total}`,
+    ),
   enumValue: (at: At, options: string) =>
     err(
       at,

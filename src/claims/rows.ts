@@ -64,6 +64,10 @@ function fenText(fen: number): string {
   return neg ? `-${t}` : t;
 }
 
+/** The §13.1 fund columns beside fund_paid, by COLUMN_INDEX. */
+const FUND_COLUMNS: readonly number[] = [C.critical_paid, C.assistance_paid, C.other_paid];
+const NO_EXTRA: readonly number[] = [0, 0, 0];
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Per-row checks. `check` returns the claim, or undefined after reporting every problem of the row. */
@@ -71,6 +75,7 @@ export class RowChecker {
   private readonly idx: Int32Array;
   private readonly label: readonly string[];
   private readonly referralColumns: boolean;
+  private readonly fundColumns: boolean;
 
   constructor(
     header: Header,
@@ -81,6 +86,7 @@ export class RowChecker {
     this.idx = header.index;
     this.label = header.label;
     this.referralColumns = header.index[C.referral] >= 0 || header.index[C.referred_from] >= 0;
+    this.fundColumns = FUND_COLUMNS.some((k) => header.index[k] >= 0);
   }
 
   /** The cell of a column, trimmed, with Excel's ="…" text wrapper removed; '' when absent. */
@@ -104,6 +110,7 @@ export class RowChecker {
 
   check(cells: readonly string[], row: number): Claim | undefined {
     let ok = true;
+    const fundsOut: { criticalPaid?: number; assistancePaid?: number; otherPaid?: number } = {};
 
     const claimId = this.cell(cells, C.claim_id);
     if (claimId === '') ok = this.fail(msg.required(this.at(row, C.claim_id, '')));
@@ -172,17 +179,30 @@ export class RowChecker {
     const totalCost = this.amount(cells, row, C.total_cost, true, reversal);
     const fundPaid = this.amount(cells, row, C.fund_paid, true, reversal);
     let patientPaid = this.amount(cells, row, C.patient_paid, false, reversal);
-    if (Number.isNaN(totalCost) || Number.isNaN(fundPaid) || Number.isNaN(patientPaid)) ok = false;
+    // §13.1 fund columns (optional; empty = 0): 大病保险, 医疗救助, 其他补助/兜底.
+    const extra = this.fundColumns ? FUND_COLUMNS.map((k) => this.amount(cells, row, k, false, reversal)) : NO_EXTRA;
+    if (Number.isNaN(totalCost) || Number.isNaN(fundPaid) || Number.isNaN(patientPaid) || extra.some(Number.isNaN)) ok = false;
     else {
+      const [critical, assistance, other] = extra.map((x) => (x === Infinity ? 0 : x));
+      const funds = fundPaid + critical + assistance + other;
       const explicitPatient = patientPaid !== Infinity;
-      if (!explicitPatient) patientPaid = totalCost - fundPaid;
+      if (!explicitPatient) patientPaid = totalCost - funds;
       const t = Math.abs(totalCost);
       const f = Math.abs(fundPaid);
+      const all = Math.abs(funds);
       if (f > t) ok = this.fail(msg.fundExceedsTotal(this.at(row, C.fund_paid, fenText(fundPaid)), fenText(fundPaid), fenText(totalCost)));
-      else if (explicitPatient && f + Math.abs(patientPaid) > t) {
+      else if (all > t) ok = this.fail(msg.fundsExceedTotal(this.at(row, C.fund_paid, fenText(funds)), fenText(funds), fenText(totalCost)));
+      else if (explicitPatient && all + Math.abs(patientPaid) > t) {
         ok = this.fail(
-          msg.sumExceedsTotal(this.at(row, C.patient_paid, fenText(patientPaid)), fenText(fundPaid), fenText(patientPaid), fenText(totalCost)),
+          all === f
+            ? msg.sumExceedsTotal(this.at(row, C.patient_paid, fenText(patientPaid)), fenText(fundPaid), fenText(patientPaid), fenText(totalCost))
+            : msg.fundsPlusPatientExceedTotal(this.at(row, C.patient_paid, fenText(patientPaid)), fenText(funds), fenText(patientPaid), fenText(totalCost)),
         );
+      }
+      if (ok && this.fundColumns) {
+        fundsOut.criticalPaid = critical;
+        fundsOut.assistancePaid = assistance;
+        fundsOut.otherPaid = other;
       }
     }
     if (!ok) return undefined;
@@ -202,6 +222,12 @@ export class RowChecker {
       patientPaid,
       reverses,
     };
+    if (this.fundColumns) {
+      // Only files with a §13.1 fund column carry the fields (the claim's shape stays per file).
+      claim.criticalPaid = fundsOut.criticalPaid;
+      claim.assistancePaid = fundsOut.assistancePaid;
+      claim.otherPaid = fundsOut.otherPaid;
+    }
     if (this.referralColumns) {
       // Only files with a 转诊类型 / 转出机构编码 column carry the fields (the claim's shape stays per file).
       claim.referral = referral as Referral;

@@ -1,10 +1,12 @@
 // Streams claims into per-member, per-method and out-of-group totals (DOMAIN.md §4). Memory grows with members and
 // codes, not rows — except DIP claims under a settlement point value (结算点值), which need Σ points of the whole
 // year before any one of them can be priced: those keep a compact typed-array record (no strings) until `finish`.
+import { InputRejected } from './errors.js';
 import { type Dec, type Fen, ZERO, roundFen } from './money.js';
-import { ClaimPricer, isProblem } from './pricing/index.js';
-import type { ActualsResult, DipPointValue, MemberActuals, MethodTotals, OutOfGroupLine } from './result.js';
-import { type Claim, type InputError, METHODS, type Method, type OutlierClass, type Scenario, type Tier } from './types.js';
+import { ClaimPricer, fundColumns, isProblem } from './pricing/index.js';
+import type { ActualsResult, DipPointValue, FundsResult, MemberActuals, MethodTotals, OutOfGroupAnalysisLine, OutOfGroupLine } from './result.js';
+import { SpecialCaseTracker } from './specialCases.js';
+import { type Claim, type InputError, METHODS, type Method, type OutlierClass, PACKAGE_FUNDS, type PackageFund, type Scenario, type Tier } from './types.js';
 import type { DipKeySums } from './pricing/dip.js';
 import type { KpiCounts } from './kpis.js';
 
@@ -73,6 +75,13 @@ export class ClaimAggregator {
   private readonly tiers: Tier[] = [];
   private readonly totals: MutableTotals[][] = [];
   private readonly outOfGroup = new Map<string, { line: Omit<OutOfGroupLine, 'claims' | 'fundPaid'>; claims: number; fundPaid: Fen }>();
+  /** 外转分析: by institution × region × category × referral, every fund column. */
+  private readonly analysis = new Map<string, { line: Pick<OutOfGroupAnalysisLine, 'institutionId' | 'outOfRegion' | 'category' | 'referral'>; claims: number; funds: Fen[]; deduction: Fen }>();
+  /** §13.1 recorded fund columns, in group and out of group (PACKAGE_FUNDS order). */
+  private readonly inGroupFunds: Fen[] = [0, 0, 0, 0];
+  private readonly outOfGroupFunds: Fen[] = [0, 0, 0, 0];
+  private fundColumnsSeen = false;
+  private readonly special?: SpecialCaseTracker;
   private readonly budgetPointValue?: Dec;
   private readonly deferred = new DeferredDip();
   // Σ points of all DIP claims, kept as exact integer sums per (code, tier) key and outlier class — points are linear
@@ -90,7 +99,8 @@ export class ClaimAggregator {
     private readonly scenario: Scenario,
     options: AggregateOptions = {},
   ) {
-    this.pricer = new ClaimPricer(scenario.payments);
+    this.pricer = new ClaimPricer(scenario.payments, { funds: scenario.package?.funds, specialCases: scenario.specialCases?.list?.cases });
+    if (scenario.specialCases !== undefined) this.special = new SpecialCaseTracker(scenario.specialCases);
     this.budgetPointValue = scenario.payments.dip?.pointValue;
     this.maxProblems = options.maxProblems ?? 10000;
     scenario.group.members.forEach((m, i) => {
@@ -119,7 +129,9 @@ export class ClaimAggregator {
     const referral = claim.referral;
     if (referral === 'up') k[K_UP] += sign;
     else if (referral === 'down') k[K_DOWN] += sign;
+    if (claim.criticalPaid !== undefined) this.fundColumnsSeen = true;
     if (m === undefined || tier === undefined) {
+      if (this.special !== undefined && !this.special.outOfGroup(claim)) return this.specialCaseProblem();
       this.addOutOfGroup(claim, sign);
       return;
     }
@@ -128,6 +140,17 @@ export class ClaimAggregator {
       this.problemCount++;
       if (this.problems.length < this.maxProblems) this.problems.push({ file: at.file, row: at.row, ...price });
       return;
+    }
+    if (this.special !== undefined) {
+      if (!this.special.inGroup(claim, price.method)) return this.specialCaseProblem();
+      if (price.special !== undefined) this.special.record(claim, this.scenario.group.members[m].id, price.method, { sign: price.sign, liability: price.liability!, special: price.special });
+    }
+    const f = this.inGroupFunds;
+    f[0] += claim.fundPaid;
+    if (claim.criticalPaid !== undefined) {
+      f[1] += claim.criticalPaid;
+      f[2] += claim.assistancePaid ?? 0;
+      f[3] += claim.otherPaid ?? 0;
     }
     const t = this.totals[m][METHOD_INDEX.get(price.method)!];
     t.claims += sign;
@@ -144,7 +167,26 @@ export class ClaimAggregator {
     }
     // DIP under a settlement point value: keep a compact record, priced in finish().
     const outlier = price.outlier !== 'none';
-    this.deferred.push(m, price.dipKey!, sign * claim.totalCost, sign * claim.patientPaid, sign < 0, outlier);
+    this.deferred.push(m, price.dipKey!, sign * claim.totalCost, price.reduction!, sign < 0, outlier);
+  }
+
+  /** Moves the special-case tracker's newest problem into the problem list. */
+  private specialCaseProblem(): void {
+    const e = this.special!.problems[this.special!.problems.length - 1];
+    this.problemCount++;
+    if (this.problems.length < this.maxProblems) this.problems.push(e);
+  }
+
+  /**
+   * The checks that need the whole scan (special cases: unknown ids, quota). Call once the last claim is added and
+   * before reading `problems`; `finish` calls it too and refuses to finish with problems.
+   */
+  closeScan(): void {
+    if (this.special === undefined) return;
+    for (const e of this.special.close()) {
+      this.problemCount++;
+      if (this.problems.length < this.maxProblems) this.problems.push(e);
+    }
   }
 
   /** Adds a DIP claim to the per-key sums; `signedCost` is the row's total cost (negative for a reversal). */
@@ -179,8 +221,9 @@ export class ClaimAggregator {
   }
 
   private addOutOfGroup(claim: Claim, sign: number): void {
-    if (claim.outOfRegion) this.dOutOfRegion += claim.fundPaid;
-    else this.dInRegion += claim.fundPaid;
+    const deduction = this.pricer.packagedAmount(claim); // Σ of the packaged fund columns (§13.1)
+    if (claim.outOfRegion) this.dOutOfRegion += deduction;
+    else this.dInRegion += deduction;
     const key = `${claim.institutionId}\u0000${claim.outOfRegion ? 1 : 0}\u0000${claim.category}`;
     let g = this.outOfGroup.get(key);
     if (g === undefined) {
@@ -188,7 +231,40 @@ export class ClaimAggregator {
       this.outOfGroup.set(key, g);
     }
     g.claims += sign;
-    g.fundPaid += claim.fundPaid;
+    g.fundPaid += deduction;
+    const referral = claim.referral === undefined ? 'unknown' : claim.referral === '' ? 'none' : claim.referral;
+    const aKey = `${key}\u0000${referral}`;
+    let a = this.analysis.get(aKey);
+    if (a === undefined) {
+      a = { line: { ...g.line, referral }, claims: 0, funds: [0, 0, 0, 0], deduction: 0 };
+      this.analysis.set(aKey, a);
+    }
+    a.claims += sign;
+    a.deduction += deduction;
+    const cols = fundColumns(claim);
+    for (let i = 0; i < 4; i++) {
+      a.funds[i] += cols[i];
+      this.outOfGroupFunds[i] += cols[i];
+    }
+  }
+
+  /** §13.1 D and L per fund (when the package names funds or the claims carry fund columns beside fund_paid). */
+  private fundsResult(inGroupLiability: Fen): FundsResult | undefined {
+    if (this.scenario.package === undefined && !this.fundColumnsSeen) return undefined;
+    const packaged = this.pricer.packaged;
+    const lines = PACKAGE_FUNDS.map((fund, i) => ({
+      fund,
+      packaged: packaged[i],
+      outOfGroup: this.outOfGroupFunds[i],
+      deduction: packaged[i] ? this.outOfGroupFunds[i] : 0,
+      inGroup: this.inGroupFunds[i],
+      liability: packaged[i] ? this.inGroupFunds[i] : 0,
+    }));
+    return {
+      packaged: PACKAGE_FUNDS.filter((_, i) => packaged[i]) as PackageFund[],
+      lines,
+      paymentAdjustment: inGroupLiability - lines.reduce((s, l) => s + l.liability, 0),
+    };
   }
 
   /** The settlement point value: (pool / reimbursement ratio) / Σ points (0 when there are no points). */
@@ -207,6 +283,8 @@ export class ClaimAggregator {
 
 
   finish(): ActualsResult {
+    this.closeScan();
+    if (this.special !== undefined && this.special.problems.length > 0) throw new InputRejected(this.special.problems);
     const dip = this.settlementPointValue();
     if (dip?.mode === 'settlement') this.priceDeferred(dip.pointValue);
     const members: MemberActuals[] = this.scenario.group.members.map((mem, i) => {
@@ -222,19 +300,33 @@ export class ClaimAggregator {
     const outOfGroup = [...this.outOfGroup.entries()]
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .map(([, g]) => ({ ...g.line, claims: g.claims, fundPaid: g.fundPaid }));
+    const inGroupLiability = members.reduce((a, m) => a + m.claimsLiability, 0);
+    const outOfGroupAnalysis = [...this.analysis.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([, a]) => ({
+        ...a.line,
+        claims: a.claims,
+        funds: Object.fromEntries(PACKAGE_FUNDS.map((f, i) => [f, a.funds[i]])) as Record<PackageFund, Fen>,
+        deduction: a.deduction,
+      }));
+    const pv = dip?.pointValue;
+    const specialCases = this.special?.result((points) => (pv === undefined ? 0 : this.pricer.priceDip(points, pv, 0, 1).standard));
     return {
       source: 'claims',
       claimRows: this.rows,
       outOfGroupDeductions: this.dInRegion + this.dOutOfRegion,
       outOfGroupInRegion: this.dInRegion,
       outOfGroupOutOfRegion: this.dOutOfRegion,
-      inGroupLiability: members.reduce((a, m) => a + m.claimsLiability, 0),
+      inGroupLiability,
       capitation: members.reduce((a, m) => a + m.capitation, 0),
       members,
       outOfGroup,
       dip,
       drgBaseRate: this.scenario.payments.drg?.baseRate,
       kpiCounts: this.kpiCounts(),
+      funds: this.fundsResult(inGroupLiability),
+      outOfGroupAnalysis,
+      specialCases,
     };
   }
 

@@ -1,8 +1,10 @@
 // 结余分配 / 超支分担 inside the group (DOMAIN.md §6). Each member keeps its claims liability and capitation; the
 // adjustment Δ = S − G − Q_f is split: Δ ≥ 0 → carry-forward share, then tiers by tierShares, then members by
 // workload or equally; Δ < 0 → the carry-forward reserve covers what it can, the lead (or all, pro rata) the rest.
+// §13.3 member scores: within a tier a positive adjustment is split by weight × score (a member not listed: 100);
+// shortfalls are not scored. Each member's score effect is its part minus the part it would get unscored.
 import { type Allocate, allocateByIntegers, scaledWeights } from './allocate.js';
-import { type Fen, ZERO, mulFen } from './money.js';
+import { type Dec, type Fen, HUNDRED, ZERO, dec, mulFen } from './money.js';
 import type { CarryForwardResult, MemberActuals, MemberResult, SettlementFigures } from './result.js';
 import { type Scenario, TIERS, type Tier } from './types.js';
 
@@ -28,6 +30,7 @@ export function distribute(
   const delta = fig.retainedSurplus - fig.groupOverrunLiability - fig.depositForfeited; // Δ
   const opening = scenario.carryForward.opening;
   const adjustments = new Map<string, Fen>(members.map((m) => [m.id, 0]));
+  const scoreEffects = new Map<string, Fen>(); // §13.3: scored part − unscored part
   let added = 0;
   let used = 0;
 
@@ -45,10 +48,21 @@ export function distribute(
       tierWeights = tiersWithMembers.map((t) => (t === target ? 1n : 0n));
     }
     const tierParts = allocate(rest, tierWeights);
+    const scores = scenario.distribution.memberScores;
     tiersWithMembers.forEach((tier, k) => {
       const inTier = members.filter((m) => m.tier === tier); // already sorted by id
       const weights = scenario.distribution.within === 'equal' ? inTier.map(() => 1n) : inTier.map(workload);
-      allocate(tierParts[k], weights).forEach((part, j) => adjustments.set(inTier[j].id, part));
+      const unscored = allocate(tierParts[k], weights);
+      if (scores === undefined) {
+        unscored.forEach((part, j) => adjustments.set(inTier[j].id, part));
+        return;
+      }
+      // weight × score, as exact integers on a common scale (all zero: equal, like any split)
+      const scored = allocate(tierParts[k], scaledWeights(inTier.map((m, j) => dec(weights[j].toString()).times(scoreOf(scores, m.id)))));
+      scored.forEach((part, j) => {
+        adjustments.set(inTier[j].id, part);
+        scoreEffects.set(inTier[j].id, part - unscored[j]);
+      });
     });
   } else {
     used = Math.min(opening, -delta);
@@ -61,9 +75,10 @@ export function distribute(
   }
 
   const rate = scenario.distribution.incentiveRate;
+  const scores = scenario.distribution.memberScores;
   const results: MemberResult[] = members.map((m) => {
     const adjustment = adjustments.get(m.id)!;
-    return {
+    const r: MemberResult = {
       id: m.id,
       name: m.name,
       tier: m.tier,
@@ -73,6 +88,12 @@ export function distribute(
       total: m.claimsLiability + m.capitation + adjustment,
       incentivePool: adjustment > 0 ? mulFen(adjustment, rate) : 0, // 奖励性绩效
     };
+    return scores === undefined ? r : { ...r, score: scoreOf(scores, m.id), scoreEffect: scoreEffects.get(m.id) ?? 0 };
   });
   return { members: results, carryForward: { opening, added, used, closing: opening + added - used }, adjustment: delta };
+}
+
+/** A member's §13.3 score: as listed, else 100. */
+function scoreOf(scores: ReadonlyMap<string, Dec>, id: string): Dec {
+  return scores.get(id) ?? HUNDRED;
 }

@@ -71,6 +71,20 @@ export function computeChecks(x: InvariantInputs): Check[] {
     f.groupTotal + cf.used - cf.added,
   );
   fen('carryForward', '期末结转 = 期初 + 提取 − 使用', 'Closing reserve = opening + added − used', cf.closing, cf.opening + cf.added - cf.used);
+  // §13, only in runs that have them (so a run without them keeps its checks list)
+  const funds = a.funds;
+  if (funds !== undefined) {
+    fen('funds.deductions', '各基金扣减合计 = D', 'Σ deductions per fund = D', sum(funds.lines.map((l) => l.deduction)), a.outOfGroupDeductions);
+    fen('funds.liability', '各基金计入 L + 支付标准调整 = L', 'Σ liability per fund + payment-standard adjustment = L', sum(funds.lines.map((l) => l.liability)) + funds.paymentAdjustment, a.inGroupLiability);
+  }
+  if (x.members.some((m) => m.scoreEffect !== undefined)) {
+    fen('memberScores.effect', '考核得分影响合计为 0（只在层级内调剂）', 'Score effects add up to 0 (they move money within a tier)', sum(x.members.map((m) => m.scoreEffect ?? 0)), 0);
+  }
+  const sc = a.specialCases;
+  if (sc !== undefined) {
+    const over = sc.quota.filter((q) => q.cases > q.allowed).length;
+    none('specialCases.quota', '特例单议不超过限额', 'Special cases within their quota', over, 'over quota');
+  }
   return checks;
 }
 

@@ -1,7 +1,7 @@
 // What one settlement run produces, in engine units: money as integer fen, rates and point values as exact Decimals.
 // `report/json.ts` renders it as the DOMAIN.md §8 contract (money as two-decimal strings).
 import type { Dec, Fen } from './money.js';
-import type { Basis, Category, Fund, Method, Tier } from './types.js';
+import type { Basis, Category, Fund, Method, PackageFund, Tier } from './types.js';
 
 export interface BudgetLineResult {
   readonly category: Category;
@@ -55,7 +55,68 @@ export interface OutOfGroupLine {
   readonly outOfRegion: boolean;
   readonly category: Category;
   readonly claims: number;
+  /** The deduction: Σ of the packaged fund columns (§13.1; fund_paid alone by default). */
   readonly fundPaid: Fen;
+}
+
+/** 外转分析: out-of-group claims by institution × region × category × referral status, every fund column. */
+export interface OutOfGroupAnalysisLine {
+  readonly institutionId: string;
+  readonly outOfRegion: boolean;
+  readonly category: Category;
+  /** 上转 / 下转 / 未转诊; 'unknown' when the claims file has no referral column. */
+  readonly referral: 'up' | 'down' | 'none' | 'unknown';
+  readonly claims: number;
+  readonly funds: Readonly<Record<PackageFund, Fen>>; // recorded, signed sums
+  readonly deduction: Fen; // Σ of the packaged columns
+}
+
+/** §13.1 D and L per fund. D_f = the fund's out-of-group column if packaged; L_f = its in-group column if packaged;
+ * L − Σ L_f is the payment-standard adjustment (formula methods and capitation pay other than the recorded amounts). */
+export interface FundLine {
+  readonly fund: PackageFund;
+  readonly packaged: boolean;
+  readonly outOfGroup: Fen; // recorded out of group
+  readonly deduction: Fen; // D_f
+  readonly inGroup: Fen; // recorded in group
+  readonly liability: Fen; // L_f
+}
+
+export interface FundsResult {
+  readonly packaged: readonly PackageFund[];
+  readonly lines: readonly FundLine[]; // in PACKAGE_FUNDS order
+  readonly paymentAdjustment: Fen; // L − Σ L_f
+}
+
+/** One row priced as a special case (an original, or a reversal of one: amounts negative). */
+export interface SpecialCaseLine {
+  readonly claimId: string;
+  readonly reverses: string;
+  readonly memberId: string;
+  readonly method: Method;
+  readonly totalCost: Fen;
+  readonly patientPaid: Fen;
+  readonly unpackaged: Fen; // U
+  readonly formulaStandard: Fen; // what the formula would have paid (DIP: its points at the run's point value)
+  readonly agreed: Fen; // 核定金额, signed
+  readonly liability: Fen;
+  readonly reason: string;
+}
+
+export interface SpecialCaseQuota {
+  readonly method: 'drg' | 'dip';
+  readonly quota: Dec;
+  readonly claims: number;
+  readonly allowed: number;
+  readonly cases: number;
+}
+
+export interface SpecialCasesResult {
+  readonly file: string;
+  readonly quota: readonly SpecialCaseQuota[];
+  /** By method counts of every method with cases (perDiem/singleDisease have no quota). */
+  readonly casesByMethod: Readonly<Partial<Record<Method, number>>>;
+  readonly lines: readonly SpecialCaseLine[]; // sorted by original claim id, the original first
 }
 
 export interface DipPointValue {
@@ -82,6 +143,12 @@ export interface ActualsResult {
   readonly kpiCounts?: import('./kpis.js').KpiCounts;
   /** Recompute mode: the recorded figures beside the recomputed ones this result carries. */
   readonly costSharing?: CostSharingComparison;
+  /** §13.1 D and L per fund: when `package` is given or the claims carry fund columns beside fund_paid. */
+  readonly funds?: FundsResult;
+  /** 外转分析 (claims mode): sorted by institution, region, category, referral. */
+  readonly outOfGroupAnalysis?: readonly OutOfGroupAnalysisLine[];
+  /** §13.2, when the scenario lists special cases. */
+  readonly specialCases?: SpecialCasesResult;
 }
 
 /** `costSharing.mode: recompute`: what the platform recorded vs what the rules give, per member and method. */
@@ -143,6 +210,9 @@ export interface MemberResult {
   readonly adjustment: Fen;
   readonly total: Fen;
   readonly incentivePool: Fen;
+  /** §13.3, when `distribution.memberScores` is given: the member's score and what it changed in its adjustment. */
+  readonly score?: Dec;
+  readonly scoreEffect?: Fen;
 }
 
 export interface Posting {
@@ -199,4 +269,6 @@ export interface PricedClaim {
   readonly points?: Dec;
   readonly outlier: import('./types.js').OutlierClass;
   readonly liability: Fen; // negative for a reversal row
+  /** §13.2: priced at its agreed amount (a special case, or a reversal of one); `standard` is then that amount. */
+  readonly special?: boolean;
 }

@@ -11,6 +11,11 @@ export type Category = (typeof CATEGORIES)[number];
 export const FUNDS = ['basic', 'critical', 'assistance', 'safetyNet', 'familyDoctor'] as const;
 export type Fund = (typeof FUNDS)[number];
 
+/** The claim's fund columns that may be packaged (DOMAIN.md §13.1): basic = fund_paid 统筹基金, critical = 大病保险,
+ * assistance = 医疗救助, other = 其他补助/兜底. In key order. */
+export const PACKAGE_FUNDS = ['basic', 'critical', 'assistance', 'other'] as const;
+export type PackageFund = (typeof PACKAGE_FUNDS)[number];
+
 export const BASES = ['fixed', 'perCapita', 'baseYear', 'revenue'] as const;
 export type Basis = (typeof BASES)[number];
 
@@ -226,6 +231,8 @@ export interface Scenario {
     readonly tierShares?: Readonly<Partial<Record<Tier, Dec>>>;
     readonly within: 'workload' | 'equal';
     readonly incentiveRate: Dec;
+    /** 成员单位考核 (§13.3): member id → score 0–100; a member not listed scores 100. Absent: no scoring. */
+    readonly memberScores?: ReadonlyMap<string, Dec>;
   };
   readonly carryForward: { readonly opening: Fen; readonly retainShare: Dec };
   /** Claims files, resolved against the scenario file's folder; `claimsAsWritten` keeps the text of the file. */
@@ -235,6 +242,31 @@ export interface Scenario {
   readonly costSharing?: CostSharing;
   readonly kpis?: KpiSettings;
   readonly monthly: MonthlyRule;
+  /** 打包基金 (§13.1): which fund columns the package pays; absent: [basic] only. */
+  readonly package?: { readonly funds: readonly PackageFund[] };
+  /** 特例单议 (§13.2); `list` is attached once the file has been read (app/claims.ts). */
+  readonly specialCases?: SpecialCaseSettings;
+}
+
+export interface SpecialCaseSettings {
+  readonly file: string; // resolved against the scenario file's folder
+  readonly fileAsWritten: string;
+  readonly quota: { readonly drg: Dec; readonly dip: Dec };
+  readonly list?: SpecialCaseList;
+}
+
+/** One row of the special-case list: a claim priced at the amount agreed by expert review. */
+export interface SpecialCase {
+  readonly claimId: string;
+  readonly agreed: Fen; // 核定金额
+  readonly reason: string; // 原因
+  readonly row: number; // as a spreadsheet shows it
+}
+
+export interface SpecialCaseList {
+  readonly file: string; // as shown in messages
+  readonly sha256: string;
+  readonly cases: ReadonlyMap<string, SpecialCase>; // by claim id
 }
 
 /** One row of a claims file (结算明细), amounts in integer fen. A reversal (冲销) names its original in `reverses`. */
@@ -256,6 +288,10 @@ export interface Claim {
   readonly referral?: Referral; // 转诊类型; '' or absent: not referred
   readonly referredFrom?: string; // 转出机构编码; '' or absent when unknown
   readonly contractType?: string; // 签约类型 (budget --claims); absent when the file has no such column
+  /** §13.1 fund columns beside fund_paid; absent when the file has no such column (then 0). */
+  readonly criticalPaid?: Fen; // 大病保险支付
+  readonly assistancePaid?: Fen; // 医疗救助支付
+  readonly otherPaid?: Fen; // 其他补助/兜底保障支付
 }
 
 /** Where a problem was found. `path` is a scenario key path (`budget.lines[2].rate`); file/row/column for tables. */

@@ -20,8 +20,10 @@ export interface WriteOptions {
 }
 
 /** The claims columns of DOMAIN.md §10, in file order: the importer's canonical names and their Chinese headers. */
-export const CANONICAL_HEADERS = COLUMNS;
-export const CHINESE_HEADERS: readonly string[] = COLUMNS.map((c) => COLUMN_ZH[c]);
+// The generator writes no §13.1 fund columns (critical_paid, assistance_paid, other_paid): its claims carry fund_paid only.
+const GENERATED = new Set<string>(['critical_paid', 'assistance_paid', 'other_paid']);
+export const CANONICAL_HEADERS = COLUMNS.filter((c) => !GENERATED.has(c));
+export const CHINESE_HEADERS: readonly string[] = CANONICAL_HEADERS.map((c) => COLUMN_ZH[c]);
 
 const CATEGORY_ZH: Record<Category, string> = { employee: '职工', resident: '居民', poverty: '建档立卡' };
 const SETTING_ZH: Record<Setting, string> = { inpatient: '住院', outpatient: '门诊' };

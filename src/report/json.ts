@@ -1,7 +1,7 @@
 // The DOMAIN.md §8 JSON contract: money as strings with exactly two decimals, fixed key names and order, no clock.
 import type { KpiResult } from '../domain/kpis.js';
 import { formatFen, roundFen } from '../domain/money.js';
-import type { CostSharingComparison, CostSharingFigures, MethodTotals, SettlementResult } from '../domain/result.js';
+import type { ActualsResult, CostSharingComparison, CostSharingFigures, MethodTotals, SettlementResult } from '../domain/result.js';
 
 const money = formatFen;
 
@@ -62,6 +62,60 @@ function costSharingJson(c: CostSharingComparison) {
   return { mode: c.mode, patients: c.patients, recorded: costSharingFigures(c.recorded), recomputed: costSharingFigures(c.recomputed) };
 }
 
+/** §13.1 D and L per fund, and the out-of-group analysis (only when the run has the funds view: byte-stable otherwise). */
+function fundsJson(a: ActualsResult) {
+  const f = a.funds;
+  if (f === undefined) return {};
+  return {
+    funds: {
+      packaged: f.packaged,
+      lines: f.lines.map((l) => ({
+        fund: l.fund,
+        packaged: l.packaged,
+        outOfGroup: money(l.outOfGroup),
+        deduction: money(l.deduction),
+        inGroup: money(l.inGroup),
+        liability: money(l.liability),
+      })),
+      paymentAdjustment: money(f.paymentAdjustment),
+    },
+    outOfGroupAnalysis: (a.outOfGroupAnalysis ?? []).map((o) => ({
+      institutionId: o.institutionId,
+      outOfRegion: o.outOfRegion,
+      category: o.category,
+      referral: o.referral,
+      claims: o.claims,
+      funds: { basic: money(o.funds.basic), critical: money(o.funds.critical), assistance: money(o.funds.assistance), other: money(o.funds.other) },
+      deduction: money(o.deduction),
+    })),
+  };
+}
+
+/** §13.2 special cases: the quota per method and every row priced at its agreed amount. */
+function specialCasesJson(a: ActualsResult) {
+  const sc = a.specialCases;
+  if (sc === undefined) return undefined;
+  return {
+    file: sc.file,
+    quota: sc.quota.map((q) => ({ method: q.method, quota: q.quota.toFixed(), claims: q.claims, allowed: q.allowed, cases: q.cases })),
+    casesByMethod: sc.casesByMethod,
+    cases: sc.lines.map((l) => ({
+      claimId: l.claimId,
+      reverses: l.reverses,
+      memberId: l.memberId,
+      method: l.method,
+      totalCost: money(l.totalCost),
+      patientPaid: money(l.patientPaid),
+      unpackaged: money(l.unpackaged),
+      formulaStandard: money(l.formulaStandard),
+      agreed: money(l.agreed),
+      difference: money(l.agreed - l.formulaStandard),
+      liability: money(l.liability),
+      reason: l.reason,
+    })),
+  };
+}
+
 export function resultToJson(r: SettlementResult, engineVersion: string): unknown {
   const s = r.settlement;
   return {
@@ -103,6 +157,8 @@ export function resultToJson(r: SettlementResult, engineVersion: string): unknow
         claims: o.claims,
         fundPaid: money(o.fundPaid),
       })),
+      ...fundsJson(r.actuals),
+      specialCases: specialCasesJson(r.actuals),
     },
     settlement: {
       available: money(s.available),
@@ -138,6 +194,8 @@ export function resultToJson(r: SettlementResult, engineVersion: string): unknow
       adjustment: money(m.adjustment),
       total: money(m.total),
       incentivePool: money(m.incentivePool),
+      score: m.score?.toFixed(),
+      scoreEffect: m.scoreEffect === undefined ? undefined : money(m.scoreEffect),
     })),
     journal: r.journal.map((t) => ({
       id: t.id,

@@ -1,7 +1,7 @@
 // The readable bilingual statement printed by `yibao settle`: the §5 waterfall from B down to T and Y, then members.
 import { formatFenGrouped as yuan, roundFen } from '../domain/money.js';
 import { KPI_INFO, type KpiResult } from '../domain/kpis.js';
-import type { SettlementResult } from '../domain/result.js';
+import type { ActualsResult, SettlementResult } from '../domain/result.js';
 import { displayWidth, padEnd, padStart, table } from './text.js';
 
 const TIER_ZH = { county: '县级', township: '乡镇', village: '村级' } as const;
@@ -22,8 +22,10 @@ export function renderStatement(r: SettlementResult): string {
     ['Q', '  其中 质量保证金 Quality deposit (withheld)', yuan(b.qualityDeposit)],
     ['D', '− 医共体外就医扣减 Out-of-group deductions', yuan(-a.outOfGroupDeductions)],
     ['', `    区域内 in region ${yuan(a.outOfGroupInRegion)} · 异地 out of region ${yuan(a.outOfGroupOutOfRegion)}`, ''],
+    ...fundLines(a, 'D'),
     ['A', '= 可用资金 Available', yuan(s.available)],
     ['L', '− 医共体内统筹支付 In-group liability', yuan(-a.inGroupLiability)],
+    ...fundLines(a, 'L'),
     ['C', '− 按人头付费 Capitation', yuan(-a.capitation)],
     ['X', `= ${surplus ? '结余 Surplus' : '超支 Overrun'} (${pct(s.rate)} of P)`, yuan(s.balance)],
   ];
@@ -66,18 +68,74 @@ export function renderStatement(r: SettlementResult): string {
     out.push(`  医共体外就医扣减 D ${yuan(cs.recorded.outOfGroupDeductions)} → ${yuan(cs.recomputed.outOfGroupDeductions)}`);
     out.push(`  医共体内统筹支付（按支付方式）L ${yuan(cs.recorded.inGroupLiability)} → ${yuan(cs.recomputed.inGroupLiability)}`);
   }
+  const special = specialCaseLines(a);
+  if (special.length > 0) out.push('', ...special);
   out.push('');
+  const scored = r.members.some((m) => m.score !== undefined);
   const rows = [
-    ['机构 Member', '名称 Name', '层级 Tier', '医疗费用 Claims', '按人头 Capitation', '分配调整 Adjustment', '合计 Total', '奖励性绩效 Incentive'],
-    ...r.members.map((m) => [m.id, m.name, `${TIER_ZH[m.tier]} ${m.tier}`, yuan(m.claims), yuan(m.capitation), yuan(m.adjustment), yuan(m.total), yuan(m.incentivePool)]),
+    ['机构 Member', '名称 Name', '层级 Tier', '医疗费用 Claims', '按人头 Capitation', '分配调整 Adjustment', '合计 Total', '奖励性绩效 Incentive', ...(scored ? ['考核得分 Score', '得分影响 Score effect'] : [])],
+    ...r.members.map((m) => [
+      m.id,
+      m.name,
+      `${TIER_ZH[m.tier]} ${m.tier}`,
+      yuan(m.claims),
+      yuan(m.capitation),
+      yuan(m.adjustment),
+      yuan(m.total),
+      yuan(m.incentivePool),
+      ...(scored ? [m.score?.toFixed() ?? '', yuan(m.scoreEffect ?? 0)] : []),
+    ]),
   ];
   const total = (f: (m: (typeof r.members)[number]) => number) => yuan(r.members.reduce((x, m) => x + f(m), 0));
-  rows.push(['合计 Total', '', '', total((m) => m.claims), total((m) => m.capitation), total((m) => m.adjustment), total((m) => m.total), total((m) => m.incentivePool)]);
-  out.push(table(rows, new Set([3, 4, 5, 6, 7])));
+  rows.push([
+    '合计 Total',
+    '',
+    '',
+    total((m) => m.claims),
+    total((m) => m.capitation),
+    total((m) => m.adjustment),
+    total((m) => m.total),
+    total((m) => m.incentivePool),
+    ...(scored ? ['', total((m) => m.scoreEffect ?? 0)] : []),
+  ]);
+  out.push(table(rows, new Set(scored ? [3, 4, 5, 6, 7, 8, 9] : [3, 4, 5, 6, 7])));
   out.push('');
   const failed = r.checks.filter((c) => !c.ok).length;
   out.push(`校验 Checks: ${r.checks.length - failed}/${r.checks.length} OK`);
   return out.join('\n');
+}
+
+const FUND_ZH = { basic: '统筹', critical: '大病保险', assistance: '医疗救助', other: '其他补助' } as const;
+
+/** §13.1: D or L per fund, indented under the figure (none without the funds view). */
+function fundLines(a: ActualsResult, which: 'D' | 'L'): Array<[string, string, string]> {
+  const f = a.funds;
+  if (f === undefined) return [];
+  if (which === 'D') {
+    const parts = f.lines.map((l) => `${FUND_ZH[l.fund]} ${l.fund} ${yuan(l.deduction)}${l.packaged ? '' : `（未打包 not packaged; 记录 recorded ${yuan(l.outOfGroup)}）`}`);
+    return [['', `    按基金 by fund: ${parts.join(' · ')}`, '']];
+  }
+  const parts = f.lines.filter((l) => l.packaged).map((l) => `${FUND_ZH[l.fund]} ${l.fund} ${yuan(l.liability)}`);
+  parts.push(`支付标准调整 payment-standard adjustment ${yuan(f.paymentAdjustment)}`);
+  return [['', `    按基金 by fund: ${parts.join(' · ')}`, '']];
+}
+
+const METHOD_ZH = { ffs: '按项目', drg: 'DRG', dip: 'DIP', perDiem: '按床日', singleDisease: '单病种', capitation: '按人头' } as const;
+
+/** §13.2: special cases against their quota, and what the agreed amounts changed. */
+function specialCaseLines(a: ActualsResult): string[] {
+  const sc = a.specialCases;
+  if (sc === undefined) return [];
+  const quota = sc.quota.map((q) => `${METHOD_ZH[q.method]} ${q.cases} 例 cases / 限额 quota ${q.allowed}（${q.quota.times(100).toFixed()}% × ${q.claims}）`);
+  const others = (['perDiem', 'singleDisease'] as const)
+    .filter((m) => (sc.casesByMethod[m] ?? 0) > 0)
+    .map((m) => `${METHOD_ZH[m]} ${m} ${sc.casesByMethod[m]} 例 cases（无限额 no quota）`);
+  const agreed = sc.lines.reduce((x, l) => x + l.agreed, 0);
+  const formula = sc.lines.reduce((x, l) => x + l.formulaStandard, 0);
+  return [
+    `特例单议 Special cases (${sc.file}): ${[...quota, ...others].join(' · ')}`,
+    `  核定金额 agreed ${yuan(agreed)} − 按公式 by formula ${yuan(formula)} = 差额 difference ${yuan(agreed - formula)}`,
+  ];
 }
 
 function kpiValue(unit: 'rate' | 'count' | 'yuan', v: { times(n: number): { toFixed(n: number): string }; toFixed(n: number): string }): string {

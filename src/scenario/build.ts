@@ -5,6 +5,7 @@ import {
   CATEGORIES,
   KPI_IDS,
   LOCATIONS,
+  PACKAGE_FUNDS,
   type CategoryCostSharing,
   type Category,
   type CostSharing,
@@ -111,7 +112,7 @@ function buildFromKpis(raw: RawScenario): ReadonlyMap<KpiId, KpiWeight> | undefi
   return out;
 }
 
-export function buildScenario(raw: RawScenario, claimsResolved: readonly string[], tables: Tables): Scenario {
+export function buildScenario(raw: RawScenario, claimsResolved: readonly string[], tables: Tables, specialCasesResolved?: string): Scenario {
   const pay = raw.payments ?? {};
   const claimsAsWritten = raw.claims === undefined ? [] : Array.isArray(raw.claims) ? raw.claims : [raw.claims];
   const enrollment = raw.enrollment ?? {};
@@ -218,6 +219,8 @@ export function buildScenario(raw: RawScenario, claimsResolved: readonly string[
       },
       within: raw.distribution?.within ?? 'workload',
       incentiveRate: opt(raw.distribution?.incentiveRate) ?? ZERO,
+      memberScores:
+        raw.distribution?.memberScores && sortedMap(Object.entries(raw.distribution.memberScores).map(([k, v]) => [k, dec(v)])),
     },
     carryForward: {
       opening: roundFen(dec(raw.carryForward?.opening ?? '0').times(100)),
@@ -239,6 +242,15 @@ export function buildScenario(raw: RawScenario, claimsResolved: readonly string[
       deductOutOfGroup: raw.monthly?.deductOutOfGroup !== 'false',
       capToBudget: raw.monthly?.capToBudget !== 'false',
       dipPointValue: opt(raw.monthly?.dipPointValue),
+    },
+    package: raw.package && { funds: PACKAGE_FUNDS.filter((f) => raw.package!.funds.includes(f)) },
+    specialCases: raw.specialCases && {
+      file: specialCasesResolved ?? raw.specialCases.file,
+      fileAsWritten: raw.specialCases.file,
+      quota: {
+        drg: opt(raw.specialCases.quota?.drg) ?? new Decimal('0.05'), // 国家规则: DRG 特例单议 ≤ 5%
+        dip: opt(raw.specialCases.quota?.dip) ?? new Decimal('0.005'), // DIP ≤ 5‰
+      },
     },
   };
 }

@@ -118,6 +118,7 @@ export function scenarioFromObject(
     raw,
     claims.map((c) => resolve(baseDir, c)),
     tables,
+    raw.specialCases && resolve(baseDir, raw.specialCases.file),
   );
   return { scenario, tables: tableFiles };
 }
@@ -138,7 +139,11 @@ function readScenarioBytes(file: string, shown: string): Buffer {
 }
 
 /** Keys whose values are file paths, written relative to the file that wrote them. */
-const PATH_KEYS: ReadonlyArray<readonly string[]> = [['payments', 'drg', 'weightsFile'], ['payments', 'dip', 'groupsFile']];
+const PATH_KEYS: ReadonlyArray<readonly string[]> = [
+  ['payments', 'drg', 'weightsFile'],
+  ['payments', 'dip', 'groupsFile'],
+  ['specialCases', 'file'],
+];
 
 /**
  * Rewrites the file paths of one scenario object to absolute paths (against `dir`), remembering how each should be
@@ -264,7 +269,9 @@ export function loadedFromObject(so: ScenarioObject, options: { tableCache?: Tab
   const claimsAsWritten = scenario.claims.map((p) => so.display.get(p) ?? p);
   const shownTables = tables.map((t) => ({ ...t, file: so.display.get(t.file) ?? t.file }));
   const effective = isMapping(obj) ? displayPaths(obj, so.display) : {};
-  return { scenario: { ...scenario, claimsAsWritten }, file: so.file, inputs: [...so.inputs, ...shownTables], effective };
+  const sc = scenario.specialCases;
+  const specialCases = sc && { ...sc, fileAsWritten: so.display.get(sc.file) ?? sc.fileAsWritten };
+  return { scenario: { ...scenario, claimsAsWritten, specialCases }, file: so.file, inputs: [...so.inputs, ...shownTables], effective };
 }
 
 /**

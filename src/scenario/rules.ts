@@ -14,7 +14,7 @@ type Push = (path: string, rule: string, zh: string, en: string, value?: string)
 export function checkScenarioRules(raw: RawScenario, file?: string): InputError[] {
   const errors: InputError[] = [];
   const push: Push = (path, rule, zh, en, value) => errors.push({ file, path, rule, zh, en, value });
-  for (const check of [checkGroup, checkBudget, checkPayments, checkSettlement, checkAssessment, checkDistribution, checkSource, checkCostSharing, checkKpis]) {
+  for (const check of [checkGroup, checkBudget, checkPayments, checkSettlement, checkAssessment, checkDistribution, checkSource, checkCostSharing, checkKpis, checkPackage, checkSpecialCases, checkMemberScores]) {
     const before = errors.length;
     try {
       check(raw, push);
@@ -375,6 +375,45 @@ function checkKpis(raw: RawScenario, push: Push): void {
           );
         }
       }
+    }
+  }
+}
+
+/** 打包基金 (§13.1): each fund at most once. */
+function checkPackage(raw: RawScenario, push: Push): void {
+  const funds = raw.package?.funds ?? [];
+  const seen = new Set<string>();
+  funds.forEach((f, i) => {
+    if (seen.has(f)) push(`package.funds[${i}]`, 'package.duplicateFund', `打包基金 ${f} 重复列出`, `package fund ${f} is listed twice`, f);
+    seen.add(f);
+  });
+}
+
+/** 特例单议 (§13.2): the list names claims, so it needs claims files. */
+function checkSpecialCases(raw: RawScenario, push: Push): void {
+  if (raw.specialCases !== undefined && raw.actuals !== undefined) {
+    push(
+      'specialCases',
+      'specialCases.needsClaims',
+      '特例单议清单 specialCases 需要结算明细（claims），汇总数（actuals）模式下无法使用',
+      'specialCases names claims; it cannot be used with aggregate actuals',
+    );
+  }
+}
+
+/** 成员单位考核 (§13.3): scores of members only, each 0–100. */
+function checkMemberScores(raw: RawScenario, push: Push): void {
+  const scores = raw.distribution?.memberScores;
+  if (scores === undefined) return;
+  const ids = new Set(raw.group.members.map((m) => m.id));
+  for (const [id, score] of Object.entries(scores)) {
+    const path = `distribution.memberScores.${id}`;
+    if (!ids.has(id)) {
+      push(path, 'memberScores.notMember', `成员单位考核得分中的 ${id} 不是医共体成员单位`, `memberScores names ${id}, which is not a member`, id);
+    }
+    const v = dec(score);
+    if (v.lessThan(0) || v.greaterThan(100)) {
+      push(path, 'memberScores.range', `成员单位 ${id} 的考核得分应在 0 到 100 之间`, `the score of member ${id} must be between 0 and 100`, score);
     }
   }
 }

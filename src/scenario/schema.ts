@@ -2,7 +2,7 @@
 // text (YAML failsafe schema), so "0.1" and 0.1 both reach this schema as the string "0.1" and are read as exact
 // decimals. Cross-key rules (a lead that is a member, increasing bands…) live in `rules.ts`.
 import { z } from 'zod';
-import { BASES, CATEGORIES, FUNDS, METHODS, SETTINGS, TIERS } from '../domain/types.js';
+import { BASES, CATEGORIES, FUNDS, METHODS, PACKAGE_FUNDS, SETTINGS, TIERS } from '../domain/types.js';
 import { dec, isDecimalText } from '../domain/money.js';
 
 const text = z.string().min(1);
@@ -195,6 +195,7 @@ export const scenarioSchema = z.strictObject({
         .optional(),
       within: z.enum(['workload', 'equal']).optional(),
       incentiveRate: fraction.optional(),
+      memberScores: z.record(z.string(), decimalText).optional(), // 成员单位考核 (§13.3): member id → 0–100
     })
     .optional(),
   carryForward: z.strictObject({ opening: nonNegative.optional(), retainShare: fraction.optional() }).optional(),
@@ -209,6 +210,15 @@ export const scenarioSchema = z.strictObject({
   costSharing: costSharing.optional(),
   kpis: kpis.optional(),
   monthly: monthly.optional(),
+  // 打包基金 (§13.1): which of the claim's fund columns the package pays (default [basic]).
+  package: z.strictObject({ funds: z.array(z.enum(PACKAGE_FUNDS)).min(1) }).optional(),
+  // 特例单议 (§13.2): the list of claims paid an agreed amount, and the quota per method.
+  specialCases: z
+    .strictObject({
+      file: text,
+      quota: z.strictObject({ drg: fraction.optional(), dip: fraction.optional() }).optional(),
+    })
+    .optional(),
 });
 
 export type RawScenario = z.infer<typeof scenarioSchema>;

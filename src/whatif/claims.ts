@@ -7,7 +7,7 @@ import { actualsFromAggregates } from '../domain/engine.js';
 import { InputRejected } from '../domain/errors.js';
 import type { ActualsResult, InputFile } from '../domain/result.js';
 import type { Scenario } from '../domain/types.js';
-import { aggregateClaims } from '../app/claims.js';
+import { aggregateClaims, withSpecialCases } from '../app/claims.js';
 import { ClaimTable, both } from './claimtable.js';
 
 export interface LoadedClaims {
@@ -28,14 +28,16 @@ export async function loadClaimsOnce(scenario: Scenario, source: ClaimSource | u
     const { actuals, files } = await aggregateClaims(scenario, source); // two passes: recorded, then recomputed
     return { actuals, files };
   }
-  const agg = new ClaimAggregator(scenario);
+  const { scenario: settled, file: listFile } = await withSpecialCases(scenario); // §13.2 list read once
+  const agg = new ClaimAggregator(settled);
   const table = keepTable ? new ClaimTable() : undefined;
   const add = agg.add.bind(agg);
   const scan = await source.scan(table ? both(add, table.visitor) : add);
+  agg.closeScan();
   if (scan.errorCount > 0 || agg.problemCount > 0) {
     throw new InputRejected([...scan.errors, ...agg.problems], scan.errorCount + agg.problemCount);
   }
   // Recompute mode needs each patient's whole year before any claim is priced: the second pass replays the table.
-  const actuals = recompute && table ? await table.aggregate(scenario) : agg.finish();
-  return { actuals, files: scan.files, table };
+  const actuals = recompute && table ? await table.aggregate(settled) : agg.finish();
+  return { actuals, files: listFile === undefined ? scan.files : [...scan.files, listFile], table };
 }

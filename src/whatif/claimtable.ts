@@ -2,7 +2,8 @@
 // files, so that what-if variants which change payment parameters (or the monitor's month-by-month settlement) can
 // re-price every claim without reading a file again. About 50 bytes a claim; money stays integer fen.
 import type { ClaimSource, ClaimVisitor, RowRef } from '../claims/source.js';
-import { aggregateClaims } from '../app/claims.js';
+import { aggregateClaims, withSpecialCases } from '../app/claims.js';
+import { Decimal } from '../domain/money.js';
 import type { ActualsResult } from '../domain/result.js';
 import { CATEGORIES, type Category, type Claim, type Scenario } from '../domain/types.js';
 
@@ -55,6 +56,8 @@ export class ClaimTable {
   private patient_ = new Int32Array(0);
   private reverses = new Int32Array(0);
   private referredFrom = new Int32Array(0);
+  /** §13.1 fund columns beside fund_paid, by row index: only rows of files that have them. */
+  private readonly extraFunds = new Map<number, readonly [number, number, number]>();
   /** Claim ids are unique: kept as they are (cost-sharing recompute orders a patient's claims by id). */
   private readonly claimIds: string[] = [];
   private readonly people = new Interner();
@@ -113,6 +116,7 @@ export class ClaimTable {
     this.date[i] = dateKey(c.serviceDate);
     this.fileIx[i] = this.files.id(at.file);
     this.row[i] = at.row;
+    if (c.criticalPaid !== undefined) this.extraFunds.set(i, [c.criticalPaid, c.assistancePaid ?? 0, c.otherPaid ?? 0]);
   }
 
   /** The visitor that fills the table (combine it with another visitor with `both`). */
@@ -161,12 +165,30 @@ export class ClaimTable {
       claim.totalCost = this.total[i];
       claim.fundPaid = this.fund[i];
       claim.patientPaid = this.patient[i];
+      const extra = this.extraFunds.size === 0 ? undefined : this.extraFunds.get(i);
+      claim.criticalPaid = extra?.[0];
+      claim.assistancePaid = extra?.[1];
+      claim.otherPaid = extra?.[2];
       const d = this.date[i];
       claim.serviceDate = d === 0 ? '' : `${Math.floor(d / 10000)}-${String(Math.floor(d / 100) % 100).padStart(2, '0')}-${String(d % 100).padStart(2, '0')}`;
       at.file = files[this.fileIx[i]];
       at.row = this.row[i];
       visit(claim, at);
     }
+  }
+
+  /**
+   * §13.2 for a run to a date (monitoring): the listed claims dated later are not yet in the run, so they leave the
+   * list, and the quota (a rule of the whole year) is not applied to part of a year.
+   */
+  private async specialCasesToDate(scenario: Scenario, throughDate: number): Promise<Scenario> {
+    if (scenario.specialCases === undefined) return scenario;
+    const { scenario: listed } = await withSpecialCases(scenario);
+    const sc = listed.specialCases!;
+    const later = new Set<string>();
+    for (let i = 0; i < this.length; i++) if (this.date[i] > throughDate && (this.flags[i] & REVERSAL) === 0) later.add(this.claimIds[i]);
+    const cases = new Map([...sc.list!.cases].filter(([id]) => !later.has(id)));
+    return { ...listed, specialCases: { ...sc, quota: { drg: new Decimal(1), dip: new Decimal(1) }, list: { ...sc.list!, cases } } };
   }
 
   /** Service months present, as yyyymm, ascending. */
@@ -191,7 +213,8 @@ export class ClaimTable {
    * would (`aggregateClaims`, so cost-sharing recompute too); pricing problems are rejected.
    */
   async aggregate(scenario: Scenario, throughDate?: number): Promise<ActualsResult> {
-    const { actuals } = await aggregateClaims(scenario, this.asSource(throughDate));
+    const s = throughDate === undefined ? scenario : await this.specialCasesToDate(scenario, throughDate);
+    const { actuals } = await aggregateClaims(s, this.asSource(throughDate));
     return throughDate === undefined ? { ...actuals, claimRows: this.length } : actuals;
   }
 }

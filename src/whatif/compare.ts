@@ -32,7 +32,9 @@ export async function settleAll(loaded: readonly LoadedScenario[], sourceFor: (l
   for (const members of groups.values()) {
     const first = members[0];
     const claims: LoadedClaims = await loadClaimsOnce(first.scenario, first.scenario.actuals ? undefined : sourceFor(first), members.length > 1);
-    const pricing = (l: LoadedScenario) => JSON.stringify([l.effective?.payments, l.effective?.group, l.effective?.costSharing]);
+    // the keys that change how claims are priced (§13: packaged funds and special cases too)
+    const pricing = (l: LoadedScenario) =>
+      JSON.stringify([l.effective?.payments, l.effective?.group, l.effective?.costSharing, l.effective?.package, l.effective?.specialCases]);
     for (const l of members) {
       const actuals = l === first || pricing(l) === pricing(first) ? claims.actuals : await claims.table!.aggregate(l.scenario);
       results.set(l, settle(l.scenario, actuals, [...l.inputs, ...claims.files]));

@@ -84,6 +84,10 @@ function project(a: ActualsResult, factor: Dec, annualCapitation: ActualsResult)
     outOfGroupOutOfRegion: outRegion,
     outOfGroupDeductions: inRegion + outRegion,
     outOfGroup: [],
+    // §13 detail is of the claims to date, not of the projection
+    funds: undefined,
+    outOfGroupAnalysis: undefined,
+    specialCases: undefined,
   };
 }
 

@@ -311,7 +311,11 @@ export function claimsArb(memberIds: readonly string[], maxLength = 30): fc.Arbi
 
 export function reversalOf(c: Claim, id: string): Claim {
   const neg = (n: number) => (n === 0 ? 0 : -n);
-  return { ...c, claimId: id, totalCost: neg(c.totalCost), fundPaid: neg(c.fundPaid), patientPaid: neg(c.patientPaid), reverses: c.claimId };
+  const r: Claim = { ...c, claimId: id, totalCost: neg(c.totalCost), fundPaid: neg(c.fundPaid), patientPaid: neg(c.patientPaid), reverses: c.claimId };
+  // §13.1 fund columns, when the claim has them
+  return c.criticalPaid === undefined
+    ? r
+    : { ...r, criticalPaid: neg(c.criticalPaid), assistancePaid: neg(c.assistancePaid ?? 0), otherPaid: neg(c.otherPaid ?? 0) };
 }
 
 /** A scenario object with claims for its members. */

@@ -86,6 +86,6 @@ describe('indicator and cost-sharing sheets', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path);
     const names = wb.worksheets.map((w) => w.name);
-    expect(names.slice(5, 9)).toEqual(['支付方式 Payment methods', '考核指标 Indicators', '待遇重算 Cost sharing', '明细 Claims']);
+    expect(names.slice(5, 10)).toEqual(['支付方式 Payment methods', '外转分析 Out-of-group analysis', '考核指标 Indicators', '待遇重算 Cost sharing', '明细 Claims']);
   });
 });

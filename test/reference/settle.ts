@@ -5,6 +5,8 @@
 // the carry-forward share and each incentive pool; splits use largest remainder on fen.
 // Interpolations and band thresholds are evaluated with a single division at the end (or none: comparisons are done
 // by cross-multiplying), so a figure that is exactly half a fen is rounded half-up as exact arithmetic says.
+// §13: packaged funds (a claim's fund columns in or out of the package), special cases (an agreed amount instead of
+// the formula, no DIP points) and member scores (weight × score within a tier) are read straight from DOMAIN.md §13.
 import { Decimal as DecimalJs } from 'decimal.js';
 import type { Claim, Scenario, Tier } from '../../src/domain/types.js';
 
@@ -109,7 +111,7 @@ interface Priced {
 }
 
 /** First matching rule wins; no match: ffs. */
-function methodFor(s: Scenario, c: Claim, tier: Tier) {
+export function methodFor(s: Scenario, c: Claim, tier: Tier) {
   const rule = s.payments.rules.find((r) => {
     const w = r.when;
     return (
@@ -138,13 +140,42 @@ function dipPoints(s: Scenario, c: Claim, tier: Tier): D {
   return base;
 }
 
-function liabilityOf(s: Scenario, c: Claim, tier: Tier, pointValue: () => D): D {
+/** §13.1 the claim's fund columns in yuan, by fund. */
+function columns(c: Claim): Record<'basic' | 'critical' | 'assistance' | 'other', D> {
+  return { basic: yuanOfFen(c.fundPaid), critical: yuanOfFen(c.criticalPaid ?? 0), assistance: yuanOfFen(c.assistancePaid ?? 0), other: yuanOfFen(c.otherPaid ?? 0) };
+}
+
+/** Σ of the packaged columns, and U = Σ of the others (DOMAIN.md §13.1; default package [basic]). */
+function packagedAndU(s: Scenario, c: Claim): { packaged: D; U: D } {
+  const funds = new Set<string>(s.package?.funds ?? ['basic']);
+  let packaged = new D(0);
+  let U = new D(0);
+  for (const [fund, amount] of Object.entries(columns(c))) {
+    if (funds.has(fund)) packaged = packaged.plus(amount);
+    else U = U.plus(amount);
+  }
+  return { packaged, U };
+}
+
+/** The agreed amount (yuan) when `originalId` is a listed special case whose method takes one (§13.2). */
+function agreedFor(s: Scenario, c: Claim, tier: Tier, originalId: string): D | undefined {
+  const listed = s.specialCases?.list?.cases.get(originalId);
+  if (listed === undefined) return undefined;
+  const m = methodFor(s, c, tier);
+  return m === 'drg' || m === 'dip' || m === 'perDiem' || m === 'singleDisease' ? yuanOfFen(listed.agreed) : undefined;
+}
+
+function liabilityOf(s: Scenario, c: Claim, tier: Tier, pointValue: () => D, originalId: string): D {
   const pay = s.payments;
-  const patient = yuanOfFen(c.patientPaid);
+  const { packaged, U } = packagedAndU(s, c);
+  // what a payment standard is reduced by: patient_paid and the unpackaged funds
+  const patient = yuanOfFen(c.patientPaid).plus(U);
   const cost = yuanOfFen(c.totalCost);
+  const agreed = agreedFor(s, c, tier, originalId);
+  if (agreed !== undefined) return round2(max0(agreed.minus(patient)));
   switch (methodFor(s, c, tier)) {
     case 'ffs':
-      return yuanOfFen(c.fundPaid);
+      return packaged;
     case 'capitation':
       return new D(0);
     case 'drg': {
@@ -178,7 +209,17 @@ function liabilityOf(s: Scenario, c: Claim, tier: Tier, pointValue: () => D): D 
 
 /** The original a reversal row stands for: same fields, amounts negated back. */
 function unreversed(c: Claim): Claim {
-  return { ...c, totalCost: -c.totalCost, fundPaid: -c.fundPaid, patientPaid: -c.patientPaid, reverses: '' };
+  const back = (x: number | undefined) => (x === undefined ? undefined : -x);
+  return {
+    ...c,
+    totalCost: -c.totalCost,
+    fundPaid: -c.fundPaid,
+    patientPaid: -c.patientPaid,
+    criticalPaid: back(c.criticalPaid),
+    assistancePaid: back(c.assistancePaid),
+    otherPaid: back(c.otherPaid),
+    reverses: '',
+  };
 }
 
 function priceClaims(s: Scenario, claims: readonly Claim[]) {
@@ -187,20 +228,20 @@ function priceClaims(s: Scenario, claims: readonly Claim[]) {
   // is not among the rows is priced as the negation of the claim it stands for.
   const reversed = new Set(claims.filter((c) => c.reverses !== '').map((c) => c.reverses));
   const present = new Set(claims.filter((c) => c.reverses === '').map((c) => c.claimId));
-  const live: Array<{ claim: Claim; sign: 1 | -1 }> = [];
+  const live: Array<{ claim: Claim; sign: 1 | -1; originalId: string }> = [];
   for (const c of claims) {
     if (c.reverses === '') {
-      if (!reversed.has(c.claimId)) live.push({ claim: c, sign: 1 });
+      if (!reversed.has(c.claimId)) live.push({ claim: c, sign: 1, originalId: c.claimId });
     } else if (!present.has(c.reverses)) {
-      live.push({ claim: unreversed(c), sign: -1 });
+      live.push({ claim: unreversed(c), sign: -1, originalId: c.reverses });
     }
   }
 
   let deductions = new D(0);
-  const inGroup: Array<{ claim: Claim; sign: 1 | -1; tier: Tier }> = [];
+  const inGroup: Array<{ claim: Claim; sign: 1 | -1; tier: Tier; originalId: string }> = [];
   for (const x of live) {
     const tier = memberTier.get(x.claim.institutionId);
-    if (tier === undefined) deductions = deductions.plus(yuanOfFen(x.claim.fundPaid).times(x.sign));
+    if (tier === undefined) deductions = deductions.plus(packagedAndU(s, x.claim).packaged.times(x.sign));
     else inGroup.push({ ...x, tier });
   }
 
@@ -211,7 +252,10 @@ function priceClaims(s: Scenario, claims: readonly Claim[]) {
     const dip = s.payments.dip!;
     if (dip.pointValue !== undefined) return (cachedPv = d(dip.pointValue));
     const points = sum(
-      inGroup.filter((x) => methodFor(s, x.claim, x.tier) === 'dip').map((x) => dipPoints(s, x.claim, x.tier).times(x.sign)),
+      inGroup
+        // a DIP special case adds no points (§13.2)
+        .filter((x) => methodFor(s, x.claim, x.tier) === 'dip' && agreedFor(s, x.claim, x.tier, x.originalId) === undefined)
+        .map((x) => dipPoints(s, x.claim, x.tier).times(x.sign)),
     );
     const funds = d(dip.pool!.amount).dividedBy(d(dip.pool!.reimbursementRatio));
     return (cachedPv = points.isZero() ? new D(0) : funds.dividedBy(points)); // no points: nothing to price
@@ -219,7 +263,7 @@ function priceClaims(s: Scenario, claims: readonly Claim[]) {
 
   const priced: Priced[] = inGroup.map((x) => ({
     memberId: x.claim.institutionId,
-    liability: liabilityOf(s, x.claim, x.tier, pointValue).times(x.sign),
+    liability: liabilityOf(s, x.claim, x.tier, pointValue, x.originalId).times(x.sign),
   }));
   return { deductions, priced };
 }
@@ -345,7 +389,10 @@ export function referenceSettle(s: Scenario, claims: readonly Claim[]): RefResul
     const tierParts = refSplit(rest, tierWeights);
     tiers.forEach((t, k) => {
       const inTier = members.filter((m) => m.tier === t);
-      const w = inTier.map((m) => (s.distribution.within === 'equal' ? new D(1) : workload(m.id)));
+      // §13.3: weight × score (a member not listed scores 100); without memberScores the weight alone
+      const scores = s.distribution.memberScores;
+      const scoreOf = (id: string) => (scores === undefined ? new D(1) : d(scores.get(id) ?? 100));
+      const w = inTier.map((m) => (s.distribution.within === 'equal' ? new D(1) : workload(m.id)).times(scoreOf(m.id)));
       refSplit(tierParts[k], w).forEach((part, j) => adj.set(inTier[j].id, part));
     });
   } else {

@@ -1,7 +1,11 @@
 // Prices one in-group claim: which method pays it (rules.ts) and what it costs the package (DOMAIN.md §4).
 // A reversal (冲销) is priced as the exact negation of its original: amounts are flipped back, priced, and negated.
-import { type Dec, type Fen, fenDec, roundFen } from '../money.js';
-import type { Claim, InputError, Method, OutlierClass, Payments, Tier } from '../types.js';
+// §13.1: only the packaged fund columns count — ffs pays their sum; a payment standard is reduced by patient_paid and
+// by the unpackaged fund columns U. §13.2: a listed special case (特例单议) is paid its agreed amount instead of the
+// formula, is no outlier and carries no DIP points; a reversal of it reverses the agreed payment.
+import { type Dec, type Fen, roundFen } from '../money.js';
+import { SPECIAL_CASE_METHODS } from '../specialCases.js';
+import type { Claim, InputError, Method, OutlierClass, PackageFund, Payments, SpecialCase, Tier } from '../types.js';
 import { DipPricer } from './dip.js';
 import { DrgPricer } from './drg.js';
 import { matchMethod } from './rules.js';
@@ -14,13 +18,36 @@ export interface ClaimPrice {
   readonly outlier: OutlierClass;
   readonly points?: Dec; // dip, unsigned
   readonly dipKey?: number; // dip (code, tier) index
+  /** dip until the point value is known: patient_paid + U, unsigned (what the payment is reduced by). */
+  readonly reduction?: Fen;
+  /** §13.2: the claim is (or reverses) a special case; the formula's figures for comparison. */
+  readonly special?: SpecialCasePrice;
+}
+
+export interface SpecialCasePrice {
+  readonly case: SpecialCase; // the listed row (of the original claim)
+  readonly formulaStandard?: Fen; // signed; undefined for dip until the point value is known
+  readonly formulaPoints?: Dec; // dip, unsigned: the points the formula would have given (not counted in Σ points)
+  readonly unpackaged: Fen; // U, signed
+}
+
+export interface PricerOptions {
+  /** §13.1 packaged funds; absent: [basic]. */
+  readonly funds?: readonly PackageFund[];
+  /** §13.2 special cases by claim id. */
+  readonly specialCases?: ReadonlyMap<string, SpecialCase>;
+}
+
+/** A claim's §13.1 fund columns, signed as recorded, in PACKAGE_FUNDS order. */
+export function fundColumns(claim: Claim): [Fen, Fen, Fen, Fen] {
+  return [claim.fundPaid, claim.criticalPaid ?? 0, claim.assistancePaid ?? 0, claim.otherPaid ?? 0];
 }
 
 export type PricingProblem = Pick<InputError, 'column' | 'value' | 'rule' | 'zh' | 'en'>;
 
-/** max(0, payment − patient_paid), with payment already rounded to the fen. */
-function liabilityOf(paymentFen: Fen, patientPaidFen: Fen): Fen {
-  const l = paymentFen - patientPaidFen;
+/** max(0, payment − patient_paid − U), with payment already rounded to the fen; `reductionFen` = patient_paid + U. */
+function liabilityOf(paymentFen: Fen, reductionFen: Fen): Fen {
+  const l = paymentFen - reductionFen;
   return l > 0 ? l : 0;
 }
 
@@ -28,8 +55,19 @@ export class ClaimPricer {
   readonly drg?: DrgPricer;
   readonly dip?: DipPricer;
   private readonly perDiemDaily = new Map<Tier, Dec | undefined>();
+  /** Which of [basic, critical, assistance, other] are packaged. */
+  readonly packaged: readonly [boolean, boolean, boolean, boolean];
+  private readonly basicOnly: boolean;
+  private readonly specialCases?: ReadonlyMap<string, SpecialCase>;
 
-  constructor(private readonly payments: Payments) {
+  constructor(
+    private readonly payments: Payments,
+    options: PricerOptions = {},
+  ) {
+    const funds = options.funds ?? ['basic'];
+    this.packaged = [funds.includes('basic'), funds.includes('critical'), funds.includes('assistance'), funds.includes('other')];
+    this.basicOnly = this.packaged[0] && !this.packaged[1] && !this.packaged[2] && !this.packaged[3];
+    this.specialCases = options.specialCases !== undefined && options.specialCases.size > 0 ? options.specialCases : undefined;
     if (payments.drg) this.drg = new DrgPricer(payments.drg);
     if (payments.dip) this.dip = new DipPricer(payments.dip);
     for (const t of ['county', 'township', 'village'] as const) {
@@ -41,18 +79,61 @@ export class ClaimPricer {
     return matchMethod(this.payments.rules, claim, tier);
   }
 
+  /** Σ of the claim's packaged fund columns (signed): its out-of-group deduction, or its ffs liability. */
+  packagedAmount(claim: Claim): Fen {
+    if (claim.criticalPaid === undefined && this.basicOnly) return claim.fundPaid;
+    const cols = fundColumns(claim);
+    let s = 0;
+    for (let i = 0; i < 4; i++) if (this.packaged[i]) s += cols[i];
+    return s;
+  }
+
+  /** U: Σ of the claim's unpackaged fund columns (signed). */
+  unpackagedAmount(claim: Claim): Fen {
+    if (claim.criticalPaid === undefined && this.basicOnly) return 0;
+    const cols = fundColumns(claim);
+    let s = 0;
+    for (let i = 0; i < 4; i++) if (!this.packaged[i]) s += cols[i];
+    return s;
+  }
+
+  /** The special case a claim is listed as, or that a reversal row reverses. */
+  specialCaseOf(claim: Claim): SpecialCase | undefined {
+    if (this.specialCases === undefined) return undefined;
+    return this.specialCases.get(claim.reverses === '' ? claim.claimId : claim.reverses);
+  }
+
   /**
    * Prices a claim. For dip without a known point value (`pointValue` undefined) the result carries points and
    * no liability; the caller prices it once the settlement point value is known (`priceDip`).
    */
   price(claim: Claim, tier: Tier, pointValue: Dec | undefined): ClaimPrice | PricingProblem {
+    const formula = this.priceByFormula(claim, tier, pointValue);
+    if (this.specialCases === undefined || isProblem(formula) || !SPECIAL_CASE_METHODS.has(formula.method)) return formula;
+    // Only a listed original (or a reversal of one) is special; a reversal row listed itself is refused by the aggregator.
+    const listed = claim.reverses === '' ? this.specialCases.get(claim.claimId) : this.specialCases.get(claim.reverses);
+    if (listed === undefined) return formula;
+    const sign = formula.sign;
+    const unpackaged = this.unpackagedAmount(claim);
+    const reduction = sign * claim.patientPaid + sign * unpackaged;
+    return {
+      method: formula.method,
+      sign,
+      standard: sign * listed.agreed,
+      liability: sign * liabilityOf(listed.agreed, reduction),
+      outlier: 'none',
+      special: { case: listed, formulaStandard: formula.standard, formulaPoints: formula.points, unpackaged },
+    };
+  }
+
+  private priceByFormula(claim: Claim, tier: Tier, pointValue: Dec | undefined): ClaimPrice | PricingProblem {
     const sign: 1 | -1 = claim.reverses === '' ? 1 : -1;
     const cost = sign * claim.totalCost;
-    const patient = sign * claim.patientPaid;
+    const patient = sign * claim.patientPaid + sign * this.unpackagedAmount(claim); // patient_paid + U, unsigned
     const method = this.methodOf(claim, tier);
     switch (method) {
       case 'ffs':
-        return { method, sign, liability: claim.fundPaid, outlier: 'none' };
+        return { method, sign, liability: this.packagedAmount(claim), outlier: 'none' };
       case 'capitation':
         return { method, sign, liability: 0, outlier: 'none' };
       case 'drg': {
@@ -64,7 +145,7 @@ export class ClaimPricer {
         const key = claim.dipCode === '' ? -1 : this.dip!.keyOf(claim.dipCode, tier);
         if (key < 0) return missingCode('dip_code', claim.dipCode, 'DIP', '病种分值表（groups）', 'the DIP groups table');
         const pts = this.dip!.points(key, cost);
-        if (pointValue === undefined) return { method, sign, outlier: pts.outlier, points: pts.points, dipKey: key };
+        if (pointValue === undefined) return { method, sign, outlier: pts.outlier, points: pts.points, dipKey: key, reduction: patient };
         const payment = roundFen(pts.points.times(pointValue).times(100));
         return {
           method,

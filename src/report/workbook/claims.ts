@@ -65,7 +65,7 @@ export function claimCells(p: PricedClaim, at: RowRef): Cell[] {
     METHOD_LABEL[p.method],
     p.standard === undefined ? null : money(p.standard),
     p.points === undefined ? null : num(p.points.toFixed(), '#,##0.00##'),
-    OUTLIER_LABEL[p.outlier],
+    p.special ? '特例单议 special case' : OUTLIER_LABEL[p.outlier],
     money(p.liability),
     at.file,
     int(at.row),

@@ -13,6 +13,8 @@ import { membersSheet } from './members.js';
 import { methodsSheet } from './methods.js';
 import type { SheetModel } from './model.js';
 import { outOfGroupSheet } from './out-of-group.js';
+import { fundsSheet, outOfGroupAnalysisSheet } from './funds.js';
+import { specialCasesSheet } from './special-cases.js';
 import { parametersSheet } from './parameters.js';
 import { prepaymentsSheet } from './prepayments.js';
 import { renderSheet } from './render.js';
@@ -47,7 +49,7 @@ export interface Models {
   readonly methods: SheetModel;
   readonly journal: SheetModel;
   readonly parameters: SheetModel;
-  /** 考核指标 Indicators and, in recompute mode, 待遇重算 Cost sharing: absent when the run has none. */
+  /** 外转分析, 打包基金, 特例单议, 考核指标 Indicators and 待遇重算 Cost sharing: each absent when the run has none. */
   readonly extra: readonly SheetModel[];
   /** What the Summary and Checks sheets refer to (the claim sheets' anchors come when they are written). */
   readonly anchors: Omit<CheckAnchors, 'claims'>;
@@ -71,7 +73,7 @@ export function buildModels(input: WorkbookInput): Models {
     methods: methods.model,
     journal: journal.model,
     parameters: parametersSheet(r, input.scenarioObject, input.engineVersion),
-    extra: [kpisSheet(r), costSharingSheet(r)].filter((m): m is SheetModel => m !== undefined),
+    extra: [outOfGroupAnalysisSheet(r), fundsSheet(r), specialCasesSheet(r), kpisSheet(r), costSharingSheet(r)].filter((m): m is SheetModel => m !== undefined),
     anchors: {
       summary: summary.anchors,
       budget: budget.anchors,

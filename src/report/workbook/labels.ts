@@ -1,5 +1,5 @@
 // Bilingual labels (GLOSSARY.md) for the codes that appear in the workbook and the CSV tables.
-import type { Basis, Category, Fund, Method, OutlierClass, Tier } from '../../domain/types.js';
+import type { Basis, Category, Fund, Method, OutlierClass, PackageFund, Tier } from '../../domain/types.js';
 
 export const TIER_LABEL: Record<Tier, string> = {
   county: '县级 county',
@@ -19,6 +19,21 @@ export const FUND_LABEL: Record<Fund, string> = {
   assistance: '医疗救助 medical assistance',
   safetyNet: '兜底保障 safety net',
   familyDoctor: '家庭医生签约服务费 family-doctor fee',
+};
+
+/** §13.1 the claim's fund columns. */
+export const PACKAGE_FUND_LABEL: Record<PackageFund, string> = {
+  basic: '统筹基金 basic (fund_paid)',
+  critical: '大病保险 critical illness',
+  assistance: '医疗救助 medical assistance',
+  other: '其他补助（兜底） other',
+};
+
+export const REFERRAL_STATUS_LABEL: Record<'up' | 'down' | 'none' | 'unknown', string> = {
+  up: '上转 referred up',
+  down: '下转 referred down',
+  none: '未转诊 not referred',
+  unknown: '未知 unknown',
 };
 
 export const BASIS_LABEL: Record<Basis, string> = {

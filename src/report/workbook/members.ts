@@ -3,11 +3,11 @@
 import type { SettlementResult } from '../../domain/result.js';
 import { TIERS } from '../../domain/types.js';
 import { TIER_LABEL } from './labels.js';
-import { type Row, type SheetModel, absAddr, addr, money, rowOf } from './model.js';
+import { type Row, type SheetModel, absAddr, addr, money, num, rowOf } from './model.js';
 import { CSV, SHEET, sheetTitle } from './names.js';
 
 /** Columns of the money figures: D claims, E capitation, F adjustment, G total, H incentive pool. */
-export const MEMBER_COL = { claims: 4, capitation: 5, adjustment: 6, total: 7, incentive: 8 } as const;
+export const MEMBER_COL = { claims: 4, capitation: 5, adjustment: 6, total: 7, incentive: 8, score: 9, scoreEffect: 10 } as const;
 
 export interface MemberAnchors {
   /** Worksheet row of each member id. */
@@ -22,6 +22,7 @@ export function membersSheet(r: SettlementResult): { model: SheetModel; anchors:
   const ms = r.members;
   const n = ms.length;
   const at = new Map<string, number>();
+  const scored = ms.some((m) => m.score !== undefined); // §13.3 columns only when memberScores is given
   const rows: Row[] = ms.map((m, i) => {
     const row = rowOf(i);
     at.set(m.id, row);
@@ -37,6 +38,7 @@ export function membersSheet(r: SettlementResult): { model: SheetModel; anchors:
         money(m.adjustment),
         sums ? money(m.total, `${c('claims')}+${c('capitation')}+${c('adjustment')}`) : money(m.total),
         money(m.incentivePool),
+        ...(scored ? [num(m.score?.toFixed() ?? '100', '0.##'), money(m.scoreEffect ?? 0)] : []),
       ],
     };
   });
@@ -55,6 +57,7 @@ export function membersSheet(r: SettlementResult): { model: SheetModel; anchors:
       money(total((m) => m.adjustment), sumOf(MEMBER_COL.adjustment)),
       money(total((m) => m.total), sumOf(MEMBER_COL.total)),
       money(total((m) => m.incentivePool), sumOf(MEMBER_COL.incentive)),
+      ...(scored ? [null, money(total((m) => m.scoreEffect ?? 0), sumOf(MEMBER_COL.scoreEffect))] : []),
     ],
   });
   rows.push({ kind: 'blank', cells: [] });
@@ -110,6 +113,12 @@ export function membersSheet(r: SettlementResult): { model: SheetModel; anchors:
         { zh: '分配调整', en: 'Adjustment' },
         { zh: '合计', en: 'Total' },
         { zh: '奖励性绩效', en: 'Incentive pool' },
+        ...(scored
+          ? [
+              { zh: '成员考核得分', en: 'Member score' },
+              { zh: '得分影响（调整额）', en: 'Score effect on adjustment' },
+            ]
+          : []),
       ],
       rows,
       filterRows: n,

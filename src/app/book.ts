@@ -17,7 +17,7 @@ import { type BookTransaction, transactionContent } from '../book/postings.js';
 import { checkAmend, checkClear, checkClose, checkLock, checkSameGroup, checkSupplement } from '../book/rules.js';
 import { type BookEvent, type BookState, type BatchRecord, applyEvent, inputStamp, supplementEvent } from '../book/state.js';
 import { BookStore, claimCsvLine } from '../book/store.js';
-import { readVersion, versionScenario } from '../book/versions.js';
+import { readVersion, versionLoader } from '../book/versions.js';
 
 export interface BookContext {
   /** The clock, read once per command (ISO date-time); stored in the event. */
@@ -40,7 +40,7 @@ export async function loadBook(store: BookStore): Promise<OpenBook> {
   let state: BookState | undefined;
   const journal: BookTransaction[] = [];
   for (const e of events) {
-    const r = applyEvent(state, e, versionScenario);
+    const r = applyEvent(state, e, versionLoader(store.filesDir));
     state = r.state;
     journal.push(...r.posted);
   }
@@ -107,7 +107,7 @@ async function commit(
     }
     let seq = book.events.length;
     for (const e of events) {
-      const r = applyEvent(state, e, versionScenario);
+      const r = applyEvent(state, e, versionLoader(store.filesDir));
       state = r.state;
       all.push(...r.posted);
       await store.append(++seq, e, r.posted, (t) => transactionContent(t.seq, t.prev, t), ctx.actor, detail);
@@ -130,7 +130,7 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
     for (const f of ['book.duckdb', 'book.duckdb.wal']) rmSync(join(dir, f), { force: true });
   }
   const bytes = readFileSync(scenarioFile);
-  const { record, scenario } = readVersion(scenarioFile, bytes, 1);
+  const { record, scenario, files: attachments } = readVersion(scenarioFile, bytes, 1);
   let opening: Fen = scenario.carryForward.opening;
   let prev: { dir: string; head: string } | undefined;
   if (previous !== undefined) {
@@ -161,7 +161,10 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
     dir,
     'book init',
     async (store) => {
-      const { state } = await commit({ store, state: undefined as unknown as BookState, events: [] }, [event], ctx, `init ${record.file} sha256 ${record.sha256}`);
+      const { state } = await commit({ store, state: undefined as unknown as BookState, events: [] }, [event], ctx, `init ${record.file} sha256 ${record.sha256}`, async () => {
+        for (const a of attachments) store.saveFile(a.sha256, a.bytes);
+        return [];
+      });
       return { state, lines: [`已建立 ${state.year} 年度账簿（${state.groupId}），政策版本 1：${record.file} / book opened for ${state.year} (${state.groupId}), policy version 1: ${record.file}`] };
     },
     { create: true },
@@ -172,14 +175,17 @@ export async function bookAmend(store: BookStore, scenarioFile: string, ctx: Boo
   const book = await loadBook(store);
   {
     const bytes = readFileSync(scenarioFile);
-    const { record, scenario } = readVersion(scenarioFile, bytes, book.state.versions.length + 1);
+    const { record, scenario, files: attachments } = readVersion(scenarioFile, bytes, book.state.versions.length + 1);
     const shown = basename(scenarioFile);
     const errors = [
       ...checkAmend(book.state, scenario.effectiveFrom, scenario.year, shown),
       ...checkSameGroup(book.state, scenario.group.members, scenario.group.lead, scenario.group.id, shown),
     ];
     if (errors.length > 0) throw new InputRejected(errors);
-    const { state } = await commit(book, [{ kind: 'amend', at: ctx.now(), version: record }], ctx, `amend ${record.file} sha256 ${record.sha256}`);
+    const { state } = await commit(book, [{ kind: 'amend', at: ctx.now(), version: record }], ctx, `amend ${record.file} sha256 ${record.sha256}`, async () => {
+      for (const a of attachments) store.saveFile(a.sha256, a.bytes);
+      return [];
+    });
     return {
       state,
       lines: [`政策版本 ${record.index} 自 ${record.effectiveFrom} 起执行：${record.file} / policy version ${record.index} in force from ${record.effectiveFrom}: ${record.file}`],

@@ -8,7 +8,7 @@ import { clearingRecord, computeClearing, computeMonth } from '../book/compute.j
 import { type BookTransaction, canonicalJson, sha256Hex, transactionContent } from '../book/postings.js';
 import { type BookEvent, type BookState, applyEvent, supplementEvent } from '../book/state.js';
 import { type BookStore, claimCsvLine } from '../book/store.js';
-import { versionScenario } from '../book/versions.js';
+import { versionLoader } from '../book/versions.js';
 
 export interface VerifyReport {
   readonly ok: boolean;
@@ -40,6 +40,12 @@ export async function bookVerify(store: BookStore): Promise<VerifyReport> {
     if (v && (sha256Hex(v.text) !== v.sha256 || sha256Hex(v.resolved) !== v.resolvedSha256)) {
       return fail(`政策版本 ${v.index}（${v.file}）与其 SHA-256 不符`, `policy version ${v.index} (${v.file}) does not match its SHA-256`);
     }
+    for (const a of v?.attachments ?? []) {
+      const p = store.filePath(a.sha256);
+      if (!existsSync(p) || createHash('sha256').update(readFileSync(p)).digest('hex') !== a.sha256) {
+        return fail(`政策版本 ${v!.index} 的附件 ${a.file} 缺失或与其 SHA-256 不符`, `policy version ${v!.index}: attachment ${a.file} is missing or does not match its SHA-256`);
+      }
+    }
     if (e.kind !== 'import') continue;
     const b = e.batch;
     const path = store.filePath(b.sha256);
@@ -62,7 +68,7 @@ export async function bookVerify(store: BookStore): Promise<VerifyReport> {
     if (canonicalJson(again) !== canonicalJson(e)) {
       return fail(`事件 ${i + 1}（${e.kind}）与重新计算的结果不一致：${firstDifference(canonicalJson(e), canonicalJson(again))}`, `event ${i + 1} (${e.kind}) differs from its recomputation: ${firstDifference(canonicalJson(e), canonicalJson(again))}`);
     }
-    const r = applyEvent(state, again, versionScenario);
+    const r = applyEvent(state, again, versionLoader(store.filesDir));
     for (const t of r.posted) {
       const s = stored[k++];
       const content = transactionContent(t.seq, t.prev, t);

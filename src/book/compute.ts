@@ -39,7 +39,9 @@ export function bookInputs(state: BookState): InputFile[] {
 }
 
 /** The version in force priced at the provisional DIP point value (预结算点值): monthly.dipPointValue, else dip.pointValue. */
-function monthlyPricing(scenario: Scenario): { scenario: Scenario; pointValueGiven: boolean } {
+function monthlyPricing(inForce: Scenario): { scenario: Scenario; pointValueGiven: boolean } {
+  // Special cases are priced by the formula month by month; their agreed amounts apply at the clearing (§12.3).
+  const scenario: Scenario = { ...inForce, specialCases: undefined };
   const dip = scenario.payments.dip;
   if (dip === undefined) return { scenario, pointValueGiven: true };
   const pv = scenario.monthly.dipPointValue ?? dip.pointValue;

@@ -32,6 +32,8 @@ export interface VersionRecord {
   readonly sha256: string; // of the text's bytes
   readonly resolved: string; // canonical JSON of the scenario with its tables inlined (what the engine reads)
   readonly resolvedSha256: string;
+  /** Files the version names that cannot be inlined (the special-case list, §13.2), kept in the book by SHA-256. */
+  readonly attachments?: ReadonlyArray<{ readonly key: string; readonly file: string; readonly sha256: string }>;
 }
 
 /** An imported batch (导入批次). Its rows live in the store; its original bytes under its SHA-256. */

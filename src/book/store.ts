@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ClaimVisitor } from '../claims/source.js';
+import type { Fen } from '../domain/money.js';
 import type { Claim } from '../domain/types.js';
 import type { BookClaims } from './compute.js';
 import type { BookTransaction } from './postings.js';
@@ -14,36 +15,57 @@ import type { BookEvent } from './state.js';
 export const BOOK_FORMAT = 1;
 const DB_FILE = 'book.duckdb';
 
-/** The claim columns a book stores (one list: the table, the CSV it loads from, the rows it reads back). */
-const CLAIM_COLUMNS = [
-  ['claim_id', 'VARCHAR'],
-  ['patient_id', 'VARCHAR'],
-  ['category', 'VARCHAR'],
-  ['institution_id', 'VARCHAR'],
-  ['out_of_region', 'BOOLEAN'],
-  ['setting', 'VARCHAR'],
-  ['service_date', 'VARCHAR'],
-  ['los_days', 'INTEGER'],
-  ['drg_code', 'VARCHAR'],
-  ['dip_code', 'VARCHAR'],
-  ['total_cost', 'BIGINT'],
-  ['fund_paid', 'BIGINT'],
-  ['patient_paid', 'BIGINT'],
-  ['reverses', 'VARCHAR'],
-  ['referral', 'VARCHAR'],
-  ['referred_from', 'VARCHAR'],
-] as const;
+type Vector = { getItem(i: number): unknown };
+type MutableClaim = { -readonly [K in keyof Claim]: Claim[K] };
 
-const quote = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+const quote = (s: string): string => (/[",\n\r\\]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+const NULL = '\\N';
+const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+const optFen = (v: Fen | undefined): string => (v === undefined ? NULL : String(v));
+const readOptFen = (v: unknown): Fen | undefined => (v === null || v === undefined ? undefined : Number(v));
+
+/**
+ * The claim columns a book stores, one list for the table, the CSV it loads from and the rows it reads back:
+ * [column, SQL type, the CSV text of a claim's value, how a stored value goes back into a Claim].
+ */
+const CLAIM_COLUMNS: ReadonlyArray<readonly [string, string, (c: Claim) => string, (c: MutableClaim, v: unknown) => void]> = [
+  ['claim_id', 'VARCHAR', (c) => quote(c.claimId), (c, v) => (c.claimId = str(v))],
+  ['patient_id', 'VARCHAR', (c) => quote(c.patientId), (c, v) => (c.patientId = str(v))],
+  ['category', 'VARCHAR', (c) => c.category, (c, v) => (c.category = str(v) as Claim['category'])],
+  ['institution_id', 'VARCHAR', (c) => quote(c.institutionId), (c, v) => (c.institutionId = str(v))],
+  ['out_of_region', 'BOOLEAN', (c) => String(c.outOfRegion), (c, v) => (c.outOfRegion = Boolean(v))],
+  ['setting', 'VARCHAR', (c) => c.setting, (c, v) => (c.setting = str(v) as Claim['setting'])],
+  ['service_date', 'VARCHAR', (c) => c.serviceDate, (c, v) => (c.serviceDate = str(v))],
+  ['los_days', 'INTEGER', (c) => String(c.losDays), (c, v) => (c.losDays = Number(v))],
+  ['drg_code', 'VARCHAR', (c) => quote(c.drgCode), (c, v) => (c.drgCode = str(v))],
+  ['dip_code', 'VARCHAR', (c) => quote(c.dipCode), (c, v) => (c.dipCode = str(v))],
+  ['total_cost', 'BIGINT', (c) => String(c.totalCost), (c, v) => (c.totalCost = Number(v))],
+  ['fund_paid', 'BIGINT', (c) => String(c.fundPaid), (c, v) => (c.fundPaid = Number(v))],
+  ['patient_paid', 'BIGINT', (c) => String(c.patientPaid), (c, v) => (c.patientPaid = Number(v))],
+  ['reverses', 'VARCHAR', (c) => quote(c.reverses), (c, v) => (c.reverses = str(v))],
+  ['referral', 'VARCHAR', (c) => c.referral ?? '', (c, v) => (c.referral = str(v) as Claim['referral'])],
+  ['referred_from', 'VARCHAR', (c) => quote(c.referredFrom ?? ''), (c, v) => (c.referredFrom = str(v))],
+  ['contract_type', 'VARCHAR', (c) => (c.contractType === undefined ? NULL : quote(c.contractType)), (c, v) => (c.contractType = v === null ? undefined : str(v))],
+  ['critical_paid', 'BIGINT', (c) => optFen(c.criticalPaid), (c, v) => (c.criticalPaid = readOptFen(v))],
+  ['assistance_paid', 'BIGINT', (c) => optFen(c.assistancePaid), (c, v) => (c.assistancePaid = readOptFen(v))],
+  ['other_paid', 'BIGINT', (c) => optFen(c.otherPaid), (c, v) => (c.otherPaid = readOptFen(v))],
+];
 
 /** One stored row as a CSV line: batch, row, month, then the claim columns. */
 export function claimCsvLine(batch: number, row: number, month: number, c: Claim): string {
-  return `${batch},${row},${month},${quote(c.claimId)},${quote(c.patientId)},${c.category},${quote(c.institutionId)},${c.outOfRegion},${c.setting},${c.serviceDate},${c.losDays},${quote(c.drgCode)},${quote(c.dipCode)},${c.totalCost},${c.fundPaid},${c.patientPaid},${quote(c.reverses)},${c.referral ?? ''},${quote(c.referredFrom ?? '')}\n`;
+  let line = `${batch},${row},${month}`;
+  for (const col of CLAIM_COLUMNS) line += `,${col[2](c)}`;
+  return `${line}\n`;
 }
 
-/** The canonical text of a claim (for comparing stored rows with a re-read of the original file). */
-export function claimKey(c: Claim): string {
-  return claimCsvLine(0, 0, 0, c);
+/** A claim read back from the vectors of a result chunk (columns after `offset` in CLAIM_COLUMNS order). */
+function claimFrom(vectors: readonly Vector[], offset: number, j: number): Claim {
+  const c = {} as MutableClaim;
+  for (let k = 0; k < CLAIM_COLUMNS.length; k++) {
+    const v = vectors[offset + k].getItem(j);
+    CLAIM_COLUMNS[k][3](c, v);
+  }
+  return c;
 }
 
 export class BookStore implements BookClaims {
@@ -87,6 +109,10 @@ export class BookStore implements BookClaims {
     this.instance.closeSync();
   }
 
+  get filesDir(): string {
+    return join(this.dir, 'files');
+  }
+
   filePath(sha256: string): string {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
     return join(this.dir, 'files', sha256);
@@ -108,8 +134,12 @@ export class BookStore implements BookClaims {
   private async removeOrphanFiles(): Promise<void> {
     const known = new Set<string>();
     try {
-      const r = await this.db.runAndReadAll(`SELECT payload FROM events WHERE kind = 'import'`);
-      for (const [p] of r.getRows()) known.add((JSON.parse(String(p)) as { batch: { sha256: string } }).batch.sha256);
+      const r = await this.db.runAndReadAll(`SELECT payload FROM events WHERE kind IN ('import', 'open', 'amend')`);
+      for (const [p] of r.getRows()) {
+        const e = JSON.parse(String(p)) as BookEvent;
+        if (e.kind === 'import') known.add(e.batch.sha256);
+        if (e.kind === 'open' || e.kind === 'amend') for (const a of e.version.attachments ?? []) known.add(a.sha256);
+      }
     } catch {
       return; // a new book: no events table yet
     }
@@ -228,25 +258,7 @@ export class BookStore implements BookClaims {
       const v = Array.from({ length: CLAIM_COLUMNS.length + 2 }, (_, i) => chunk.getColumnVector(i));
       for (let j = 0; j < chunk.rowCount; j++) {
         const batch = Number(v[0].getItem(j));
-        const referral = String(v[16].getItem(j) ?? '');
-        const claim: Claim = {
-          claimId: String(v[2].getItem(j)),
-          patientId: String(v[3].getItem(j)),
-          category: String(v[4].getItem(j)) as Claim['category'],
-          institutionId: String(v[5].getItem(j)),
-          outOfRegion: Boolean(v[6].getItem(j)),
-          setting: String(v[7].getItem(j)) as Claim['setting'],
-          serviceDate: String(v[8].getItem(j)),
-          losDays: Number(v[9].getItem(j)),
-          drgCode: String(v[10].getItem(j) ?? ''),
-          dipCode: String(v[11].getItem(j) ?? ''),
-          totalCost: Number(v[12].getItem(j)),
-          fundPaid: Number(v[13].getItem(j)),
-          patientPaid: Number(v[14].getItem(j)),
-          reverses: String(v[15].getItem(j) ?? ''),
-          referral: (referral === '' ? '' : referral) as Claim['referral'],
-          referredFrom: String(v[17].getItem(j) ?? ''),
-        };
+        const claim = claimFrom(v, 2, j);
         let file = files.get(batch);
         if (file === undefined) {
           file = `batch ${batch}`;

@@ -1,6 +1,7 @@
 // 政策版本 (DOMAIN.md §12.2): a scenario file as a book keeps it — the text as given (for people and diffs) and a
 // self-contained resolved form (its `extends` merged, its DRG/DIP tables inlined, no claims), which is what the
 // engine reads back, so a book never depends on files outside its folder.
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputRejected } from '../domain/errors.js';
 import type { Scenario } from '../domain/types.js';
@@ -9,7 +10,11 @@ import { canonicalJson } from './postings.js';
 import type { VersionRecord } from './state.js';
 
 /** Reads and validates a scenario file into a version record (index and effectiveFrom given by the caller's rules). */
-export function readVersion(file: string, bytes: Buffer, index: number): { record: VersionRecord; scenario: Scenario } {
+export function readVersion(
+  file: string,
+  bytes: Buffer,
+  index: number,
+): { record: VersionRecord; scenario: Scenario; files: Array<{ sha256: string; bytes: Buffer }> } {
   // A book's policy needs no claims (they come as batches): an empty list stands in for them.
   const so = readScenarioObject(file);
   const obj = so.obj !== null && typeof so.obj === 'object' && !Array.isArray(so.obj) ? (so.obj as Record<string, unknown>) : undefined;
@@ -44,6 +49,14 @@ export function readVersion(file: string, bytes: Buffer, index: number): { recor
       ),
     };
   }
+  // The special-case list cannot be inlined: the book keeps its bytes under their SHA-256 and names them so.
+  const attachments: Array<{ key: string; file: string; sha256: string; bytes: Buffer }> = [];
+  if (s.specialCases !== undefined) {
+    const bytes = readFileSync(s.specialCases.file);
+    const h = sha256(bytes);
+    attachments.push({ key: 'specialCases.file', file: basename(s.specialCases.file), sha256: h, bytes });
+    effective.specialCases = { ...(effective.specialCases as Record<string, unknown>), file: h };
+  }
   const resolved = canonicalJson(effective);
   const record: VersionRecord = {
     index,
@@ -53,11 +66,21 @@ export function readVersion(file: string, bytes: Buffer, index: number): { recor
     sha256: sha256(bytes),
     resolved,
     resolvedSha256: sha256(resolved),
+    attachments: attachments.length === 0 ? undefined : attachments.map(({ key, file: f, sha256: h }) => ({ key, file: f, sha256: h })),
   };
-  return { record, scenario: versionScenario(record) };
+  return { record, scenario: s, files: attachments.map(({ sha256: h, bytes: b }) => ({ sha256: h, bytes: b })) };
 }
 
-/** The Scenario of a stored version, from its resolved form alone. */
-export function versionScenario(record: VersionRecord): Scenario {
-  return scenarioFromObject(JSON.parse(record.resolved), record.file, '/').scenario;
+/**
+ * The Scenario of a stored version, from its resolved form alone; `filesDir` is where the book keeps attachments
+ * by SHA-256 (the special-case list is read from there when a run needs it).
+ */
+export function versionScenario(record: VersionRecord, filesDir = '/'): Scenario {
+  const scenario = scenarioFromObject(JSON.parse(record.resolved), record.file, filesDir).scenario;
+  const list = record.attachments?.find((a) => a.key === 'specialCases.file');
+  // Messages and outputs name the list as the user did, not by its hash.
+  return list && scenario.specialCases ? { ...scenario, specialCases: { ...scenario.specialCases, fileAsWritten: list.file } } : scenario;
 }
+
+/** A loader bound to a book's folder of files. */
+export const versionLoader = (filesDir: string) => (record: VersionRecord) => versionScenario(record, filesDir);

@@ -236,3 +236,27 @@ describe('chained years (§12.7)', () => {
     expect((await withBook(prev, 'test', bookVerify)).ok).toBe(true);
   });
 });
+
+describe('a book with packaged funds and special cases (§13)', () => {
+  it('clears to the same figures as settle (but Y), keeps the list in the book, and verifies', async () => {
+    const { loadScenarioFile } = await import('../../src/scenario/load.js');
+    const { settleScenario } = await import('../../src/app/settle.js');
+    const { resultToJson } = await import('../../src/report/json.js');
+    const dir = join(root, 'funds');
+    await bookInit(dir, 'test/fixtures/funds/scenario.yaml', ctx);
+    await withBook(dir, 'test', async (s) => {
+      await bookImport(s, ['test/fixtures/funds/claims.csv'], ctx);
+      for (let m = 1; m <= 12; m++) await bookClose(s, `2024-${String(m).padStart(2, '0')}`, ctx);
+      await bookClear(s, ctx);
+    });
+    const { state } = await withBook(dir, 'test', loadBook);
+    const loaded = loadScenarioFile('test/fixtures/funds/scenario.yaml');
+    const oneShot = resultToJson((await settleScenario(loaded.scenario, loaded.inputs)).result, 'x') as Record<string, Record<string, unknown>>;
+    const report = state.draft!.clearing.report as Record<string, Record<string, unknown>>;
+    expect(report.actuals.funds).toEqual(oneShot.actuals.funds);
+    expect(report.actuals.specialCases).toEqual(oneShot.actuals.specialCases);
+    expect({ ...report.settlement, yearEndPayment: 0, paid: 0 }).toEqual({ ...oneShot.settlement, yearEndPayment: 0, paid: 0 });
+    expect(state.versions[0].record.attachments?.map((a) => a.file)).toEqual(['special-cases.csv']);
+    expect((await withBook(dir, 'test', bookVerify)).ok).toBe(true);
+  });
+});

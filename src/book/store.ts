@@ -2,7 +2,7 @@
 // audit log; `files/<sha256>` for each batch's original bytes. Every command is one database transaction, so a
 // crash leaves the book as it was before the command; files are written before the commit and a file no event
 // names is removed when the book is next opened.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ClaimVisitor } from '../claims/source.js';
@@ -68,6 +68,82 @@ function claimFrom(vectors: readonly Vector[], offset: number, j: number): Claim
   return c;
 }
 
+/**
+ * Writes validated rows as canonical CSV into the book's temp folder, a chunk file at a time, and loads each chunk
+ * into the claims table as soon as it is complete, while the caller goes on reading (DuckDB loads in its own
+ * threads). Inside the caller's database transaction.
+ */
+export class RowSpool {
+  private static readonly CHUNK_ROWS = 131_072;
+  private buffer = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+  private fd = -1;
+  private chunk = 0;
+  private rowsInChunk = 0;
+  private loading: Promise<void> = Promise.resolve();
+  private failed: unknown;
+
+  constructor(
+    private readonly store: BookStore,
+    private readonly name: string,
+  ) {}
+
+  add(batch: number, row: number, month: number, claim: Claim): void {
+    const line = claimCsvLine(batch, row, month, claim);
+    if (this.fd < 0) this.fd = openSync(this.path(this.chunk), 'w');
+    if (this.used + line.length * 3 > this.buffer.length) this.flush();
+    this.used += this.buffer.write(line, this.used);
+    if (++this.rowsInChunk === RowSpool.CHUNK_ROWS) this.endChunk();
+  }
+
+  /** Runs the reading, then waits for every chunk to be loaded — also when the reading fails (no load in flight). */
+  async around<T>(read: () => Promise<T>): Promise<T> {
+    let out: T;
+    try {
+      out = await read();
+    } catch (e) {
+      await this.loading;
+      throw e;
+    }
+    await this.finish();
+    return out;
+  }
+
+  /** Waits for every chunk to be loaded; throws the first load error. */
+  async finish(): Promise<void> {
+    if (this.rowsInChunk > 0) this.endChunk();
+    await this.loading;
+    if (this.failed !== undefined) throw this.failed;
+  }
+
+  private path(k: number): string {
+    return this.store.tempPath(`${this.name}-${k}.csv`);
+  }
+
+  private flush(): void {
+    writeSync(this.fd, this.buffer, 0, this.used);
+    this.used = 0;
+  }
+
+  private endChunk(): void {
+    this.flush();
+    closeSync(this.fd);
+    this.fd = -1;
+    const path = this.path(this.chunk++);
+    this.rowsInChunk = 0;
+    this.loading = this.loading.then(async () => {
+      if (this.failed !== undefined) return;
+      try {
+        await this.store.loadRows(path);
+      } catch (e) {
+        this.failed = e;
+      } finally {
+        rmSync(path, { force: true });
+      }
+    });
+  }
+}
+
 export class BookStore implements BookClaims {
   private constructor(
     readonly dir: string,
@@ -84,7 +160,13 @@ export class BookStore implements BookClaims {
     mkdirSync(join(dir, 'files'), { recursive: true });
     rmSync(join(dir, 'tmp'), { recursive: true, force: true });
     mkdirSync(join(dir, 'tmp'), { recursive: true });
-    const instance = await DuckDBInstance.create(join(dir, DB_FILE), { threads: '2' });
+    // Bounded memory: DuckDB spills to its temp folder beyond this (a 1M-row import must stay within ~400 MB).
+    const instance = await DuckDBInstance.create(join(dir, DB_FILE), {
+      threads: '2',
+      memory_limit: '192MB',
+      preserve_insertion_order: 'false',
+      temp_directory: join(dir, 'tmp', 'duckdb'),
+    });
     const db = await instance.connect();
     const store = new BookStore(dir, instance, db);
     if (create) await store.createSchema();
@@ -128,6 +210,15 @@ export class BookStore implements BookClaims {
     if (existsSync(target)) return;
     const tmp = this.tempPath(`${sha256}.part`);
     writeFileSync(tmp, bytes);
+    renameSync(tmp, target);
+  }
+
+  /** Copies a batch's original file under its hash (temp file, then rename). */
+  copyFile(sha256: string, source: string): void {
+    const target = this.filePath(sha256);
+    if (existsSync(target)) return;
+    const tmp = this.tempPath(`${sha256}.part`);
+    copyFileSync(source, tmp);
     renameSync(tmp, target);
   }
 
@@ -236,7 +327,7 @@ export class BookStore implements BookClaims {
     return { found: true, isReversal: Boolean(isRev), alreadyReversed: Boolean(already), negates: Boolean(negates) };
   }
 
-  /** Streams stored claims in (batch, row) order. */
+  /** Streams stored claims (a single batch in row order; otherwise in no particular order). */
   async scan(filter: { readonly throughBatch: number; readonly month?: number; readonly batch?: number }, visit: ClaimVisitor): Promise<number> {
     const where = ['batch <= $1'];
     const params: number[] = [filter.throughBatch];
@@ -249,7 +340,9 @@ export class BookStore implements BookClaims {
       where.push(`batch = $${params.length}`);
     }
     const cols = ['batch', 'row', ...CLAIM_COLUMNS.map(([n]) => n)].join(', ');
-    const result = await this.db.stream(`SELECT ${cols} FROM claims WHERE ${where.join(' AND ')} ORDER BY batch, row`, params);
+    // Pricing does not depend on the order of the rows (DOMAIN.md §7.4); a single batch is read in row order.
+    const order = filter.batch !== undefined ? ' ORDER BY row' : '';
+    const result = await this.db.stream(`SELECT ${cols} FROM claims WHERE ${where.join(' AND ')}${order}`, params);
     const files = new Map<number, string>();
     let n = 0;
     for (;;) {

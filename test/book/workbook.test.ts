@@ -132,6 +132,7 @@ describe('book workbook', () => {
       SHEET.outOfGroup,
       SHEET.members,
       SHEET.methods,
+      SHEET.outOfGroupAnalysis,
       SHEET.kpis,
       SHEET.claims,
       SHEET.checks,

@@ -14,10 +14,11 @@ export interface SettleRun {
   readonly source?: ClaimSource;
 }
 
+/** The scenario's claims files; rows dated outside the scenario's year are row errors (DOMAIN.md §12.1). */
 export function claimSourceFor(scenario: Scenario, options: ImportOptions = {}): ClaimSource {
   return openClaimFiles(
     scenario.claims.map((path, i) => ({ path, shown: scenario.claimsAsWritten[i] })),
-    options,
+    { ...options, year: options.year ?? scenario.year },
   );
 }
 

@@ -29,6 +29,12 @@ export interface ImportOptions {
   readonly progress?: boolean;
   /** Errors kept (the count covers all). Default 10,000. */
   readonly maxErrors?: number;
+  /**
+   * The settlement year: when given, a row whose service_date is in another year is a row error `date.outsideYear`
+   * naming file and row (DOMAIN.md §12.1). `settle` and the what-if commands pass the scenario's year; a book passes
+   * the year it keeps. Without it any real date is accepted (`validate` without a scenario).
+   */
+  readonly year?: number;
 }
 
 const ENCODINGS: Readonly<Record<string, Encoding>> = {
@@ -143,7 +149,7 @@ async function scanFiles(
       header(cells, row) {
         const header = resolveHeader(cells, vocab, shown, row, errors);
         if (!header) return false;
-        checker = new RowChecker(header, vocab, shown, errors);
+        checker = new RowChecker(header, vocab, shown, errors, options.year);
         labels = { id: header.label[idCol], reverses: header.label[revCol] };
         dateColumn = header.index[COLUMN_INDEX.service_date];
         return true;

@@ -64,6 +64,13 @@ export const msg = {
       `${at.column} 的值 ${q(at.value)} 不是有效日期（应为 YYYY-MM-DD 或 YYYY/MM/DD）`,
       `${at.column} ${q(at.value)} is not a valid date (YYYY-MM-DD or YYYY/MM/DD)`,
     ),
+  outsideYear: (at: At, year: number) =>
+    err(
+      at,
+      'date.outsideYear',
+      `${at.column} 的值 ${q(at.value)} 不在结算年度 ${year} 内`,
+      `${at.column} ${q(at.value)} is outside the settlement year ${year}`,
+    ),
   amount: (at: At) =>
     err(
       at,

@@ -71,13 +71,17 @@ export class RowChecker {
   private readonly idx: Int32Array;
   private readonly label: readonly string[];
   private readonly referralColumns: boolean;
+  private readonly yearPrefix: string | undefined;
 
+  /** `year`: when given, a row whose service_date is in another year is a row error (DOMAIN.md §12.1). */
   constructor(
     header: Header,
     private readonly vocab: Vocabulary,
     private readonly file: string,
     private readonly sink: ErrorSink,
+    private readonly year?: number,
   ) {
+    this.yearPrefix = year === undefined ? undefined : `${year}-`;
     this.idx = header.index;
     this.label = header.label;
     this.referralColumns = header.index[C.referral] >= 0 || header.index[C.referred_from] >= 0;
@@ -146,6 +150,8 @@ export class RowChecker {
     const serviceDate = dateText === '' ? undefined : parseDate(dateText);
     if (serviceDate === undefined) {
       ok = this.fail(dateText === '' ? msg.required(this.at(row, C.service_date, '')) : msg.date(this.at(row, C.service_date, dateText)));
+    } else if (this.yearPrefix !== undefined && !serviceDate.startsWith(this.yearPrefix)) {
+      ok = this.fail(msg.outsideYear(this.at(row, C.service_date, dateText), this.year as number));
     }
 
     const losText = this.cell(cells, C.los_days);

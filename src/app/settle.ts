@@ -14,11 +14,14 @@ export interface SettleRun {
   readonly source?: ClaimSource;
 }
 
-/** The scenario's claims files; rows dated outside the scenario's year are row errors (DOMAIN.md §12.1). */
+/**
+ * The scenario's claims files. Rows dated outside the scenario's year are row errors (DOMAIN.md §12.1), and so are
+ * institution codes that only look like a member's.
+ */
 export function claimSourceFor(scenario: Scenario, options: ImportOptions = {}): ClaimSource {
   return openClaimFiles(
     scenario.claims.map((path, i) => ({ path, shown: scenario.claimsAsWritten[i] })),
-    { ...options, year: options.year ?? scenario.year },
+    { ...options, year: options.year ?? scenario.year, members: options.members ?? scenario.group.members.map((m) => m.id) },
   );
 }
 

@@ -10,7 +10,8 @@ import { H, hash64 } from './fields.js';
 import { ClaimLedger } from './ledger.js';
 import { msg } from './messages.js';
 import { Progress } from './progress.js';
-import { resolveHeader, RowChecker, type ErrorSink } from './rows.js';
+import { LookalikeCodes } from '../domain/codes.js';
+import { resolveHeader, RowChecker, type ErrorSink, type RunRules } from './rows.js';
 import type { ClaimScan, ClaimSource, ClaimVisitor } from './source.js';
 import { readXlsx } from './xlsx.js';
 
@@ -35,6 +36,11 @@ export interface ImportOptions {
    * the year it keeps. Without it any real date is accepted (`validate` without a scenario).
    */
   readonly year?: number;
+  /**
+   * The group's member codes: an institution_id or referred_from that is no member's but equals one after
+   * normalisation and ignoring case and spaces ("h01", "Ｈ０１" for H01) is a row error `code.looksLikeMember`.
+   */
+  readonly members?: readonly string[];
 }
 
 const ENCODINGS: Readonly<Record<string, Encoding>> = {
@@ -74,7 +80,11 @@ type Kind = 'csv' | 'xlsx' | 'xls';
 /** File kind by content (zip magic) then extension, and a row-count estimate from a 64 KB peek. */
 async function peek(path: string): Promise<{ kind: Kind; size: number; rowsEstimate: number } | { error: string }> {
   try {
-    const size = (await stat(path)).size;
+    const st = await stat(path);
+    if (st.isDirectory()) return { error: 'is a folder (是文件夹)' };
+    // A FIFO or a device (/dev/urandom) would hang the run or never end: claims come from regular files only.
+    if (!st.isFile()) return { error: 'not a regular file: a pipe, device or socket (不是普通文件：管道、设备或套接字)' };
+    const size = st.size;
     const fh = await open(path, 'r');
     try {
       const buf = Buffer.alloc(Math.min(size, 65_536));
@@ -116,10 +126,18 @@ async function scanFiles(
   const peeks = await Promise.all(files.map((f) => peek(f.path)));
   const totalBytes = peeks.reduce((s, p) => s + ('size' in p ? p.size : 0), 0);
   const expected = peeks.reduce((s, p) => s + ('rowsEstimate' in p ? p.rowsEstimate : 0), 0);
+  const rules: RunRules = {
+    year: options.year,
+    lookalike: options.members ? new LookalikeCodes(new Set(options.members)) : undefined,
+  };
   const ledger = new ClaimLedger(expected, (e, fi) => collector.add(e, fi));
   const progress = new Progress(totalBytes, options.progress !== false && process.stderr.isTTY === true);
   const inputs: InputFile[] = [];
   let rows = 0;
+  // Σ |total_cost| over the run: every sum of claim amounts (fund and patient parts are within total) is exact
+  // while this stays within 2^53 fen; past it the run stops instead of adding inexactly.
+  let absTotal = 0;
+  let sumReported = false;
 
   for (let fi = 0; fi < files.length; fi++) {
     const { path, shown } = files[fi];
@@ -143,13 +161,15 @@ async function scanFiles(
     let checker: RowChecker | undefined;
     let labels = { id: 'claim_id', reverses: 'reverses' };
     let dateColumn = -1;
+    let fileRows = 0;
+    const errorsBefore = collector.count;
     const idCol = COLUMN_INDEX.claim_id;
     const revCol = COLUMN_INDEX.reverses;
     const sink: TableSink = {
       header(cells, row) {
         const header = resolveHeader(cells, vocab, shown, row, errors);
         if (!header) return false;
-        checker = new RowChecker(header, vocab, shown, errors, options.year);
+        checker = new RowChecker(header, vocab, shown, errors, rules);
         labels = { id: header.label[idCol], reverses: header.label[revCol] };
         dateColumn = header.index[COLUMN_INDEX.service_date];
         return true;
@@ -157,18 +177,26 @@ async function scanFiles(
       row(cells, row) {
         const c = checker as RowChecker;
         rows++;
+        fileRows++;
         const claim = c.check(cells, row);
         if (claim) {
+          absTotal += claim.totalCost < 0 ? -claim.totalCost : claim.totalCost;
+          if (absTotal > Number.MAX_SAFE_INTEGER && !sumReported) {
+            sumReported = true;
+            errors.add(msg.sumRange({ file: shown, row }));
+          }
           ledger.add(claim.claimId, claim.reverses, claim, shown, fi, row, labels);
           visit(claim, { file: shown, row });
         } else {
-          ledger.add(c.cell(cells, idCol), c.cell(cells, revCol), undefined, shown, fi, row, labels);
+          ledger.add(c.code(cells, idCol), c.code(cells, revCol), undefined, shown, fi, row, labels);
         }
         if ((rows & 0xffff) === 0) progress.tick(rows);
       },
     };
     if (p.kind === 'xlsx') await readXlsx(path, { sheet: options.sheet, dateColumn: () => dateColumn }, ctx, sink);
     else await readCsv(path, encoding, ctx, sink);
+    // An export with a header and no rows is never a real month (and a CR-only file once read as one line).
+    if (checker !== undefined && fileRows === 0 && collector.count === errorsBefore) errors.add(msg.noRows({ file: shown }));
     inputs.push({ role: 'claims', file: shown, sha256: hash.digest('hex') });
   }
   ledger.finish();
@@ -209,7 +237,7 @@ async function confirmDuplicates(
       },
       row(cells, row) {
         if (missing === 0) return;
-        const id = (checker as RowChecker).cell(cells, COLUMN_INDEX.claim_id);
+        const id = (checker as RowChecker).code(cells, COLUMN_INDEX.claim_id);
         if (id === '') return;
         hash64(id);
         const k = `${H.hi}:${H.lo}`;

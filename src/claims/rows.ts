@@ -2,7 +2,8 @@
 // span rows (unique ids, reversals) live in ledger.ts.
 import type { Category, Claim, InputError, Referral, Setting } from '../domain/types.js';
 import { COLUMN_INDEX, COLUMN_ZH, COLUMNS, REQUIRED_COLUMNS, normalizeHeader, normalizeValue, type Column, type Vocabulary } from './columns.js';
-import { parseCount, parseDate, parseFen } from './fields.js';
+import { LookalikeCodes, normalizeCode } from '../domain/codes.js';
+import { MAX_CLAIM_FEN, parseCount, parseDate, parseFen } from './fields.js';
 import { msg } from './messages.js';
 
 export interface ErrorSink {
@@ -66,22 +67,33 @@ function fenText(fen: number): string {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** Rules that depend on the run, not on the file: its year (DOMAIN.md §12.1) and its members' codes. */
+export interface RunRules {
+  /** A row whose service_date is in another year is a row error `date.outsideYear`. */
+  readonly year?: number;
+  /** Institution codes that are no member's but look like one are row errors `code.looksLikeMember`. */
+  readonly lookalike?: LookalikeCodes;
+}
+
 /** Per-row checks. `check` returns the claim, or undefined after reporting every problem of the row. */
 export class RowChecker {
   private readonly idx: Int32Array;
   private readonly label: readonly string[];
   private readonly referralColumns: boolean;
   private readonly yearPrefix: string | undefined;
+  private readonly year: number | undefined;
+  private readonly lookalike: LookalikeCodes | undefined;
 
-  /** `year`: when given, a row whose service_date is in another year is a row error (DOMAIN.md §12.1). */
   constructor(
     header: Header,
     private readonly vocab: Vocabulary,
     private readonly file: string,
     private readonly sink: ErrorSink,
-    private readonly year?: number,
+    rules: RunRules = {},
   ) {
-    this.yearPrefix = year === undefined ? undefined : `${year}-`;
+    this.year = rules.year;
+    this.yearPrefix = rules.year === undefined ? undefined : `${rules.year}-`;
+    this.lookalike = rules.lookalike;
     this.idx = header.index;
     this.label = header.label;
     this.referralColumns = header.index[C.referral] >= 0 || header.index[C.referred_from] >= 0;
@@ -102,6 +114,11 @@ export class RowChecker {
     return v;
   }
 
+  /** A code or id cell as compared: NFKC, zero-width characters removed, trimmed (domain/codes.ts). */
+  code(cells: readonly string[], k: number): string {
+    return normalizeCode(this.cell(cells, k));
+  }
+
   private at(row: number, k: number, value?: string) {
     return { file: this.file, row, column: this.label[k], value };
   }
@@ -109,12 +126,13 @@ export class RowChecker {
   check(cells: readonly string[], row: number): Claim | undefined {
     let ok = true;
 
-    const claimId = this.cell(cells, C.claim_id);
+    const claimId = this.code(cells, C.claim_id);
     if (claimId === '') ok = this.fail(msg.required(this.at(row, C.claim_id, '')));
-    const patientId = this.cell(cells, C.patient_id);
+    const patientId = this.code(cells, C.patient_id);
     if (patientId === '') ok = this.fail(msg.required(this.at(row, C.patient_id, '')));
-    const institutionId = this.cell(cells, C.institution_id);
+    const institutionId = this.code(cells, C.institution_id);
     if (institutionId === '') ok = this.fail(msg.required(this.at(row, C.institution_id, '')));
+    else ok = this.memberCode(institutionId, row, C.institution_id) && ok;
 
     const catText = this.cell(cells, C.category);
     let category: Category | undefined = this.vocab.category.get(catText);
@@ -171,7 +189,7 @@ export class RowChecker {
       if (referral === undefined) ok = this.fail(msg.enumValue(this.at(row, C.referral, refText), REFERRAL_OPTIONS));
     }
 
-    const reverses = this.cell(cells, C.reverses);
+    const reverses = this.code(cells, C.reverses);
     const reversal = reverses !== '';
     if (reversal && reverses === claimId) ok = this.fail(msg.reversalSelf(this.at(row, C.reverses, reverses)));
 
@@ -185,9 +203,10 @@ export class RowChecker {
       const t = Math.abs(totalCost);
       const f = Math.abs(fundPaid);
       if (f > t) ok = this.fail(msg.fundExceedsTotal(this.at(row, C.fund_paid, fenText(fundPaid)), fenText(fundPaid), fenText(totalCost)));
-      else if (explicitPatient && f + Math.abs(patientPaid) > t) {
+      else if (explicitPatient && fundPaid + patientPaid !== totalCost) {
+        // A recorded patient_paid must make total_cost with the fund: otherwise L moves by the difference.
         ok = this.fail(
-          msg.sumExceedsTotal(this.at(row, C.patient_paid, fenText(patientPaid)), fenText(fundPaid), fenText(patientPaid), fenText(totalCost)),
+          msg.sumNotTotal(this.at(row, C.patient_paid, fenText(patientPaid)), fenText(fundPaid), fenText(patientPaid), fenText(totalCost)),
         );
       }
     }
@@ -201,8 +220,8 @@ export class RowChecker {
       setting: setting as Setting,
       serviceDate: serviceDate as string,
       losDays,
-      drgCode: this.cell(cells, C.drg_code),
-      dipCode: this.cell(cells, C.dip_code),
+      drgCode: this.code(cells, C.drg_code),
+      dipCode: this.code(cells, C.dip_code),
       totalCost,
       fundPaid,
       patientPaid,
@@ -211,9 +230,16 @@ export class RowChecker {
     if (this.referralColumns) {
       // Only files with a 转诊类型 / 转出机构编码 column carry the fields (the claim's shape stays per file).
       claim.referral = referral as Referral;
-      claim.referredFrom = this.idx[C.referred_from] < 0 ? '' : this.cell(cells, C.referred_from);
+      claim.referredFrom = this.idx[C.referred_from] < 0 ? '' : this.code(cells, C.referred_from);
+      if (!this.memberCode(claim.referredFrom, row, C.referred_from)) return undefined;
     }
     return claim;
+  }
+
+  /** False after reporting a code that is no member's but looks like one ("h01", "Ｈ０１ " for member H01). */
+  private memberCode(code: string, row: number, k: number): boolean {
+    const like = this.lookalike?.memberLike(code);
+    return like === undefined || this.fail(msg.looksLikeMember(this.at(row, k, code), like));
   }
 
   /** NaN after reporting a problem; Infinity when an optional amount is empty. */
@@ -227,6 +253,10 @@ export class RowChecker {
     const fen = parseFen(text);
     if (Number.isNaN(fen)) {
       this.sink.add(msg.amount(this.at(row, k, text)));
+      return NaN;
+    }
+    if (fen > MAX_CLAIM_FEN || fen < -MAX_CLAIM_FEN) {
+      this.sink.add(msg.amountTooLarge(this.at(row, k, text)));
       return NaN;
     }
     if (reversal ? fen > 0 : fen < 0) {

@@ -1,10 +1,10 @@
 // Reads a scenario file (YAML or JSON) from disk: parse with every scalar as text, check shape and rules, load the
 // DRG/DIP tables it names, and resolve claims paths against the scenario file's folder. Every problem is collected.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import YAML from 'yaml';
 import { InputRejected } from '../domain/errors.js';
+import { readInputText } from '../io/input.js';
 import type { InputError, Scenario } from '../domain/types.js';
 import type { InputFile } from '../domain/result.js';
 import { buildScenario, type Tables } from './build.js';
@@ -127,15 +127,6 @@ export function loadScenarioFile(file: string): LoadedScenario {
   return loadScenarioWithOverrides(file, []);
 }
 
-function readScenarioBytes(file: string, shown: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new InputRejected([
-      { file: shown, rule: 'file.unreadable', zh: `无法读取场景文件：${(e as Error).message}`, en: `cannot read the scenario file: ${(e as Error).message}` },
-    ]);
-  }
-}
 
 /** Keys whose values are file paths, written relative to the file that wrote them. */
 const PATH_KEYS: ReadonlyArray<readonly string[]> = [['payments', 'drg', 'weightsFile'], ['payments', 'dip', 'groupsFile']];
@@ -199,11 +190,12 @@ function readChain(
       { file: shown, path: 'extends', rule: 'extends.cycle', zh: `extends 形成循环：${cycle}`, en: `extends forms a cycle: ${cycle}` },
     ]);
   }
-  const bytes = readScenarioBytes(abs, shown);
+  // A regular file within the size limit; UTF-8, or GB18030 as Windows Notepad saves "ANSI" (never garbled names).
+  const { bytes, text } = readInputText(abs, shown, 'scenario');
   files.push({ abs, shown, bytes });
   const dir = dirname(abs);
   const top = stack.length === 0;
-  let obj = parseScenarioTextRaw(bytes.toString('utf8'), shown);
+  let obj = parseScenarioTextRaw(text, shown);
   if (!isMapping(obj)) return obj; // the schema reports it
   obj = absolutizePaths(obj, dir, display, (written, p) => (top ? written : relative(topDir, p)));
   const ext = (obj as Obj).extends;

@@ -3,6 +3,7 @@
 import { KPI_IDS, type InputError } from '../domain/types.js';
 import type { RawScenario } from './schema.js';
 import { dec } from '../domain/money.js';
+import { lookalikeKey, normalizeCode } from '../domain/codes.js';
 
 type Push = (path: string, rule: string, zh: string, en: string, value?: string) => void;
 
@@ -27,11 +28,32 @@ export function checkScenarioRules(raw: RawScenario, file?: string): InputError[
 
 function checkGroup(raw: RawScenario, push: Push): void {
   const ids = new Set<string>();
+  const looks = new Map<string, string>(); // lookalikeKey → the first member id with it
   raw.group.members.forEach((m, i) => {
+    const path = `group.members[${i}].id`;
     if (ids.has(m.id)) {
-      push(`group.members[${i}].id`, 'member.duplicate', `成员单位编码 ${m.id} 重复`, `member id ${m.id} appears twice`, m.id);
+      push(path, 'member.duplicate', `成员单位编码 ${m.id} 重复`, `member id ${m.id} appears twice`, m.id);
+    } else if (normalizeCode(m.id) !== m.id) {
+      const plain = normalizeCode(m.id);
+      push(
+        path,
+        'member.code',
+        `成员单位编码 "${m.id}" 含全角字符、不可见字符或首尾空格，请写作 "${plain}"`,
+        `member id "${m.id}" holds full-width, invisible or edge space characters: write "${plain}"`,
+        m.id,
+      );
+    } else if (looks.has(lookalikeKey(m.id))) {
+      const other = looks.get(lookalikeKey(m.id)) as string;
+      push(
+        path,
+        'member.lookalike',
+        `成员单位编码 ${m.id} 与 ${other} 仅大小写或空格不同，结算明细中无法区分`,
+        `member ids ${m.id} and ${other} differ only in case or spaces: claims could not tell them apart`,
+        m.id,
+      );
     }
     ids.add(m.id);
+    if (!looks.has(lookalikeKey(m.id))) looks.set(lookalikeKey(m.id), m.id);
   });
   if (!ids.has(raw.group.lead)) {
     push(

@@ -36,7 +36,7 @@ describe('the year rule (date.outsideYear)', () => {
 
   it('settle passes the scenario year (claimSourceFor)', async () => {
     const path = writeTmp(tmp(), 'claims.csv', TABLE);
-    const scenario = { year: 2025, claims: [path], claimsAsWritten: ['claims.csv'] } as unknown as Scenario;
+    const scenario = { year: 2025, claims: [path], claimsAsWritten: ['claims.csv'], group: { members: [{ id: 'H01' }] } } as unknown as Scenario;
     const ids: string[] = [];
     const scan = await claimSourceFor(scenario, { progress: false }).scan((c) => ids.push(c.claimId));
     expect(ids).toEqual(['D']);

@@ -3,6 +3,7 @@ import { formatFenGrouped as yuan, roundFen } from '../domain/money.js';
 import { KPI_INFO, type KpiResult } from '../domain/kpis.js';
 import type { SettlementResult } from '../domain/result.js';
 import { displayWidth, padEnd, padStart, table } from './text.js';
+import { runId } from '../io/outputs.js';
 
 const TIER_ZH = { county: '县级', township: '乡镇', village: '村级' } as const;
 
@@ -77,6 +78,7 @@ export function renderStatement(r: SettlementResult): string {
   out.push('');
   const failed = r.checks.filter((c) => !c.ok).length;
   out.push(`校验 Checks: ${r.checks.length - failed}/${r.checks.length} OK`);
+  out.push(`运行标识 Run ${runId(r.inputs)}（输入文件 SHA-256 的摘要，与工作簿、CSV 的参数表一致 digest of the inputs' SHA-256, as in the parameters sheet）`);
   return out.join('\n');
 }
 

@@ -2,7 +2,7 @@
 // exceljs's streaming writer to a temporary file beside the target and renamed only on success.
 import ExcelJS from 'exceljs';
 import type { SettlementResult } from '../../domain/result.js';
-import { writeAtomically } from '../../io/atomic.js';
+import { type OutputWriter, writeAtomically } from '../../io/atomic.js';
 import type { PricedClaimScanner } from '../spool.js';
 import { budgetSheet } from './budget.js';
 import { type CheckAnchors, checksSheet } from './checks.js';
@@ -35,6 +35,8 @@ export interface WorkbookInput {
 export interface WorkbookOptions {
   /** Claim rows per detail sheet before it continues on the next (default: Excel's 1,048,576 less the 2 header rows). */
   readonly claimRowsPerSheet?: number;
+  /** How the file is written (default: atomically on its own; `settle` stages it with the run's other outputs). */
+  readonly write?: OutputWriter;
 }
 
 /** Every fixed-size sheet as a model, with the anchors the Summary and Checks sheets refer to. */
@@ -87,7 +89,7 @@ export function buildModels(input: WorkbookInput): Models {
 export async function writeWorkbook(path: string, input: WorkbookInput, options: WorkbookOptions = {}): Promise<void> {
   const models = buildModels(input);
   const r = input.result;
-  await writeAtomically(path, async (tmp) => {
+  await (options.write ?? writeAtomically)(path, async (tmp) => {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
       filename: tmp,
       useStyles: true,

@@ -1,6 +1,6 @@
 // Drives a ClaimSource through the aggregator (pass 1) and, for the claim-detail sheet, prices every in-group claim
 // again with the point value found in pass 1 (pass 2). Errors from reading and from pricing are reported together.
-import type { ClaimSource, RowRef } from '../claims/source.js';
+import type { ClaimSource, ReadNotice, RowRef } from '../claims/source.js';
 import { ClaimAggregator } from '../domain/aggregate.js';
 import { InputRejected } from '../domain/errors.js';
 import { isProblem } from '../domain/pricing/index.js';
@@ -13,6 +13,8 @@ export interface AggregatedClaims {
   readonly files: readonly InputFile[];
   /** Recompute mode: the claims as settled (recomputed amounts), for a second pass such as the claim detail. */
   readonly source?: ClaimSource;
+  /** How files were read when not the plain way (another sheet, title rows skipped): to tell the user. */
+  readonly notices: readonly ReadNotice[];
 }
 
 export async function aggregateClaims(scenario: Scenario, source: ClaimSource): Promise<AggregatedClaims> {
@@ -22,7 +24,7 @@ export async function aggregateClaims(scenario: Scenario, source: ClaimSource): 
   if (scan.errorCount > 0 || agg.problemCount > 0) {
     throw new InputRejected([...scan.errors, ...agg.problems], scan.errorCount + agg.problemCount);
   }
-  return { actuals: agg.finish(), files: scan.files };
+  return { actuals: agg.finish(), files: scan.files, notices: scan.notices ?? [] };
 }
 
 /**
@@ -53,6 +55,7 @@ async function aggregateRecomputed(scenario: Scenario, source: ClaimSource): Pro
     actuals: { ...after, costSharing: compareCostSharing(before, after, totals.patients) },
     files: scan.files,
     source: recomputedSource(source, store),
+    notices: scan.notices ?? [],
   };
 }
 

@@ -1,7 +1,7 @@
 // One settlement run from files: load the scenario, stream its claims (or take its aggregate actuals), settle.
 // Returns everything the reports need; writes nothing.
 import { openClaimFiles, type ImportOptions } from '../claims/index.js';
-import type { ClaimSource } from '../claims/source.js';
+import type { ClaimSource, ReadNotice } from '../claims/source.js';
 import { actualsFromAggregates, settle } from '../domain/engine.js';
 import type { ActualsResult, InputFile, SettlementResult } from '../domain/result.js';
 import type { Scenario } from '../domain/types.js';
@@ -12,6 +12,8 @@ export interface SettleRun {
   readonly result: SettlementResult;
   /** The claims, for a second pass (claim detail); undefined in aggregate mode. */
   readonly source?: ClaimSource;
+  /** How claims files were read when not the plain way (another sheet, title rows skipped). */
+  readonly notices?: readonly ReadNotice[];
 }
 
 /**
@@ -32,7 +34,7 @@ export async function settleScenario(scenario: Scenario, inputs: readonly InputF
     return { scenario, result: settle(scenario, actuals, inputs) };
   }
   const source = claimSourceFor(scenario, options);
-  const { actuals, files, source: settled } = await aggregateClaims(scenario, source);
+  const { actuals, files, source: settled, notices } = await aggregateClaims(scenario, source);
   // In recompute mode the claims as settled carry the recomputed fund_paid / patient_paid.
-  return { scenario, result: settle(scenario, actuals, [...inputs, ...files]), source: settled ?? source };
+  return { scenario, result: settle(scenario, actuals, [...inputs, ...files]), source: settled ?? source, notices };
 }

@@ -11,8 +11,11 @@ import type { ErrorSink } from './rows.js';
 export type Encoding = 'utf-8' | 'gb18030' | 'auto';
 
 export interface TableSink {
-  /** The first non-blank record. Return false to stop reading this file. */
-  header(cells: string[], row: number): boolean;
+  /**
+   * A non-blank record before the header: return true when it is the header, 'next' when it is a title row above
+   * the header (the reader offers the next record), false to stop reading this file.
+   */
+  header(cells: string[], row: number): boolean | 'next';
   /** A data record; `row` as a spreadsheet shows it (header = 1, blank lines counted). Do not keep `cells`. */
   row(cells: string[], row: number): void;
 }
@@ -22,6 +25,8 @@ export interface ReadContext {
   readonly errors: ErrorSink;
   readonly hash?: Hash;
   onBytes(n: number): void;
+  /** Something the user should know about how the file was read (another sheet, a header below title rows). */
+  notice?(n: { readonly zh: string; readonly en: string }): void;
 }
 
 const CHUNK = Number(process.env.YIBAO_CHUNK ?? 1 << 18);
@@ -58,14 +63,19 @@ export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext
   let headerSeen = false;
   let stopped = false;
   let delim = ',';
+  let delimSeen = false;
+  let offered = false; // a non-blank record was offered as the header
 
   const reused: string[] = [];
   const emit = (cells: string[]): void => {
     if (!headerSeen) {
       if (cells.length === 1 && cells[0].replace(/^\uFEFF/, '').trim() === '') return;
       cells[0] = cells[0].replace(/^\uFEFF/, '');
+      offered = true;
+      const verdict = sink.header(cells, row);
+      if (verdict === 'next') return;
       headerSeen = true;
-      if (!sink.header(cells, row)) stopped = true;
+      if (!verdict) stopped = true;
       return;
     }
     if (cells[0] === '' || cells[0].trim() === '') {
@@ -90,10 +100,20 @@ export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext
   const consume = (text: string, final: boolean): string => {
     let pos = 0;
     const n = text.length;
-    if (!headerSeen && row === 0) {
-      // Delimiter: a tab-separated export has tabs and no commas in its header line.
-      const first = text.slice(0, lineEnd(text, 0));
-      if (first.indexOf('\t') >= 0 && first.indexOf(',') < 0) delim = '\t';
+    if (!delimSeen) {
+      // Delimiter: a tab-separated export has tabs and no commas in its first line holding either (title rows above
+      // the header usually hold neither).
+      for (let from = 0; from < n; ) {
+        const end = lineEnd(text, from);
+        if (end >= n && !final) break;
+        const line = text.slice(from, end);
+        if (line.indexOf('\t') >= 0 || line.indexOf(',') >= 0) {
+          if (line.indexOf(',') < 0) delim = '\t';
+          delimSeen = true;
+          break;
+        }
+        from = end + 1;
+      }
     }
     let q = -2; // next quote at or after pos; -1: none left in text
     let lf = -2; // next LF at or after pos; -1: none left
@@ -235,7 +255,7 @@ export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext
     errors.add(msg.unreadable({ file }, reason(e)));
     return;
   }
-  if (!headerSeen && !stopped) errors.add(msg.noHeader({ file, row: 1 }));
+  if (!offered && !stopped) errors.add(msg.noHeader({ file, row: 1 }));
 }
 
 /**
@@ -265,13 +285,20 @@ export async function* readChunks(path: string, size: number = CHUNK): AsyncGene
   }
 }
 
-export function reason(e: unknown): string {
+/** Why a file could not be read, in both languages. */
+export interface Reason {
+  readonly zh: string;
+  readonly en: string;
+}
+
+export function reason(e: unknown): Reason {
   if (e && typeof e === 'object' && 'code' in e) {
     const code = String((e as { code: unknown }).code);
-    if (code === 'ENOENT') return 'file not found (文件不存在)';
-    if (code === 'EACCES') return 'permission denied (无权限)';
-    if (code === 'EISDIR') return 'is a folder (是文件夹)';
-    return code;
+    if (code === 'ENOENT') return { zh: '文件不存在', en: 'file not found' };
+    if (code === 'EACCES') return { zh: '无权限读取', en: 'permission denied' };
+    if (code === 'EISDIR') return { zh: '这是文件夹', en: 'is a folder' };
+    return { zh: `系统错误 ${code}`, en: code };
   }
-  return e instanceof Error ? e.message : String(e);
+  const text = e instanceof Error ? e.message : String(e);
+  return { zh: `读取出错（${text}）`, en: text };
 }

@@ -5,14 +5,14 @@ import { open, stat } from 'node:fs/promises';
 import type { InputFile } from '../domain/result.js';
 import type { InputError } from '../domain/types.js';
 import { COLUMN_INDEX, vocabulary, type ColumnMapping, type Vocabulary } from './columns.js';
-import { readCsv, reason, type Encoding, type ReadContext, type TableSink } from './csv.js';
+import { readCsv, reason, type Encoding, type ReadContext, type Reason, type TableSink } from './csv.js';
 import { H, hash64 } from './fields.js';
 import { ClaimLedger } from './ledger.js';
 import { msg } from './messages.js';
 import { Progress } from './progress.js';
 import { LookalikeCodes } from '../domain/codes.js';
-import { resolveHeader, RowChecker, type ErrorSink, type RunRules } from './rows.js';
-import type { ClaimScan, ClaimSource, ClaimVisitor } from './source.js';
+import { HeaderSearch, looksLikeHeader, RowChecker, type ErrorSink, type RunRules } from './rows.js';
+import type { ClaimScan, ClaimSource, ClaimVisitor, ReadNotice } from './source.js';
 import { readXlsx } from './xlsx.js';
 
 export interface ClaimFile {
@@ -78,12 +78,12 @@ class Collector {
 type Kind = 'csv' | 'xlsx' | 'xls';
 
 /** File kind by content (zip magic) then extension, and a row-count estimate from a 64 KB peek. */
-async function peek(path: string): Promise<{ kind: Kind; size: number; rowsEstimate: number } | { error: string }> {
+async function peek(path: string): Promise<{ kind: Kind; size: number; rowsEstimate: number } | { error: Reason }> {
   try {
     const st = await stat(path);
-    if (st.isDirectory()) return { error: 'is a folder (是文件夹)' };
+    if (st.isDirectory()) return { error: { zh: '这是文件夹', en: 'is a folder' } };
     // A FIFO or a device (/dev/urandom) would hang the run or never end: claims come from regular files only.
-    if (!st.isFile()) return { error: 'not a regular file: a pipe, device or socket (不是普通文件：管道、设备或套接字)' };
+    if (!st.isFile()) return { error: { zh: '不是普通文件（管道、设备或套接字）', en: 'not a regular file (a pipe, device or socket)' } };
     const size = st.size;
     const fh = await open(path, 'r');
     try {
@@ -121,7 +121,7 @@ async function scanFiles(
   const encoding = normalizeEncoding(options.encoding);
   if (encoding === undefined) {
     collector.add(msg.unknownEncoding({ file: files[0]?.shown ?? '' }, String(options.encoding)), 0);
-    return { rows: 0, files: [], errors: collector.sorted(), errorCount: collector.count };
+    return { rows: 0, files: [], errors: collector.sorted(), errorCount: collector.count, notices: [] };
   }
   const peeks = await Promise.all(files.map((f) => peek(f.path)));
   const totalBytes = peeks.reduce((s, p) => s + ('size' in p ? p.size : 0), 0);
@@ -133,6 +133,7 @@ async function scanFiles(
   const ledger = new ClaimLedger(expected, (e, fi) => collector.add(e, fi));
   const progress = new Progress(totalBytes, options.progress !== false && process.stderr.isTTY === true);
   const inputs: InputFile[] = [];
+  const notices: ReadNotice[] = [];
   let rows = 0;
   // Σ |total_cost| over the run: every sum of claim amounts (fund and patient parts are within total) is exact
   // while this stays within 2^53 fen; past it the run stops instead of adding inexactly.
@@ -157,7 +158,14 @@ async function scanFiles(
       continue;
     }
     const hash = createHash('sha256');
-    const ctx: ReadContext = { file: shown, errors, hash, onBytes: (n) => progress.addBytes(n) };
+    const search = new HeaderSearch(vocab, shown, errors);
+    const ctx: ReadContext = {
+      file: shown,
+      errors,
+      hash,
+      onBytes: (n) => progress.addBytes(n),
+      notice: (n) => notices.push({ file: shown, zh: `${shown}：${n.zh}`, en: `${shown}: ${n.en}` }),
+    };
     let checker: RowChecker | undefined;
     let labels = { id: 'claim_id', reverses: 'reverses' };
     let dateColumn = -1;
@@ -167,8 +175,15 @@ async function scanFiles(
     const revCol = COLUMN_INDEX.reverses;
     const sink: TableSink = {
       header(cells, row) {
-        const header = resolveHeader(cells, vocab, shown, row, errors);
-        if (!header) return false;
+        const header = search.offer(cells, row);
+        if (header === 'next' || header === undefined) return header ?? false;
+        if (search.found && search.found.skipped > 0) {
+          notices.push({
+            file: shown,
+            zh: `${shown}：表头在第 ${row} 行，上方 ${search.found.skipped} 行标题已跳过`,
+            en: `${shown}: the header is on row ${row}; ${search.found.skipped} title row(s) above it skipped`,
+          });
+        }
         checker = new RowChecker(header, vocab, shown, errors, rules);
         labels = { id: header.label[idCol], reverses: header.label[revCol] };
         dateColumn = header.index[COLUMN_INDEX.service_date];
@@ -193,8 +208,10 @@ async function scanFiles(
         if ((rows & 0xffff) === 0) progress.tick(rows);
       },
     };
-    if (p.kind === 'xlsx') await readXlsx(path, { sheet: options.sheet, dateColumn: () => dateColumn }, ctx, sink);
+    const xlsxOptions = { sheet: options.sheet, dateColumn: () => dateColumn, looksLikeHeader: (c: readonly string[]) => looksLikeHeader(c, vocab) };
+    if (p.kind === 'xlsx') await readXlsx(path, xlsxOptions, ctx, sink);
     else await readCsv(path, encoding, ctx, sink);
+    search.finish();
     // An export with a header and no rows is never a real month (and a CR-only file once read as one line).
     if (checker !== undefined && fileRows === 0 && collector.count === errorsBefore) errors.add(msg.noRows({ file: shown }));
     inputs.push({ role: 'claims', file: shown, sha256: hash.digest('hex') });
@@ -203,7 +220,7 @@ async function scanFiles(
   progress.tick(rows);
   progress.done();
   if (ledger.suspects.length > 0) await confirmDuplicates(files, peeks, encoding, options, vocab, ledger, collector);
-  return { rows, files: inputs, errors: collector.sorted(), errorCount: collector.count };
+  return { rows, files: inputs, errors: collector.sorted(), errorCount: collector.count, notices };
 }
 
 /**
@@ -228,10 +245,11 @@ async function confirmDuplicates(
     if ('error' in p || p.kind === 'xls') continue;
     const { path, shown } = files[fi];
     let checker: RowChecker | undefined;
+    const search = new HeaderSearch(vocab, shown, quiet);
     const sink: TableSink = {
       header(cells, row) {
-        const header = resolveHeader(cells, vocab, shown, row, quiet);
-        if (!header) return false;
+        const header = search.offer(cells, row);
+        if (header === 'next' || header === undefined) return header ?? false;
         checker = new RowChecker(header, vocab, shown, quiet);
         return true;
       },
@@ -248,7 +266,8 @@ async function confirmDuplicates(
       },
     };
     const ctx: ReadContext = { file: shown, errors: quiet, onBytes: () => undefined };
-    if (p.kind === 'xlsx') await readXlsx(path, { sheet: options.sheet }, ctx, sink);
+    const xlsxOptions = { sheet: options.sheet, looksLikeHeader: (c: readonly string[]) => looksLikeHeader(c, vocab) };
+    if (p.kind === 'xlsx') await readXlsx(path, xlsxOptions, ctx, sink);
     else await readCsv(path, encoding, ctx, sink);
   }
   for (const s of ledger.suspects) {

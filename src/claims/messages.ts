@@ -19,8 +19,8 @@ function err(at: At, rule: string, zh: string, en: string): InputError {
 const q = (v: string | undefined): string => `"${v ?? ''}"`;
 
 export const msg = {
-  unreadable: (at: At, reason: string) =>
-    err(at, 'file.unreadable', `无法读取文件：${reason}`, `cannot read the file: ${reason}`),
+  unreadable: (at: At, reason: { readonly zh: string; readonly en: string }) =>
+    err(at, 'file.unreadable', `无法读取文件：${reason.zh}`, `cannot read the file: ${reason.en}`),
   encoding: (at: At, encoding: string) =>
     err(
       at,

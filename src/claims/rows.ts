@@ -53,6 +53,60 @@ export function resolveHeader(
   return { index, label };
 }
 
+/** How many recognised column headers make a row the header (title rows above it hold at most one or two texts). */
+const HEADER_MIN_COLUMNS = 3;
+/** Non-blank rows searched for the header. */
+export const HEADER_SEARCH_ROWS = 10;
+
+/** Whether a row is the claims header: it names at least three known columns. */
+export function looksLikeHeader(cells: readonly string[], vocab: Vocabulary): boolean {
+  let n = 0;
+  for (const raw of cells) {
+    if (vocab.headers.has(normalizeHeader(raw.replace(/^\uFEFF/, '').trim())) && ++n >= HEADER_MIN_COLUMNS) return true;
+  }
+  return false;
+}
+
+/**
+ * Finds the header among the first rows: title rows above it ("2024年1月结算明细", an export date) are skipped.
+ * `offer` returns 'next' for a title row, the header, or undefined after reporting what is wrong with the header
+ * (when no row looks like one, the first row is taken and its missing columns are reported).
+ */
+export class HeaderSearch {
+  private first: { cells: string[]; row: number } | undefined;
+  private tried = 0;
+  /** The row used as the header, and how many rows above it were skipped. */
+  found: { row: number; skipped: number } | undefined;
+
+  constructor(
+    private readonly vocab: Vocabulary,
+    private readonly file: string,
+    private readonly sink: ErrorSink,
+  ) {}
+
+  offer(cells: readonly string[], row: number): Header | 'next' | undefined {
+    if (looksLikeHeader(cells, this.vocab)) {
+      this.found = { row, skipped: this.tried };
+      return resolveHeader(cells, this.vocab, this.file, row, this.sink);
+    }
+    this.first ??= { cells: [...cells], row };
+    if (++this.tried < HEADER_SEARCH_ROWS) return 'next';
+    return this.giveUp();
+  }
+
+  /** At the end of a file whose rows all were offered as titles: report the first row's missing columns. */
+  finish(): void {
+    if (this.found === undefined && this.first !== undefined && this.tried < HEADER_SEARCH_ROWS) this.giveUp();
+  }
+
+  private giveUp(): undefined {
+    const first = this.first as { cells: string[]; row: number };
+    this.tried = HEADER_SEARCH_ROWS;
+    resolveHeader(first.cells, this.vocab, this.file, first.row, this.sink);
+    return undefined;
+  }
+}
+
 const CATEGORY_OPTIONS = 'employee/resident/poverty（职工/居民/建档立卡）';
 const SETTING_OPTIONS = 'inpatient/outpatient（住院/门诊）';
 const FLAG_OPTIONS = 'true/false（是/否，1/0）';

@@ -16,6 +16,7 @@ import { createInflateRaw } from 'node:zlib';
 import { excelSerialToDate } from './fields.js';
 import { msg } from './messages.js';
 import { reason, type ReadContext, type TableSink } from './csv.js';
+import { HEADER_SEARCH_ROWS } from './rows.js';
 
 interface Entry {
   readonly name: string;
@@ -125,7 +126,7 @@ async function streamEntry(
     }
     onText(decoder.decode());
   } catch (e) {
-    throw new ZipError(`${entry.name}: ${reason(e)} (数据损坏或被截断)`);
+    throw new ZipError(`${entry.name}: ${reason(e).en} (数据损坏或被截断)`);
   } finally {
     raw.destroy();
   }
@@ -204,6 +205,114 @@ export interface XlsxOptions {
   readonly sheet?: string;
   /** Called after the header: the column index holding dates (numeric cells there are Excel date serials). */
   readonly dateColumn?: () => number;
+  /** Without `sheet`: a row that is the claims header; the first sheet with one among its first rows is read. */
+  readonly looksLikeHeader?: (cells: readonly string[]) => boolean;
+}
+
+/**
+ * Streams a worksheet's rows as cell texts (numbers as Excel shows them; in the column `dateCol()` Excel date
+ * serials as YYYY-MM-DD) to `onRow` until it returns false. Empty rows are skipped. Returns the row after the last
+ * and whether the sheet ended inside a row.
+ */
+async function streamRows(
+  path: string,
+  fh: FileHandle,
+  entry: Entry,
+  sst: readonly string[],
+  date1904: boolean,
+  dateCol: () => number,
+  onRow: (rowNo: number, cells: string[]) => boolean,
+  onBytes?: (n: number) => void,
+): Promise<{ next: number; truncated: boolean }> {
+  let buf = '';
+  let nextRow = 1;
+  let stopped = false;
+  const processRow = (attrs: string, body: string): void => {
+    const rm = ROW_R.exec(attrs);
+    const rowNo = rm ? Number(rm[1]) : nextRow;
+    nextRow = rowNo + 1;
+    const cells: string[] = [];
+    let seq = 0;
+    CELL.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    let any = false;
+    const dc = dateCol();
+    while ((m = CELL.exec(body)) !== null) {
+      const cattrs = m[1];
+      const inner = m[2];
+      const rr = ATTR_R.exec(cattrs);
+      const ci = rr ? colIndex(rr[1]) : seq;
+      seq = ci + 1;
+      if (inner === undefined || ci < 0 || ci > 16383) continue;
+      const type = ATTR_T.exec(cattrs)?.[1];
+      let value: string;
+      if (type === 'inlineStr') value = richText(inner);
+      else {
+        const v = V.exec(inner)?.[1];
+        if (v === undefined) continue;
+        if (type === 's') value = sst[Number(v)] ?? '';
+        else if (type === 'str' || type === 'e') value = unescapeXml(v);
+        else if (type === 'd') value = v.slice(0, 10);
+        else if (type === 'b') value = v;
+        else {
+          value = numberText(v);
+          if (ci === dc) value = excelSerialToDate(Number(v), date1904) ?? value;
+        }
+      }
+      while (cells.length < ci) cells.push('');
+      cells[ci] = value;
+      if (value !== '') any = true;
+    }
+    if (any && !onRow(rowNo, cells)) stopped = true;
+  };
+  await streamEntry(
+    path,
+    fh,
+    entry,
+    (text) => {
+      if (stopped) return false; // the decoder's tail after a stop: nothing more is read
+      buf = buf.length > 0 ? buf + text : text;
+      let p = 0;
+      for (;;) {
+        const open = buf.indexOf('<row', p);
+        if (open < 0) {
+          p = Math.max(p, buf.length - 4);
+          break;
+        }
+        const after = buf.charCodeAt(open + 4);
+        if (Number.isNaN(after)) {
+          p = open;
+          break;
+        }
+        if (after !== 32 && after !== 62 && after !== 47 && after !== 9 && after !== 10 && after !== 13) {
+          p = open + 4; // <rowBreaks> and the like
+          continue;
+        }
+        const gt = buf.indexOf('>', open);
+        if (gt < 0) {
+          p = open;
+          break;
+        }
+        const attrs = buf.slice(open + 4, gt);
+        if (buf.charCodeAt(gt - 1) === 47) {
+          p = gt + 1; // <row …/>: an empty row
+          continue;
+        }
+        const close = buf.indexOf('</row>', gt);
+        if (close < 0) {
+          p = open;
+          break;
+        }
+        processRow(attrs, buf.slice(gt + 1, close));
+        p = close + 6;
+        if (stopped) return false;
+      }
+      buf = buf.slice(p);
+      return true;
+    },
+    onBytes,
+  );
+  return { next: nextRow, truncated: !stopped && /<row[\s>]/.test(buf) };
 }
 
 export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadContext, sink: TableSink): Promise<void> {
@@ -245,14 +354,17 @@ export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadCont
       errors.add(msg.noSheet({ file }, options.sheet as string, sheets.map((s) => s.name)));
       return;
     }
-    let target: string | undefined;
-    for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b([^>]*?)\/?>/g)) {
-      if (/\bId="([^"]*)"/.exec(m[1])?.[1] === chosen.rid) target = /\bTarget="([^"]*)"/.exec(m[1])?.[1];
-    }
-    if (target === undefined) throw new ZipError(`sheet "${chosen.name}" has no part`);
-    const sheetPath = target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
-    const sheetEntry = entries.get(sheetPath);
-    if (!sheetEntry) throw new ZipError(`missing part ${sheetPath}`);
+    const sheetPart = async (sheet: { name: string; rid: string }): Promise<Entry> => {
+      let target: string | undefined;
+      for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b([^>]*?)\/?>/g)) {
+        if (/\bId="([^"]*)"/.exec(m[1])?.[1] === sheet.rid) target = /\bTarget="([^"]*)"/.exec(m[1])?.[1];
+      }
+      if (target === undefined) throw new ZipError(`sheet "${sheet.name}" has no part`);
+      const sheetPath = target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
+      const entry = entries.get(sheetPath);
+      if (!entry) throw new ZipError(`missing part ${sheetPath}`);
+      return entry;
+    };
 
     // Shared strings.
     const sst: string[] = [];
@@ -286,106 +398,51 @@ export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadCont
       );
     }
 
-    // The sheet.
-    let buf = '';
-    let headerDone = false;
-    let stopped = false;
-    let nextRow = 1;
-    let dateCol = -1;
-    const processRow = (attrs: string, body: string): void => {
-      const rm = ROW_R.exec(attrs);
-      const rowNo = rm ? Number(rm[1]) : nextRow;
-      nextRow = rowNo + 1;
-      const cells: string[] = [];
-      let seq = 0;
-      CELL.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      let any = false;
-      while ((m = CELL.exec(body)) !== null) {
-        const cattrs = m[1];
-        const inner = m[2];
-        const rr = ATTR_R.exec(cattrs);
-        const ci = rr ? colIndex(rr[1]) : seq;
-        seq = ci + 1;
-        if (inner === undefined || ci < 0 || ci > 16383) continue;
-        const type = ATTR_T.exec(cattrs)?.[1];
-        let value: string;
-        if (type === 'inlineStr') value = richText(inner);
-        else {
-          const v = V.exec(inner)?.[1];
-          if (v === undefined) continue;
-          if (type === 's') value = sst[Number(v)] ?? '';
-          else if (type === 'str' || type === 'e') value = unescapeXml(v);
-          else if (type === 'd') value = v.slice(0, 10);
-          else if (type === 'b') value = v;
-          else {
-            value = numberText(v);
-            if (ci === dateCol && headerDone) value = excelSerialToDate(Number(v), date1904) ?? value;
+    // The sheet: the one named, else the first whose first rows hold the claims header (a notes sheet may come
+    // first), else the first.
+    let sheetEntry = await sheetPart(chosen);
+    if (options.sheet === undefined && options.looksLikeHeader && sheets.length > 1) {
+      for (const candidate of sheets) {
+        const entry = await sheetPart(candidate);
+        let seen = 0;
+        let found = false;
+        await streamRows(path, fh, entry, sst, date1904, () => -1, (_rowNo, cells) => {
+          found = (options.looksLikeHeader as (c: readonly string[]) => boolean)(cells);
+          return !found && ++seen < HEADER_SEARCH_ROWS;
+        });
+        if (found) {
+          if (candidate !== chosen) {
+            ctx.notice?.({
+              zh: `第一个工作表 "${chosen.name}" 不含结算明细表头，已改用工作表 "${candidate.name}"（可用 --sheet 指定）`,
+              en: `the first sheet "${chosen.name}" holds no claims header; read sheet "${candidate.name}" instead (choose with --sheet)`,
+            });
           }
+          sheetEntry = entry;
+          break;
         }
-        while (cells.length < ci) cells.push('');
-        cells[ci] = value;
-        if (value !== '') any = true;
       }
-      if (!any) return;
+    }
+    let headerDone = false;
+    let offered = false;
+    let stopped = false;
+    let dateCol = -1;
+    const lastRow = await streamRows(path, fh, sheetEntry, sst, date1904, () => (headerDone ? dateCol : -1), (rowNo, cells) => {
       if (!headerDone) {
+        offered = true;
+        const verdict = sink.header(cells, rowNo);
+        if (verdict === 'next') return true;
         headerDone = true;
-        if (!sink.header(cells, rowNo)) stopped = true;
+        if (!verdict) stopped = true;
         dateCol = options.dateColumn ? options.dateColumn() : -1;
-        return;
+        return !stopped;
       }
       sink.row(cells, rowNo);
-    };
-    await streamEntry(
-      path,
-      fh,
-      sheetEntry,
-      (text) => {
-        buf = buf.length > 0 ? buf + text : text;
-        let p = 0;
-        for (;;) {
-          const open = buf.indexOf('<row', p);
-          if (open < 0) {
-            p = Math.max(p, buf.length - 4);
-            break;
-          }
-          const after = buf.charCodeAt(open + 4);
-          if (Number.isNaN(after)) {
-            p = open;
-            break;
-          }
-          if (after !== 32 && after !== 62 && after !== 47 && after !== 9 && after !== 10 && after !== 13) {
-            p = open + 4; // <rowBreaks> and the like
-            continue;
-          }
-          const gt = buf.indexOf('>', open);
-          if (gt < 0) {
-            p = open;
-            break;
-          }
-          const attrs = buf.slice(open + 4, gt);
-          if (buf.charCodeAt(gt - 1) === 47) {
-            p = gt + 1; // <row …/>: an empty row
-            continue;
-          }
-          const close = buf.indexOf('</row>', gt);
-          if (close < 0) {
-            p = open;
-            break;
-          }
-          processRow(attrs, buf.slice(gt + 1, close));
-          p = close + 6;
-          if (stopped) return false;
-        }
-        buf = buf.slice(p);
-        return true;
-      },
-      ctx.onBytes,
-    );
-    if (!stopped && /<row[\s>]/.test(buf)) {
-      errors.add(msg.format({ file, row: nextRow }, 'the sheet ends in the middle of a row (工作表数据被截断)'));
+      return true;
+    }, ctx.onBytes);
+    if (lastRow.truncated && !stopped) {
+      errors.add(msg.format({ file, row: lastRow.next }, 'the sheet ends in the middle of a row (工作表数据被截断)'));
     }
-    if (!headerDone) errors.add(msg.noHeader({ file, row: 1 }));
+    if (!offered) errors.add(msg.noHeader({ file, row: 1 }));
   } catch (e) {
     errors.add(e instanceof ZipError ? msg.format({ file }, e.message) : msg.unreadable({ file }, reason(e)));
   } finally {

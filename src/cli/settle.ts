@@ -47,6 +47,7 @@ export async function runSettle(scenarioPath: string, opts: SettleCliOptions): P
       mapping: opts.mapping ? loadMapping(opts.mapping) : undefined,
       progress: opts.progress ?? true,
     });
+    for (const n of run.notices ?? []) process.stderr.write(`注意 Note: ${n.zh} / ${n.en}\n`);
     if (!opts.quiet) process.stdout.write(`${renderStatement(run.result)}\n`);
     if (set) {
       const write = set.write.bind(set);

@@ -75,6 +75,7 @@ export async function runValidate(files: string[], opts: ValidateCliOptions): Pr
     `已读取 ${scan.files.length}/${files.length} 个文件，${scan.rows} 行数据，有效 ${valid} 行（其中冲销 ${reversals} 行）\n` +
     `Read ${scan.files.length}/${files.length} file(s), ${scan.rows} data row(s), ${valid} valid (${reversals} reversal(s))\n`;
   process.stdout.write(summary);
+  for (const n of scan.notices ?? []) process.stdout.write(`注意 Note: ${n.zh} / ${n.en}\n`);
   if (scan.errorCount > 0) return fail(scan.errors, scan.errorCount, reportPath);
   process.stdout.write('校验通过 / all rows are valid\n');
   return 0;

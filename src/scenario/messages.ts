@@ -30,7 +30,8 @@ const RULE_TEXT: Record<string, { zh: string; en: string }> = {
   number: { zh: '应为数字（如 "700" 或 "0.05"）', en: 'must be a number (such as "700" or "0.05")' },
   nonNegative: { zh: '不能为负数', en: 'must not be negative' },
   fraction: { zh: '应为 0 到 1 之间的比例', en: 'must be a rate between 0 and 1' },
-  count: { zh: '应为非负整数', en: 'must be a whole number ≥ 0' },
+  count: { zh: '应为不超过十位数的非负整数', en: 'must be a whole number ≥ 0 of at most ten digits' },
+  range: { zh: '超出允许范围（绝对值不超过 100,000,000,000，即 1000 亿）', en: 'is out of range (at most 100,000,000,000 in magnitude)' },
   year: { zh: '应为四位年份', en: 'must be a four-digit year' },
 };
 

@@ -5,6 +5,9 @@ import type { RawScenario } from './schema.js';
 import { dec } from '../domain/money.js';
 import { lookalikeKey, normalizeCode } from '../domain/codes.js';
 
+/** The most prepayment installments a year can have: one a day. */
+export const MAX_INSTALLMENTS = 366;
+
 type Push = (path: string, rule: string, zh: string, en: string, value?: string) => void;
 
 /**
@@ -99,10 +102,21 @@ function checkBudget(raw: RawScenario, push: Push): void {
   const p = raw.budget.prepayment;
   if (p?.installments !== undefined && dec(p.installments).lessThan(1)) {
     push('budget.prepayment.installments', 'prepayment.installments', '预拨期数至少为 1', 'installments must be at least 1', p.installments);
+  } else if (p?.installments !== undefined && dec(p.installments).greaterThan(MAX_INSTALLMENTS)) {
+    // Each installment is a row of the journal and the workbook: more than one a day is a typo, not a schedule.
+    push(
+      'budget.prepayment.installments',
+      'prepayment.installments',
+      `预拨期数最多 ${MAX_INSTALLMENTS} 期（按日预拨）`,
+      `installments must be at most ${MAX_INSTALLMENTS} (one a day)`,
+      p.installments,
+    );
   }
   if (p?.weights !== undefined) {
     if (p.weights.length === 0) {
       push('budget.prepayment.weights', 'prepayment.weights', '预拨权重不能为空', 'weights must not be empty');
+    } else if (p.weights.length > MAX_INSTALLMENTS) {
+      push('budget.prepayment.weights', 'prepayment.weights', `预拨权重最多 ${MAX_INSTALLMENTS} 个`, `at most ${MAX_INSTALLMENTS} weights`);
     } else if (p.installments !== undefined && !dec(p.installments).equals(p.weights.length)) {
       push(
         'budget.prepayment.weights',

@@ -57,10 +57,17 @@ function readTable(path: string, shown: string, needed: string[], optional: stri
   return { rows, errors, sha };
 }
 
+/** Weights, scores and average costs stay far inside exact fen arithmetic once multiplied by a base rate. */
+const TABLE_MAX = 1_000_000;
+
 function number(row: Record<string, string>, col: string, at: { file: string; row: number }, errors: InputError[]): Dec | undefined {
   const v = row[col];
   if (!isDecimalText(v) || dec(v).isNegative()) {
     errors.push({ ...at, column: col, value: v, rule: 'table.number', zh: `${col} 应为非负数`, en: `${col} must be a number ≥ 0` });
+    return undefined;
+  }
+  if (dec(v).greaterThan(TABLE_MAX)) {
+    errors.push({ ...at, column: col, value: v, rule: 'table.range', zh: `${col} 超出允许范围（不超过 1,000,000）`, en: `${col} is out of range (at most 1,000,000)` });
     return undefined;
   }
   return dec(v);

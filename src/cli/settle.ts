@@ -3,7 +3,7 @@
 // is written to a temporary file, and all are renamed only when all are complete (the JSON last).
 import { pricedClaimScanner } from '../app/claims.js';
 import { settleScenario } from '../app/settle.js';
-import { loadMapping } from '../claims/index.js';
+import { loadMapping, writeErrorReport } from '../claims/index.js';
 import { checkTargets, OutputSet, pauseAt, type OutputTarget } from '../io/outputs.js';
 import { InputRejected } from '../domain/errors.js';
 import { writeCsvTables } from '../report/csv.js';
@@ -13,6 +13,7 @@ import { writeWorkbook } from '../report/workbook/index.js';
 import { loadScenarioWithOverrides } from '../scenario/load.js';
 import { ENGINE_VERSION } from '../version.js';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 export interface SettleCliOptions {
   json?: string;
@@ -24,6 +25,7 @@ export interface SettleCliOptions {
   mapping?: string;
   quiet?: boolean;
   progress?: boolean;
+  report?: string;
 }
 
 function targetsOf(opts: SettleCliOptions): OutputTarget[] {
@@ -38,6 +40,24 @@ export async function runSettle(scenarioPath: string, opts: SettleCliOptions): P
   const targets = targetsOf(opts);
   const targetErrors = checkTargets(targets); // before the scenario is even read: a wrong --csv costs nothing
   if (targetErrors.length > 0) throw new InputRejected(targetErrors);
+  try {
+    return await settleToOutputs(scenarioPath, opts, targets);
+  } catch (e) {
+    // A rejected run writes every error to the report (the terminal shows the first 50) and says where.
+    if (e instanceof InputRejected) {
+      const path = resolve(opts.report ?? 'settle-errors.csv');
+      try {
+        await writeErrorReport(e.errors, path);
+        process.stderr.write(`完整错误报告 Full error report (${e.totalErrors} 个错误 error(s)): ${path}\n`);
+      } catch (w) {
+        process.stderr.write(`无法写入错误报告 cannot write the error report ${path}: ${w instanceof Error ? w.message : String(w)}\n`);
+      }
+    }
+    throw e;
+  }
+}
+
+async function settleToOutputs(scenarioPath: string, opts: SettleCliOptions, targets: readonly OutputTarget[]): Promise<number> {
   const loaded = loadScenarioWithOverrides(scenarioPath, opts.set ?? []);
   const set = targets.length > 0 ? OutputSet.open(targets) : undefined;
   try {

@@ -152,7 +152,7 @@ async function scanFiles(
       errors.add(
         msg.format(
           { file: shown },
-          'old binary .xls is not supported; save as .xlsx or CSV (不支持旧版 .xls，请另存为 .xlsx 或 CSV)',
+          { en: 'old binary .xls is not supported; save as .xlsx or CSV', zh: '不支持旧版 .xls，请另存为 .xlsx 或 CSV' },
         ),
       );
       continue;

@@ -43,8 +43,8 @@ export const msg = {
       '文件只有表头，没有结算数据行（空的导出不是一个真实的月份，请检查导出条件）',
       'the file has a header but no claim rows (an empty export is never a real month: check the export)',
     ),
-  format: (at: At, reason: string) =>
-    err(at, 'file.format', `不是有效的 Excel（.xlsx）文件：${reason}`, `not a valid Excel (.xlsx) file: ${reason}`),
+  format: (at: At, reason: { readonly zh: string; readonly en: string }) =>
+    err(at, 'file.format', `不是有效的 Excel（.xlsx）文件：${reason.zh}`, `not a valid Excel (.xlsx) file: ${reason.en}`),
   noSheet: (at: At, sheet: string, names: readonly string[]) =>
     err(
       at,

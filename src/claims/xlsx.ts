@@ -25,21 +25,29 @@ interface Entry {
   readonly localOffset: number;
 }
 
-class ZipError extends Error {}
+/** A damaged or foreign zip: the message in English, `zh` in Chinese. */
+class ZipError extends Error {
+  constructor(
+    message: string,
+    readonly zh: string,
+  ) {
+    super(message);
+  }
+}
 
 async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
   const buf = Buffer.alloc(len);
   let got = 0;
   while (got < len) {
     const { bytesRead } = await fh.read(buf, got, len - got, pos + got);
-    if (bytesRead === 0) throw new ZipError('unexpected end of file (文件被截断)');
+    if (bytesRead === 0) throw new ZipError('unexpected end of file', '文件被截断');
     got += bytesRead;
   }
   return buf;
 }
 
 async function centralDirectory(fh: FileHandle, size: number): Promise<Map<string, Entry>> {
-  if (size < 22) throw new ZipError('too short to be a zip file (文件过短)');
+  if (size < 22) throw new ZipError('too short to be a zip file', '文件过短，不是 zip 文件');
   const tailLen = Math.min(size, 65_557);
   const tail = await readAt(fh, size - tailLen, tailLen);
   let eocd = -1;
@@ -49,26 +57,26 @@ async function centralDirectory(fh: FileHandle, size: number): Promise<Map<strin
       break;
     }
   }
-  if (eocd < 0) throw new ZipError('no zip directory found (找不到 zip 目录，文件可能被截断)');
+  if (eocd < 0) throw new ZipError('no zip directory found', '找不到 zip 目录，文件可能被截断');
   let count = tail.readUInt16LE(eocd + 10);
   let cdSize = tail.readUInt32LE(eocd + 12);
   let cdOffset = tail.readUInt32LE(eocd + 16);
   if (cdOffset === 0xffffffff || cdSize === 0xffffffff || count === 0xffff) {
     const loc = eocd - 20;
-    if (loc < 0 || tail.readUInt32LE(loc) !== 0x07064b50) throw new ZipError('bad zip64 locator');
+    if (loc < 0 || tail.readUInt32LE(loc) !== 0x07064b50) throw new ZipError('bad zip64 locator', 'zip64 定位记录损坏');
     const recPos = Number(tail.readBigUInt64LE(loc + 8));
     const rec = await readAt(fh, recPos, 56);
-    if (rec.readUInt32LE(0) !== 0x06064b50) throw new ZipError('bad zip64 directory');
+    if (rec.readUInt32LE(0) !== 0x06064b50) throw new ZipError('bad zip64 directory', 'zip64 目录损坏');
     count = Number(rec.readBigUInt64LE(32));
     cdSize = Number(rec.readBigUInt64LE(40));
     cdOffset = Number(rec.readBigUInt64LE(48));
   }
-  if (cdOffset + cdSize > size) throw new ZipError('zip directory out of range (文件被截断)');
+  if (cdOffset + cdSize > size) throw new ZipError('zip directory out of range', 'zip 目录超出文件范围，文件被截断');
   const cd = await readAt(fh, cdOffset, cdSize);
   const entries = new Map<string, Entry>();
   let p = 0;
   for (let k = 0; k < count; k++) {
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw new ZipError('bad zip directory entry');
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw new ZipError('bad zip directory entry', 'zip 目录项损坏');
     const method = cd.readUInt16LE(p + 10);
     let compSize = cd.readUInt32LE(p + 20);
     let uncomp = cd.readUInt32LE(p + 24);
@@ -112,9 +120,9 @@ async function streamEntry(
   onBytes?: (n: number) => void,
 ): Promise<void> {
   const local = await readAt(fh, entry.localOffset, 30);
-  if (local.readUInt32LE(0) !== 0x04034b50) throw new ZipError(`bad local header for ${entry.name}`);
+  if (local.readUInt32LE(0) !== 0x04034b50) throw new ZipError(`bad local header for ${entry.name}`, `${entry.name} 的本地文件头损坏`);
   const start = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-  if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`unsupported compression ${entry.method}`);
+  if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`unsupported compression ${entry.method}`, `不支持的压缩方式 ${entry.method}`);
   const decoder = new TextDecoder('utf-8');
   if (entry.compSize === 0) return;
   const raw = createReadStream(path, { start, end: start + entry.compSize - 1, highWaterMark: 1 << 20 });
@@ -126,7 +134,7 @@ async function streamEntry(
     }
     onText(decoder.decode());
   } catch (e) {
-    throw new ZipError(`${entry.name}: ${reason(e).en} (数据损坏或被截断)`);
+    throw new ZipError(`${entry.name}: ${reason(e).en} (damaged or truncated)`, `${entry.name}：数据损坏或被截断（${reason(e).zh}）`);
   } finally {
     raw.destroy();
   }
@@ -338,7 +346,7 @@ export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadCont
     const entries = await centralDirectory(fh, size);
     const wbEntry = entries.get('xl/workbook.xml');
     const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
-    if (!wbEntry || !relsEntry) throw new ZipError('no workbook inside (缺少 xl/workbook.xml)');
+    if (!wbEntry || !relsEntry) throw new ZipError('no workbook inside (xl/workbook.xml)', '缺少 xl/workbook.xml，不是 Excel 工作簿');
     const wb = await entryText(path, fh, wbEntry);
     const rels = await entryText(path, fh, relsEntry);
     const date1904 = /\bdate1904="(1|true)"/.test(wb);
@@ -348,7 +356,7 @@ export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadCont
       const rid = /\s[\w]+:id="([^"]*)"/.exec(` ${m[1]}`)?.[1];
       if (name !== undefined && rid !== undefined) sheets.push({ name: unescapeXml(name), rid });
     }
-    if (sheets.length === 0) throw new ZipError('the workbook has no sheets (没有工作表)');
+    if (sheets.length === 0) throw new ZipError('the workbook has no sheets', '工作簿中没有工作表');
     const chosen = options.sheet === undefined ? sheets[0] : sheets.find((s) => s.name === options.sheet);
     if (!chosen) {
       errors.add(msg.noSheet({ file }, options.sheet as string, sheets.map((s) => s.name)));
@@ -359,10 +367,10 @@ export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadCont
       for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b([^>]*?)\/?>/g)) {
         if (/\bId="([^"]*)"/.exec(m[1])?.[1] === sheet.rid) target = /\bTarget="([^"]*)"/.exec(m[1])?.[1];
       }
-      if (target === undefined) throw new ZipError(`sheet "${sheet.name}" has no part`);
+      if (target === undefined) throw new ZipError(`sheet "${sheet.name}" has no part`, `工作表 "${sheet.name}" 缺少数据部分`);
       const sheetPath = target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
       const entry = entries.get(sheetPath);
-      if (!entry) throw new ZipError(`missing part ${sheetPath}`);
+      if (!entry) throw new ZipError(`missing part ${sheetPath}`, `缺少部件 ${sheetPath}`);
       return entry;
     };
 
@@ -440,11 +448,11 @@ export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadCont
       return true;
     }, ctx.onBytes);
     if (lastRow.truncated && !stopped) {
-      errors.add(msg.format({ file, row: lastRow.next }, 'the sheet ends in the middle of a row (工作表数据被截断)'));
+      errors.add(msg.format({ file, row: lastRow.next }, { en: 'the sheet ends in the middle of a row', zh: '工作表数据在一行中间结束（被截断）' }));
     }
     if (!offered) errors.add(msg.noHeader({ file, row: 1 }));
   } catch (e) {
-    errors.add(e instanceof ZipError ? msg.format({ file }, e.message) : msg.unreadable({ file }, reason(e)));
+    errors.add(e instanceof ZipError ? msg.format({ file }, { en: e.message, zh: e.zh }) : msg.unreadable({ file }, reason(e)));
   } finally {
     await fh.close();
   }

@@ -82,7 +82,10 @@ export function zodIssueToError(issue: core.$ZodIssue, root: unknown, file?: str
       const t = RULE_TEXT[rule] ?? { zh: issue.message, en: issue.message };
       return { ...base, rule, zh: `${path} 的值 "${value}" ${t.zh}`, en: `${path} is "${value}": ${t.en}` };
     }
+    case 'too_big':
+      return { ...base, rule: 'tooBig', zh: `${path} 过大或过长`, en: `${path} is too large or too long` };
     default:
-      return { ...base, rule: issue.code, zh: `${path}：${issue.message}`, en: `${path}: ${issue.message}` };
+      // Chinese messages stay entirely Chinese: the library's English text goes to the English half only.
+      return { ...base, rule: issue.code, zh: `${path} 的值不符合要求（${issue.code}）`, en: `${path}: ${issue.message}` };
   }
 }

@@ -40,33 +40,18 @@ export async function runSettle(scenarioPath: string, opts: SettleCliOptions): P
   const targets = targetsOf(opts);
   const targetErrors = checkTargets(targets); // before the scenario is even read: a wrong --csv costs nothing
   if (targetErrors.length > 0) throw new InputRejected(targetErrors);
+  const reportPath = resolve(opts.report ?? 'settle-errors.csv');
+  const loaded = await reportingRejection(reportPath, async () => loadScenarioWithOverrides(scenarioPath, opts.set ?? []));
+  const set = targets.length > 0 ? OutputSet.open(targets) : undefined; // a lock held by another run: exit 1
   try {
-    return await settleToOutputs(scenarioPath, opts, targets);
-  } catch (e) {
-    // A rejected run writes every error to the report (the terminal shows the first 50) and says where.
-    if (e instanceof InputRejected) {
-      const path = resolve(opts.report ?? 'settle-errors.csv');
-      try {
-        await writeErrorReport(e.errors, path);
-        process.stderr.write(`完整错误报告 Full error report (${e.totalErrors} 个错误 error(s)): ${path}\n`);
-      } catch (w) {
-        process.stderr.write(`无法写入错误报告 cannot write the error report ${path}: ${w instanceof Error ? w.message : String(w)}\n`);
-      }
-    }
-    throw e;
-  }
-}
-
-async function settleToOutputs(scenarioPath: string, opts: SettleCliOptions, targets: readonly OutputTarget[]): Promise<number> {
-  const loaded = loadScenarioWithOverrides(scenarioPath, opts.set ?? []);
-  const set = targets.length > 0 ? OutputSet.open(targets) : undefined;
-  try {
-    const run = await settleScenario(loaded.scenario, loaded.inputs, {
-      encoding: opts.encoding,
-      sheet: opts.sheet,
-      mapping: opts.mapping ? loadMapping(opts.mapping) : undefined,
-      progress: opts.progress ?? true,
-    });
+    const run = await reportingRejection(reportPath, () =>
+      settleScenario(loaded.scenario, loaded.inputs, {
+        encoding: opts.encoding,
+        sheet: opts.sheet,
+        mapping: opts.mapping ? loadMapping(opts.mapping) : undefined,
+        progress: opts.progress ?? true,
+      }),
+    );
     for (const n of run.notices ?? []) process.stderr.write(`注意 Note: ${n.zh} / ${n.en}\n`);
     if (!opts.quiet) process.stdout.write(`${renderStatement(run.result)}\n`);
     if (set) {
@@ -86,5 +71,22 @@ async function settleToOutputs(scenarioPath: string, opts: SettleCliOptions, tar
     return 0;
   } finally {
     set?.abort(); // after a commit: nothing left to remove
+  }
+}
+
+/** Rejected inputs (scenario or claims) write every error to the report and say where; the terminal shows 50. */
+async function reportingRejection<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof InputRejected) {
+      try {
+        await writeErrorReport(e.errors, path);
+        process.stderr.write(`完整错误报告 Full error report (${e.totalErrors} 个错误 error(s)): ${path}\n`);
+      } catch (w) {
+        process.stderr.write(`无法写入错误报告 cannot write the error report ${path}: ${w instanceof Error ? w.message : String(w)}\n`);
+      }
+    }
+    throw e;
   }
 }

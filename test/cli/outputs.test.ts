@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'yibao-outputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const json = join(dir, 'r.json');
 const csv = join(dir, 'csv');
-const targets = ['--json', json, '--csv', csv, '--quiet', '--no-progress'];
+const targets = ['--json', json, '--csv', csv, '--quiet', '--no-progress', '--report', join(dir, 'errors.csv')];
 
 function settle(extra: string[] = []) {
   const r = spawnSync(process.execPath, ['bin/yibao.js', 'settle', 'scenarios/demo.yaml', ...targets, ...extra], { encoding: 'utf8' });

@@ -3,7 +3,8 @@
 // is written to a temporary file, and all are renamed only when all are complete (the JSON last).
 import { pricedClaimScanner } from '../app/claims.js';
 import { settleScenario } from '../app/settle.js';
-import { loadMapping, writeErrorReport } from '../claims/index.js';
+import { loadMapping } from '../claims/index.js';
+import { saveErrorReport } from './validate.js';
 import { checkTargets, OutputSet, pauseAt, type OutputTarget } from '../io/outputs.js';
 import { InputRejected } from '../domain/errors.js';
 import { writeCsvTables } from '../report/csv.js';
@@ -79,14 +80,7 @@ async function reportingRejection<T>(path: string, work: () => Promise<T>): Prom
   try {
     return await work();
   } catch (e) {
-    if (e instanceof InputRejected) {
-      try {
-        await writeErrorReport(e.errors, path);
-        process.stderr.write(`完整错误报告 Full error report (${e.totalErrors} 个错误 error(s)): ${path}\n`);
-      } catch (w) {
-        process.stderr.write(`无法写入错误报告 cannot write the error report ${path}: ${w instanceof Error ? w.message : String(w)}\n`);
-      }
-    }
+    if (e instanceof InputRejected) await saveErrorReport(e.errors, e.totalErrors, path);
     throw e;
   }
 }

@@ -37,11 +37,16 @@ export async function reportErrors(errors: readonly InputError[], total: number,
   if (total > errors.length) {
     process.stderr.write(`报告仅保留前 ${errors.length} 个 / the report keeps the first ${errors.length}\n`);
   }
+  await saveErrorReport(errors, total, reportPath);
+}
+
+/** Writes every kept error to the report (CSV, UTF-8 with BOM) and says where; a failure to write is said too. */
+export async function saveErrorReport(errors: readonly InputError[], total: number, path: string): Promise<void> {
   try {
-    await writeErrorReport(errors, reportPath);
-    process.stderr.write(`完整错误报告 Full error report: ${reportPath}\n`);
+    await writeErrorReport(errors, path);
+    process.stderr.write(`完整错误报告 Full error report (${total} 个错误 error(s)): ${path}\n`);
   } catch (e) {
-    process.stderr.write(`无法写入错误报告 cannot write the error report ${reportPath}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`无法写入错误报告 cannot write the error report ${path}: ${e instanceof Error ? e.message : String(e)}\n`);
   }
 }
 

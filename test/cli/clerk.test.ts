@@ -63,7 +63,7 @@ describe('validate --scenario and a rejected settle', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('已读取 1 个文件，49 行数据，有效 48 行（其中冲销 0 行）\nRead 1 file(s), 49 data row(s), 48 valid (0 reversal(s))\n');
     expect(r.stderr).toContain('institution_id 的值 "h01" 不是成员单位编码，但看起来像成员单位 H01');
-    expect(r.stderr).toContain(`完整错误报告 Full error report: ${join(dir, 'validation-errors.csv')}`);
+    expect(r.stderr).toContain(`完整错误报告 Full error report (1 个错误 error(s)): ${join(dir, 'validation-errors.csv')}`);
     expect(readFileSync(join(dir, 'validation-errors.csv'), 'utf8')).toContain('code.looksLikeMember');
   });
 

@@ -151,3 +151,39 @@ describe('8. a GBK-encoded scenario file', () => {
     expect(gbk).toEqual(utf8);
   });
 });
+
+describe('6. every sum exact or stopped', () => {
+  const perDiem = { rules: [{ when: { setting: 'inpatient' }, method: 'perDiem' }], perDiem: { rates: { default: '100000000000' } } };
+  const stays = async (n: number, losDays: number) => {
+    const { claim } = await import('../helpers/scenario.js');
+    return Array.from({ length: n }, () => claim({ institutionId: 'H01', setting: 'inpatient', losDays, totalCost: 100, fundPaid: 100 }));
+  };
+  const rejection = async (claims: Parameters<typeof import('../helpers/build.js').run>[1]) => {
+    const { run } = await import('../helpers/build.js');
+    const rejected = await run({ payments: perDiem }, claims).catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(InputRejected);
+    return (rejected as InputRejected).errors.map((e) => [e.row, e.rule, e.zh, e.en]);
+  };
+
+  it('a claim priced past 2^53 fen is a row error (amount.range), not an exception', async () => {
+    expect(await rejection(await stays(1, 999_999))).toEqual([
+      [
+        2,
+        'amount.range',
+        '按场景的费率、点值与权重计算，此行的金额超出可精确计算的范围（90万亿元）：请检查 payments 下的费率与权重表',
+        "priced with the scenario's rates, point values and weights, this row's amount exceeds the range of exact amounts (90 trillion yuan): check the rates and weight tables under payments",
+      ],
+    ]);
+  });
+
+  it('sums past 2^53 fen stop the run (amount.sumRange) instead of being rounded', async () => {
+    expect(await rejection(await stays(3, 400))).toEqual([
+      [
+        undefined,
+        'amount.sumRange',
+        '按场景费率与权重计算的金额之和超出可精确计算的范围（90万亿元）：请检查 payments 下的费率、点值与权重表',
+        "sums priced with the scenario's rates and weights exceed the range of exact sums (90 trillion yuan): check the rates, point values and weight tables under payments",
+      ],
+    ]);
+  });
+});

@@ -244,6 +244,8 @@ export async function bookImport(store: BookStore, files: readonly string[], ctx
     mapping: options.mappingFile ? loadMapping(options.mappingFile) : undefined,
     progress: options.progress,
     deferUnknownReversals: true,
+    year: state.year, // §12.1: a row dated outside the book's year is a row error
+    members: state.versions[0].scenario.group.members.map((m) => m.id),
   };
   const first = state.batches.length + 1;
   const batchOf = new Map(files.map((f, i) => [f, first + i]));
@@ -257,17 +259,11 @@ export async function bookImport(store: BookStore, files: readonly string[], ctx
   // its own threads), then checked book-wide; any error rolls everything back.
   const result = await commit(book, ctx, `import ${files.map((f, i) => `${basename(f)} sha256 ${hashes[i]}`).join('; ')}`, async () => {
     const spool = new RowSpool(store, `import-${process.pid}`);
-    const rowErrors: InputError[] = [];
     const source = openClaimFiles(
       files.map((f) => ({ path: f, shown: f })),
       importOptions,
     );
     const scan = await spool.around(() => source.scan((claim, where) => {
-      const year = Number(claim.serviceDate.slice(0, 4));
-      if (year !== state.year) {
-        rowErrors.push(outsideYear(where.file, where.row, claim.serviceDate, state.year));
-        return;
-      }
       const b = batchOf.get(where.file)!;
       const i = b - first;
       const month = Number(claim.serviceDate.slice(5, 7));
@@ -277,16 +273,10 @@ export async function bookImport(store: BookStore, files: readonly string[], ctx
       spool.add(b, where.row, month, claim);
     }));
     phase('scan, check and load rows');
-    // Row errors and the book-wide checks are reported together.
-    const fileErrors: InputError[] = [...scan.errors, ...rowErrors];
-    files.forEach((f, i) => {
-      if (rows[i] === 0 && !fileErrors.some((e) => e.file === f)) {
-        fileErrors.push({ file: f, rule: 'file.noRows', zh: '文件没有任何结算明细行（空的导出不会是真实的一个月）', en: 'the file has no claim rows (an empty export is never a real month)' });
-      }
-    });
-    const errs = [...fileErrors, ...(await bookWideErrors(store, state, files, first, batchOf, scan.pendingReversals ?? []))];
+    // The importer's row errors (an empty file, a row of another year among them) and the book-wide checks together.
+    const wide = await bookWideErrors(store, state, files, first, batchOf, scan.pendingReversals ?? []);
     phase('book-wide checks');
-    if (errs.length > 0) throw new InputRejected(errs, scan.errorCount + rowErrors.length + errs.length - fileErrors.length);
+    if (scan.errorCount + wide.length > 0) throw new InputRejected([...scan.errors, ...wide], scan.errorCount + wide.length);
     batches = files.map((f, i) => ({
       seq: first + i,
       sha256: hashes[i],
@@ -355,18 +345,6 @@ async function bookWideErrors(
     }
   }
   return errs;
-}
-
-function outsideYear(file: string, row: number, date: string, year: number): InputError {
-  return {
-    file,
-    row,
-    column: 'service_date',
-    value: date,
-    rule: 'date.outsideYear',
-    zh: `结算日期 ${date} 不在 ${year} 年度内`,
-    en: `service date ${date} is outside the year ${year}`,
-  };
 }
 
 // ---------------------------------------------------------------- close / clear / lock / supplement

@@ -15,7 +15,7 @@ import { runSweepCommand } from './sweep.js';
 import { runValidate } from './validate.js';
 
 const encodingOption = () =>
-  new Option('--encoding <name>', 'CSV encoding 编码 (auto-detected by default)').choices(['auto', 'utf-8', 'gb18030']);
+  new Option('--encoding <name>', 'CSV encoding 编码 (auto-detected by default; gbk = gb18030)').choices(['auto', 'utf-8', 'gb18030', 'gbk']);
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -39,6 +39,7 @@ export function buildProgram(): Command {
     .option('--mapping <file>', 'column/value mapping for other exports 列映射文件')
     .option('-q, --quiet', 'do not print the statement')
     .option('--no-progress', 'no progress bar on stderr')
+    .option('--report <file>', 'where a rejected run writes its error report 错误报告', 'settle-errors.csv')
     .action(async (scenario: string, opts) => {
       process.exitCode = await runSettle(scenario, opts);
     });
@@ -46,8 +47,9 @@ export function buildProgram(): Command {
   program
     .command('validate')
     .description('校验结算明细 Check claims files row by row; write an error report (CSV, UTF-8 with BOM)')
-    .argument('<files...>', 'claims files (CSV in UTF-8 or GB18030, or XLSX) 结算明细文件')
-    .addOption(new Option('--encoding <name>', 'CSV encoding 编码 (auto-detected by default)').choices(['auto', 'utf-8', 'gb18030', 'gbk']))
+    .argument('[files...]', "claims files (CSV in UTF-8 or GB18030, or XLSX) 结算明细文件; with --scenario, default the scenario's")
+    .option('--scenario <file>', "also check the scenario's year, member codes and DRG/DIP tables 按场景校验年度、机构编码与分组表")
+    .addOption(encodingOption())
     .option('--sheet <name>', 'XLSX sheet to read 工作表名')
     .option('--mapping <file>', 'column/value mapping for other exports 列映射文件')
     .option('--report <file>', 'where to write the error report 错误报告', 'validation-errors.csv')
@@ -76,6 +78,7 @@ export function buildProgram(): Command {
       .addOption(encodingOption())
       .option('--sheet <name>', 'XLSX sheet to read 工作表名')
       .option('--mapping <file>', 'column/value mapping for other exports 列映射文件')
+      .option('--no-progress', 'no progress bar on stderr')
       .option('-q, --quiet', 'do not print the table');
 
   readOptions(

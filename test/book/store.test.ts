@@ -68,7 +68,7 @@ describe('book on disk', () => {
     expect(text).toContain('结算单据号 "A1" 已在账簿中');
     expect(text).toContain('the reversed claim "NOPE" is neither in this import nor in the book');
     expect(text).toContain(`the reversal's institution or amounts are not the negation of claim "A2"`);
-    expect(text).toContain('service date 2025-01-01 is outside the year 2024');
+    expect(text).toContain('"2025-01-01" is outside the settlement year 2024');
     const after = await withBook(dir, 'test', loadBook);
     expect(after.state.batches).toHaveLength(1);
     // The same file twice is refused by its hash.

@@ -2,7 +2,7 @@
 // exceljs's streaming writer to a temporary file beside the target and renamed only on success.
 import ExcelJS from 'exceljs';
 import type { SettlementResult } from '../../domain/result.js';
-import { writeAtomically } from '../../io/atomic.js';
+import { type OutputWriter, writeAtomically } from '../../io/atomic.js';
 import type { PricedClaimScanner } from '../spool.js';
 import { budgetSheet } from './budget.js';
 import { type CheckAnchors, checksSheet } from './checks.js';
@@ -39,6 +39,8 @@ export interface WorkbookInput {
 export interface WorkbookOptions {
   /** Claim rows per detail sheet before it continues on the next (default: Excel's 1,048,576 less the 2 header rows). */
   readonly claimRowsPerSheet?: number;
+  /** How the file is written (default: atomically on its own; `settle` stages it with the run's other outputs). */
+  readonly write?: OutputWriter;
 }
 
 /** Every fixed-size sheet as a model, with the anchors the Summary and Checks sheets refer to. */
@@ -92,7 +94,7 @@ export async function writeWorkbook(path: string, input: WorkbookInput, options:
   const models = buildModels(input);
   await streamWorkbook(path, { engineVersion: input.engineVersion, year: input.result.scenario.year }, async (wb, tmp) => {
     await renderSettlementSheets(wb, input, models, { rowsPerSheet: options.claimRowsPerSheet, spoolPath: `${tmp}.claims` });
-  });
+  }, options.write);
 }
 
 /**
@@ -122,8 +124,13 @@ export async function renderSettlementSheets(
  * Writes a workbook with exceljs's streaming writer to a temporary file beside `path`, renamed only on success.
  * Its dates are the last day of the year settled (no clock: the same inputs give the same workbook content).
  */
-export async function streamWorkbook(path: string, meta: { readonly engineVersion: string; readonly year: number }, write: (wb: Workbook, tmp: string) => Promise<void>): Promise<void> {
-  await writeAtomically(path, async (tmp) => {
+export async function streamWorkbook(
+  path: string,
+  meta: { readonly engineVersion: string; readonly year: number },
+  write: (wb: Workbook, tmp: string) => Promise<void>,
+  writer: WorkbookOptions['write'] = writeAtomically,
+): Promise<void> {
+  await (writer ?? writeAtomically)(path, async (tmp) => {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
       filename: tmp,
       useStyles: true,

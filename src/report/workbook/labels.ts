@@ -9,6 +9,9 @@ export const TIER_LABEL: Record<Tier, string> = {
   village: '村（站） village',
 };
 
+/** The Chinese part of TIER_LABEL, where a table has room for one language only (the terminal statement). */
+export const TIER_ZH = Object.fromEntries(Object.entries(TIER_LABEL).map(([k, v]) => [k, v.slice(0, v.lastIndexOf(' '))])) as Record<Tier, string>;
+
 export const CATEGORY_LABEL: Record<Category, string> = {
   employee: '城镇职工 employee',
   resident: '城乡居民 resident',

@@ -152,8 +152,7 @@ export function buildProgram(): Command {
       .option('--claims <year=file>', "sum a past year from its claims file: fund spend, and per contract type (签约类型) cost and self-pay per person (repeatable) 从结算明细汇总", collect, [])
       .option('--json <file>', 'write the estimate as JSON 输出 JSON')
       .option('--xlsx <file>', 'write the 测算 workbook (live formulas) 输出测算工作簿')
-      .option('--scenario <file>', 'write a scenario fragment (budget line, capitation rates) to paste or extends: 输出场景片段')
-      .option('--no-progress', 'no progress bar on stderr'),
+      .option('--scenario <file>', 'write a scenario fragment (budget line, capitation rates) to paste or extends: 输出场景片段'),
   ).action(async (history: string, opts) => {
     process.exitCode = await runBudget(history, opts);
   });

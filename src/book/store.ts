@@ -204,22 +204,21 @@ export class BookStore implements BookClaims {
     return join(this.dir, 'tmp', name);
   }
 
-  /** Writes a batch's original bytes under its hash (temp file, then rename). */
-  saveFile(sha256: string, bytes: Uint8Array): void {
+  /** Keeps bytes under their hash: written to a temp file, then renamed (never a partial file under the name). */
+  private place(sha256: string, write: (tmp: string) => void): void {
     const target = this.filePath(sha256);
     if (existsSync(target)) return;
     const tmp = this.tempPath(`${sha256}.part`);
-    writeFileSync(tmp, bytes);
+    write(tmp);
     renameSync(tmp, target);
   }
 
-  /** Copies a batch's original file under its hash (temp file, then rename). */
+  saveFile(sha256: string, bytes: Uint8Array): void {
+    this.place(sha256, (tmp) => writeFileSync(tmp, bytes));
+  }
+
   copyFile(sha256: string, source: string): void {
-    const target = this.filePath(sha256);
-    if (existsSync(target)) return;
-    const tmp = this.tempPath(`${sha256}.part`);
-    copyFileSync(source, tmp);
-    renameSync(tmp, target);
+    this.place(sha256, (tmp) => copyFileSync(source, tmp));
   }
 
   private async removeOrphanFiles(): Promise<void> {

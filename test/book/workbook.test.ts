@@ -6,23 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BookContext, bookClear, bookClose, bookImport, bookInit, bookLock, bookSupplement, loadBook, withBook } from '../../src/app/book.js';
+import { bookClear, bookClose, bookImport, bookInit, bookLock, bookSupplement, loadBook, withBook } from '../../src/app/book.js';
 import type { BookState } from '../../src/book/state.js';
 import { InputRejected } from '../../src/domain/errors.js';
 import { writeBookWorkbook } from '../../src/report/workbook/book.js';
 import { BOOK_SHEET, SHEET } from '../../src/report/workbook/names.js';
-import { SMALL_YEAR } from './fixtures.js';
+import { SMALL_YEAR, claimsFile, ctx, row } from './fixtures.js';
 
-const ctx: BookContext = { now: () => '2025-01-15T08:00:00.000Z', actor: 'test' };
-const HEADER = 'claim_id,patient_id,category,institution_id,out_of_region,setting,service_date,los_days,drg_code,dip_code,total_cost,fund_paid,patient_paid,reverses';
-const row = (id: string, inst: string, date: string, fund: string, reverses = '') => `${id},P1,resident,${inst},false,outpatient,${date},0,,,${fund},${fund},0,${reverses}`;
 
 let root: string;
-const file = (name: string, rows: string[]) => {
-  const p = join(root, name);
-  writeFileSync(p, `${HEADER}\n${rows.join('\n')}\n`);
-  return p;
-};
+const file = (name: string, rows: string[]) => claimsFile(root, name, rows);
 
 /**
  * January (H01 50,000, T01 20,000, out-of-group X01 10,000) and March (H01 30,000, V01 1,000) imported and the

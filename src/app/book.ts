@@ -31,10 +31,13 @@ export const cliContext: BookContext = { now: () => new Date().toISOString(), ac
 const phase = (() => {
   if (!process.env.YIBAO_TIMING) return (_: string) => undefined;
   let last = performance.now();
+  let cpu = process.cpuUsage();
   return (name: string) => {
     const now = performance.now();
-    process.stderr.write(`[timing] ${name}: ${(now - last).toFixed(0)} ms\n`);
+    const used = process.cpuUsage(cpu);
+    process.stderr.write(`[timing] ${name}: ${(now - last).toFixed(0)} ms wall, ${((used.user + used.system) / 1000).toFixed(0)} ms cpu\n`);
     last = now;
+    cpu = process.cpuUsage();
   };
 })();
 

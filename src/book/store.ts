@@ -18,7 +18,8 @@ const DB_FILE = 'book.duckdb';
 type Vector = { getItem(i: number): unknown };
 type MutableClaim = { -readonly [K in keyof Claim]: Claim[K] };
 
-const quote = (s: string): string => (/[",\n\r\\]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+const NEEDS_QUOTES = /[",\n\r\\]/;
+const quote = (s: string): string => (s === '' || !NEEDS_QUOTES.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
 const NULL = '\\N';
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 const optFen = (v: Fen | undefined): string => (v === undefined ? NULL : String(v));
@@ -51,8 +52,16 @@ const CLAIM_COLUMNS: ReadonlyArray<readonly [string, string, (c: Claim) => strin
   ['other_paid', 'BIGINT', (c) => optFen(c.otherPaid), (c, v) => (c.otherPaid = readOptFen(v))],
 ];
 
-/** One stored row as a CSV line: batch, row, month, then the claim columns. */
+/**
+ * One stored row as a CSV line: batch, row, month, then the claim columns in CLAIM_COLUMNS order. Written out as one
+ * template (it runs for every row of every import); a test holds it equal to the column list's own writers.
+ */
 export function claimCsvLine(batch: number, row: number, month: number, c: Claim): string {
+  return `${batch},${row},${month},${quote(c.claimId)},${quote(c.patientId)},${c.category},${quote(c.institutionId)},${c.outOfRegion},${c.setting},${c.serviceDate},${c.losDays},${quote(c.drgCode)},${quote(c.dipCode)},${c.totalCost},${c.fundPaid},${c.patientPaid},${quote(c.reverses)},${c.referral ?? ''},${quote(c.referredFrom ?? '')},${c.contractType === undefined ? NULL : quote(c.contractType)},${optFen(c.criticalPaid)},${optFen(c.assistancePaid)},${optFen(c.otherPaid)}\n`;
+}
+
+/** The same line through the column list (for the test that keeps the two equal). */
+export function claimCsvLineByColumns(batch: number, row: number, month: number, c: Claim): string {
   let line = `${batch},${row},${month}`;
   for (const col of CLAIM_COLUMNS) line += `,${col[2](c)}`;
   return `${line}\n`;

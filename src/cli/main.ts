@@ -5,6 +5,7 @@ import { InputRejected, InvariantViolation } from '../domain/errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import { formatInputErrors } from './errors.js';
 import { registerBookCommands } from './book.js';
+import { registerServeCommands } from './serve.js';
 import { runCompare } from './compare.js';
 import { runGenerate } from './generate.js';
 import { runMonitor } from './monitor.js';
@@ -139,6 +140,7 @@ export function buildProgram(): Command {
   });
 
   registerBookCommands(program);
+  registerServeCommands(program);
 
   return program;
 }

@@ -1,0 +1,106 @@
+// The server's hold on one book: the LOCK taken once for the server's life, the store opened once, and every
+// command and query run one at a time (a queue), so a command's database transaction never interleaves with a
+// read. The folded state is kept between commands (refreshed after each one). CLI commands on the same book are
+// refused meanwhile with "the book is in use by PID …" (src/book/lock.ts).
+import { type BookContext, loadBook } from '../app/book.js';
+import { type BookLock, lockBook } from '../book/lock.js';
+import type { BookEvent, BookState } from '../book/state.js';
+import { BookStore } from '../book/store.js';
+import { ensureUsersTable } from '../book/users.js';
+import { ensureWorkflowTable, readWorkflow, type WorkflowEvent, workflowState, type WorkflowState } from '../book/workflow.js';
+import { InputRejected } from '../domain/errors.js';
+
+export interface BookView {
+  readonly state: BookState;
+  readonly events: readonly BookEvent[];
+  readonly workflow: WorkflowState;
+  readonly workflowEvents: readonly WorkflowEvent[];
+}
+
+export class BookService {
+  private queue: Promise<unknown> = Promise.resolve();
+  private view: BookView | undefined;
+  /** Results computed from the book that stay valid until the next command (keyed by the caller). */
+  private readonly memo = new Map<string, unknown>();
+
+  private constructor(
+    readonly dir: string,
+    readonly store: BookStore,
+    private readonly lock: BookLock,
+    readonly now: () => string,
+  ) {}
+
+  static async open(dir: string, now: () => string): Promise<BookService> {
+    if (!BookStore.exists(dir)) {
+      throw new InputRejected([{ file: dir, rule: 'book.missing', zh: `${dir} 不是账簿目录（缺少 book.duckdb）；请先 book init`, en: `${dir} is not a book (no book.duckdb); run book init first` }]);
+    }
+    const lock = lockBook(dir, 'yibao serve');
+    try {
+      const store = await BookStore.open(dir);
+      await ensureUsersTable(store.db);
+      await ensureWorkflowTable(store.db);
+      const service = new BookService(dir, store, lock, now);
+      await service.refresh();
+      return service;
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  /** Runs `fn` alone on the store (commands and queries queue here). */
+  exclusive<T>(fn: (store: BookStore) => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => fn(this.store));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs a command, then refreshes the folded state (whether it succeeded or not: a failed one changed nothing). */
+  command<T>(fn: (store: BookStore) => Promise<T>): Promise<T> {
+    return this.exclusive(async (store) => {
+      try {
+        return await fn(store);
+      } finally {
+        this.memo.clear();
+        await this.refreshUnlocked(store);
+      }
+    });
+  }
+
+  current(): BookView {
+    if (!this.view) throw new Error('book not loaded');
+    return this.view;
+  }
+
+  ctx(actor: string): BookContext {
+    return { now: this.now, actor };
+  }
+
+  /** A value computed once per book state (cleared by every command). */
+  async memoized<T>(key: string, compute: (store: BookStore) => Promise<T>): Promise<T> {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = await this.exclusive(compute);
+    this.memo.set(key, value);
+    return value;
+  }
+
+  async audit(actor: string, action: string, detail: string): Promise<void> {
+    await this.exclusive((store) => store.audit(this.now(), actor, action, detail));
+  }
+
+  private async refresh(): Promise<void> {
+    await this.exclusive((store) => this.refreshUnlocked(store));
+  }
+
+  private async refreshUnlocked(store: BookStore): Promise<void> {
+    const { state, events } = await loadBook(store);
+    const workflowEvents = await readWorkflow(store.db);
+    this.view = { state, events, workflow: workflowState(state, workflowEvents), workflowEvents };
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.store.close();
+    this.lock.release();
+  }
+}

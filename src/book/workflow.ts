@@ -66,13 +66,13 @@ export function draftKey(state: BookState): string | null {
 
 export async function ensureWorkflowTable(db: DuckDBConnection): Promise<void> {
   await db.run(`CREATE TABLE IF NOT EXISTS workflow (
-    seq INTEGER PRIMARY KEY, at VARCHAR NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, draft VARCHAR NOT NULL,
+    seq INTEGER PRIMARY KEY, recorded_at VARCHAR NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, draft VARCHAR NOT NULL,
     institution VARCHAR, comment VARCHAR, deadline VARCHAR)`);
 }
 
 export async function readWorkflow(db: DuckDBConnection): Promise<WorkflowEvent[]> {
   await ensureWorkflowTable(db);
-  const r = await db.runAndReadAll('SELECT seq, at, actor, action, draft, institution, comment, deadline FROM workflow ORDER BY seq');
+  const r = await db.runAndReadAll('SELECT seq, recorded_at, actor, action, draft, institution, comment, deadline FROM workflow ORDER BY seq');
   const s = (v: unknown) => (v === null ? null : String(v));
   return r.getRows().map(([seq, at, actor, action, draft, inst, comment, deadline]) => ({
     seq: Number(seq),

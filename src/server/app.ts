@@ -200,7 +200,7 @@ export async function buildServer(service: BookService, options: ServerOptions =
       }
       const name = typeof body.name === 'string' ? body.name.slice(0, 64) : '';
       const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
-      const keys = [`name:${name}`, `ip:${req.ip}`];
+      const keys = LoginThrottle.keys(name, req.ip);
       const wait = throttle.wait(keys);
       if (wait > 0) {
         await service.audit(name || '?', 'login.throttled', `from ${req.ip}`);

@@ -59,32 +59,47 @@ export class Sessions {
   }
 }
 
+/** A throttle key and how many failures in a row it may have before it is slowed. */
+export interface ThrottleKey {
+  readonly key: string;
+  readonly free: number;
+}
+
 /**
- * Login throttle: after FREE_FAILURES wrong passwords in a row for a name (or from an address), further attempts
- * are refused (HTTP 429) for a delay that doubles with each failure, from 30 s up to 15 minutes; a success clears it.
+ * Login throttle: after `free` wrong passwords in a row for a key (5 for a user name, 20 for an address, which many
+ * people may share behind one proxy), further attempts are refused (HTTP 429) for a delay that doubles with each
+ * failure, from 30 s up to 15 minutes; a success clears the keys.
  */
 export class LoginThrottle {
-  static readonly FREE_FAILURES = 5;
+  static readonly NAME_FAILURES = 5;
+  static readonly ADDRESS_FAILURES = 20;
   private readonly failures = new Map<string, { count: number; until: number }>();
   constructor(private readonly clock: () => number) {}
 
-  /** Milliseconds to wait before another attempt for these keys (0: go ahead). */
-  wait(keys: readonly string[]): number {
-    const now = this.clock();
-    return Math.max(0, ...keys.map((k) => (this.failures.get(k)?.until ?? 0) - now));
+  static keys(name: string, address: string): ThrottleKey[] {
+    return [
+      { key: `name:${name}`, free: LoginThrottle.NAME_FAILURES },
+      { key: `ip:${address}`, free: LoginThrottle.ADDRESS_FAILURES },
+    ];
   }
 
-  failed(keys: readonly string[]): void {
+  /** Milliseconds to wait before another attempt for these keys (0: go ahead). */
+  wait(keys: readonly ThrottleKey[]): number {
+    const now = this.clock();
+    return Math.max(0, ...keys.map((k) => (this.failures.get(k.key)?.until ?? 0) - now));
+  }
+
+  failed(keys: readonly ThrottleKey[]): void {
     const now = this.clock();
     for (const k of keys) {
-      const f = this.failures.get(k) ?? { count: 0, until: 0 };
+      const f = this.failures.get(k.key) ?? { count: 0, until: 0 };
       f.count++;
-      if (f.count >= LoginThrottle.FREE_FAILURES) f.until = now + Math.min(15 * 60_000, 30_000 * 2 ** (f.count - LoginThrottle.FREE_FAILURES));
-      this.failures.set(k, f);
+      if (f.count >= k.free) f.until = now + Math.min(15 * 60_000, 30_000 * 2 ** (f.count - k.free));
+      this.failures.set(k.key, f);
     }
   }
 
-  succeeded(keys: readonly string[]): void {
-    for (const k of keys) this.failures.delete(k);
+  succeeded(keys: readonly ThrottleKey[]): void {
+    for (const k of keys) this.failures.delete(k.key);
   }
 }

@@ -122,6 +122,7 @@ export async function buildServer(service: BookService, options: ServerOptions =
 
   // Who may use the route, then the CSRF token of every state-changing request.
   app.addHook('preHandler', async (req, reply) => {
+    if (req.routeOptions.url === undefined) return reply.code(404).send({ error: 'not found' }); // no route: no redirects, no cookies
     const roles = req.routeOptions.config?.roles;
     if (roles === 'public') return;
     if (!req.session) {

@@ -91,7 +91,7 @@ export function page(frame: Frame, body: Html): string {
 <meta name="csrf-token" content="${frame.csrf ?? ''}"></head>
 <body><header><div class="brand">医保总额结算 <small>yibao</small></div>${book}${who}</header>
 <nav>${nav}</nav><main><h1>${title.zh} <small>${title.en}</small></h1>${flash}${body}</main>
-<script src="/static/app.js"></script>${scripts}</body></html>`.html
+${scripts}<script src="/static/app.js"></script></body></html>`.html
   }`;
 }
 

@@ -68,6 +68,9 @@ export function registerServeCommands(program: Command): void {
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
       const address = await app.listen({ host: opts.host, port: opts.port });
+      // Read the year's claims now (the overview, member pages and what-ifs use them), not on the first request.
+      const { yearClaims } = await import('../server/queries.js');
+      void yearClaims(service).catch(() => undefined);
       process.stdout.write(`yibao 网页工作台已启动 / web workspace at ${address}（PID ${process.pid}；Ctrl-C 停止 to stop）\n`);
     });
 

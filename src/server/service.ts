@@ -21,7 +21,7 @@ export class BookService {
   private queue: Promise<unknown> = Promise.resolve();
   private view: BookView | undefined;
   /** Results computed from the book that stay valid until the next command (keyed by the caller). */
-  private readonly memo = new Map<string, unknown>();
+  private readonly memo = new Map<string, Promise<unknown>>();
 
   private constructor(
     readonly dir: string,
@@ -76,11 +76,20 @@ export class BookService {
     return { now: this.now, actor };
   }
 
-  /** A value computed once per book state (cleared by every command). */
-  async memoized<T>(key: string, compute: (store: BookStore) => Promise<T>): Promise<T> {
-    if (this.memo.has(key)) return this.memo.get(key) as T;
-    const value = await this.exclusive(compute);
+  /** A value computed once per book state (cleared by every command); concurrent callers share one computation. */
+  memoized<T>(key: string, compute: (store: BookStore) => Promise<T>): Promise<T> {
+    return this.remember(key, () => this.exclusive(compute));
+  }
+
+  /** Like `memoized`, for values computed without the store (outside the queue). */
+  remember<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const hit = this.memo.get(key);
+    if (hit) return hit as Promise<T>;
+    const value = compute();
     this.memo.set(key, value);
+    value.catch(() => {
+      if (this.memo.get(key) === value) this.memo.delete(key);
+    });
     return value;
   }
 

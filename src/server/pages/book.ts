@@ -32,7 +32,7 @@ export function registerBookPages(app: FastifyInstance, web: Web): void {
     let warning: Html = h``;
     if (closed > 0 && state.batches.length > 0) {
       const { table: claims } = await yearClaims(service);
-      const m = await monitorClaims(clearingScenario(state), claims, bookInputs(state), monthName(state.year, closed));
+      const m = await service.remember('monitor', () => monitorClaims(clearingScenario(state), claims, bookInputs(state), monthName(state.year, closed)));
       const last = m.months[m.months.length - 1];
       const s = m.projection.settlement;
       projection = h`<div class="cards">
@@ -139,6 +139,7 @@ export function registerBookPages(app: FastifyInstance, web: Web): void {
     const vb = state.versions[b - 1].record;
     const parts = diffLines(va.text, vb.text);
     const diff = parts.map((p) => h`<span class="${p.added ? 'add' : p.removed ? 'del' : 'same'}">${p.value}</span>`);
+    const changed = parameterChanges(JSON.parse(va.resolved), JSON.parse(vb.resolved));
     const u = userOf(req);
     const options = (sel: number) => state.versions.map((v) => h`<option value="${v.record.index}" ${v.record.index === sel ? 'selected' : ''}>v${v.record.index} ${v.record.file}</option>`);
     const amend =
@@ -162,6 +163,17 @@ export function registerBookPages(app: FastifyInstance, web: Web): void {
     )}
       <h2>版本对比 <small>differences between two versions</small></h2>
       <form method="get" action="/policy" class="inline"><select name="a">${options(a)}</select> → <select name="b">${options(b)}</select><button>对比 Compare</button></form>
+      <h3>生效参数的变化 <small>parameters in force that differ (extends and tables resolved)</small></h3>
+      ${
+        changed.length === 0
+          ? h`<p class="muted" id="policy-changes">两个版本的参数相同 / the two versions set the same parameters</p>`
+          : table(changed, [
+              { zh: '参数', en: 'key', cell: (c) => h`<code>${c.path}</code>` },
+              { zh: `v${a}`, en: 'before', cell: (c) => c.before ?? '—' },
+              { zh: `v${b}`, en: 'after', cell: (c) => c.after ?? '—' },
+            ], { id: 'policy-changes' })
+      }
+      <h3>文件原文对比 <small>the files as given</small></h3>
       <pre class="diff" id="policy-diff">${diff}</pre>${amend}`;
     return web.send(reply, web.frame(req, 'policy'), body);
   });
@@ -199,3 +211,19 @@ export function registerBookPages(app: FastifyInstance, web: Web): void {
   });
 }
 
+
+/** Every leaf `key.path = value` of a scenario object. */
+function leaves(v: unknown, path: string, out: Map<string, string>): Map<string, string> {
+  if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) leaves(x, path === '' ? k : `${path}.${k}`, out);
+  } else out.set(path, String(v));
+  return out;
+}
+
+/** The keys whose values differ between two resolved versions (added and removed keys included), sorted. */
+export function parameterChanges(a: unknown, b: unknown): Array<{ path: string; before?: string; after?: string }> {
+  const x = leaves(a, '', new Map());
+  const y = leaves(b, '', new Map());
+  const keys = [...new Set([...x.keys(), ...y.keys()])].sort();
+  return keys.filter((k) => x.get(k) !== y.get(k)).map((k) => ({ path: k, before: x.get(k), after: y.get(k) }));
+}

@@ -162,6 +162,17 @@ describe.skipIf(!present)('web workspace in Chromium', () => {
     await shot(page, '10-clearing-locked');
     expect(service.current().state.locked).toBeDefined();
     await page.context().close();
+
+    // A locked year cannot be changed from the page either: the operator's recompute is refused by the server.
+    const op = await signIn(USERS.operator.name);
+    await op.goto(`${base}/clearing`);
+    expect(await op.locator('#recompute').count()).toBe(0);
+    const csrf = await op.locator('meta[name=csrf-token]').getAttribute('content');
+    const head = service.current().state.journal.length;
+    const r = await op.request.post(`${base}/clearing/recompute`, { headers: { 'x-csrf-token': csrf!, accept: 'application/json' } });
+    expect(r.status()).toBe(422);
+    expect(service.current().state.journal.length).toBe(head);
+    await op.context().close();
   });
 
   it('auditor: reads the audit log and downloads the clearing workbook, whose group total is the locked one', async () => {

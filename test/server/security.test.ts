@@ -46,7 +46,7 @@ let op: Agent, rev: Agent, aud: Agent, h01: Agent, t01: Agent;
 beforeAll(async () => {
   ({ dir } = await smallBook({ claims: 600 }));
   service = await BookService.open(dir, ctx.now);
-  app = await buildServer(service, { clock: () => now, loginPerMinute: 1000 });
+  app = await buildServer(service, { clock: () => now, loginPerMinute: 1000, maxUploadBytes: 64 * 1024 });
   [op, rev, aud, h01, t01] = await Promise.all(
     [USERS.operator, USERS.reviewer, USERS.auditor, USERS.memberH01, USERS.memberT01].map(async (u) => (await login(u.name)).agent!),
   );
@@ -168,6 +168,9 @@ describe('the book while the server owns it', () => {
     const r = spawnSync(process.execPath, ['bin/yibao.js', 'book', 'status', dir], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`the book is in use by PID ${process.pid} (yibao serve)`);
+    const u = spawnSync(process.execPath, ['bin/yibao.js', 'users', 'add', dir, '--name', 'late', '--role', 'auditor'], { encoding: 'utf8', input: 'another-password\n' });
+    expect(u.status).toBe(1);
+    expect(u.stderr).toContain('in use by PID');
   });
 });
 
@@ -180,5 +183,13 @@ describe('uploads', () => {
     const r = await send('../../../etc/passwd.csv');
     expect(r.statusCode).toBe(422); // accepted as etc_passwd.csv inside the book's tmp folder, then rejected as claims
     expect(r.body).not.toContain('/etc/passwd');
+  });
+
+  it('refuses an upload above the size limit (413) and stores nothing', async () => {
+    const batches = service.current().state.batches.length;
+    const big = `--b\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n${'x'.repeat(100 * 1024)}\r\n--b--\r\n`;
+    const r = await app.inject({ method: 'POST', url: '/api/import', headers: { cookie: op.cookie, 'x-csrf-token': op.csrf, 'content-type': 'multipart/form-data; boundary=b', accept: 'application/json' }, payload: big });
+    expect(r.statusCode).toBe(413);
+    expect(service.current().state.batches.length).toBe(batches);
   });
 });

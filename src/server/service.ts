@@ -7,7 +7,7 @@ import { type BookLock, lockBook } from '../book/lock.js';
 import type { BookEvent, BookState } from '../book/state.js';
 import { BookStore } from '../book/store.js';
 import { ensureUsersTable } from '../book/users.js';
-import { ensureWorkflowTable, readWorkflow, type WorkflowEvent, workflowState, type WorkflowState } from '../book/workflow.js';
+import { draftKey, ensureWorkflowTable, readWorkflow, type WorkflowEvent, workflowState, type WorkflowState } from '../book/workflow.js';
 import { InputRejected } from '../domain/errors.js';
 
 export interface BookView {
@@ -63,6 +63,29 @@ export class BookService {
       } finally {
         this.memo.clear();
         await this.refreshUnlocked(store);
+      }
+    });
+  }
+
+  /**
+   * Runs a book command as `actor` (its own audit line comes from the command); then adds the hashes it produced
+   * to the audit log: each new transaction's seq and hash, and the new draft's key.
+   */
+  bookCommand<T>(actor: string, fn: (store: BookStore, ctx: BookContext) => Promise<T>): Promise<T> {
+    return this.exclusive(async (store) => {
+      const before = this.current();
+      const draftBefore = draftKey(before.state);
+      try {
+        return await fn(store, this.ctx(actor));
+      } finally {
+        this.memo.clear();
+        await this.refreshUnlocked(store);
+        const after = this.current().state;
+        const posted = after.journal.slice(before.state.journal.length);
+        const at = this.now();
+        if (posted.length > 0) await store.audit(at, actor, 'posted', posted.map((t) => `transaction ${t.seq} ${t.kind} hash ${t.hash} prev ${t.prev}`).join('; '));
+        const draftAfter = draftKey(after);
+        if (draftAfter !== null && draftAfter !== draftBefore) await store.audit(at, actor, 'draft', `draft ${draftAfter}`);
       }
     });
   }

@@ -121,7 +121,7 @@ export function registerBookPages(app: FastifyInstance, web: Web): void {
 
   app.post('/months/close', { config: { roles: ['operator'] } }, async (req, reply) => {
     const month = String((req.body as { month?: unknown }).month ?? '').slice(0, 7);
-    return act(req, reply, '/months', async () => (await service.command((store) => bookClose(store, month, service.ctx(web.actor(req))))).lines);
+    return act(req, reply, '/months', async () => (await service.bookCommand(web.actor(req), (store, ctx) => bookClose(store, month, ctx))).lines);
   });
 
   // ---------------------------------------------------------------- 政策
@@ -181,7 +181,7 @@ export function registerBookPages(app: FastifyInstance, web: Web): void {
   app.post('/policy/amend', { config: { roles: ['reviewer'] } }, async (req, reply) => {
     const upload = await receiveUpload(req, service, ['.yaml', '.yml', '.json']);
     try {
-      const r = await service.command((store) => bookAmend(store, upload.path, service.ctx(web.actor(req))));
+      const r = await service.bookCommand(web.actor(req), (store, ctx) => bookAmend(store, upload.path, ctx));
       return reply.send({ ok: true, lines: r.lines });
     } catch (e) {
       throw upload.rename(e);

@@ -172,7 +172,7 @@ export function registerClearingPages(app: FastifyInstance, web: Web): void {
   });
 
   app.post('/clearing/recompute', { config: { roles: ['operator'] } }, async (req, reply) =>
-    act(req, reply, '/clearing', async () => (await service.command((store) => bookClear(store, service.ctx(web.actor(req))))).lines),
+    act(req, reply, '/clearing', async () => (await service.bookCommand(web.actor(req), (store, ctx) => bookClear(store, ctx))).lines),
   );
 
   app.post('/clearing/publish', { config: { roles: ['operator'] } }, async (req, reply) =>
@@ -202,9 +202,12 @@ export function registerClearingPages(app: FastifyInstance, web: Web): void {
 
   app.post('/clearing/lock', { config: { roles: ['reviewer'] } }, async (req, reply) =>
     act(req, reply, '/clearing', async () => {
-      const errors = checkLockApproved(service.current().workflow);
-      if (errors.length > 0) throw new InputRejected(errors);
-      return (await service.command((store) => bookLock(store, service.ctx(web.actor(req))))).lines;
+      const r = await service.bookCommand(web.actor(req), async (store, ctx) => {
+        const errors = checkLockApproved(workflowState(service.current().state, await readWorkflow(store.db)));
+        if (errors.length > 0) throw new InputRejected(errors);
+        return bookLock(store, ctx);
+      });
+      return r.lines;
     }),
   );
 

@@ -110,7 +110,7 @@ export function registerImport(app: FastifyInstance, web: Web): void {
   app.post('/api/import', { config: { roles: ['operator'] } }, async (req, reply) => {
     const upload = await receiveUpload(req, service, ['.csv', '.xlsx']);
     try {
-      const r = await service.command((store) => bookImport(store, [upload.path], service.ctx(web.actor(req)), { progress: false }));
+      const r = await service.bookCommand(web.actor(req), (store, ctx) => bookImport(store, [upload.path], ctx, { progress: false }));
       return reply.send({ ok: true, lines: r.lines });
     } catch (e) {
       const err = upload.rename(e);

@@ -97,11 +97,13 @@ export async function appendWorkflow(db: DuckDBConnection, e: Omit<WorkflowEvent
 /** Folds the workflow's events for the book's current draft. */
 export function workflowState(book: BookState, events: readonly WorkflowEvent[]): WorkflowState {
   const members = book.versions[book.versions.length - 1].scenario.group.members.map((m) => m.id).sort();
-  const key = draftKey(book);
   const blank = (id: string): MemberResponse => ({ id, status: 'pending', comment: null, reply: null, at: null });
-  if (book.locked) return { phase: 'locked', draft: key, deadline: null, responses: members.map(blank), history: events };
-  if (!book.draft || key === null) return { phase: 'none', draft: null, deadline: null, responses: members.map(blank), history: events };
-  if (book.draft.stamp !== inputStamp(book)) return { phase: 'stale', draft: key, deadline: null, responses: members.map(blank), history: events };
+  // A locked year shows the responses to the draft that was approved (the lock clears the book's draft).
+  const key = book.locked ? ([...events].reverse().find((e) => e.action === 'approve')?.draft ?? null) : draftKey(book);
+  if (!book.locked) {
+    if (!book.draft || key === null) return { phase: 'none', draft: null, deadline: null, responses: members.map(blank), history: events };
+    if (book.draft.stamp !== inputStamp(book)) return { phase: 'stale', draft: key, deadline: null, responses: members.map(blank), history: events };
+  }
   const responses = new Map(members.map((id) => [id, blank(id)]));
   let phase: Phase = 'draft';
   let deadline: string | null = null;
@@ -127,7 +129,7 @@ export function workflowState(book: BookState, events: readonly WorkflowEvent[])
         break;
     }
   }
-  return { phase, draft: key, deadline, responses: [...responses.values()], history: events };
+  return { phase: book.locked ? 'locked' : phase, draft: key, deadline, responses: [...responses.values()], history: events };
 }
 
 function refused(rule: string, zh: string, en: string): InputError[] {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { buildServer } from '../../src/server/app.js';
 import { BookService } from '../../src/server/service.js';
 import { ctx, PASSWORD, smallBook, USERS } from './helpers.js';
@@ -44,7 +45,7 @@ const post = (a: Agent, url: string, body: Record<string, string> = {}, csrf: st
 let op: Agent, rev: Agent, aud: Agent, h01: Agent, t01: Agent;
 
 beforeAll(async () => {
-  ({ dir } = await smallBook({ claims: 600 }));
+  ({ dir } = await smallBook({ claims: 600, closed: 6 }));
   service = await BookService.open(dir, ctx.now);
   app = await buildServer(service, { clock: () => now, loginPerMinute: 1000, maxUploadBytes: 64 * 1024 });
   [op, rev, aud, h01, t01] = await Promise.all(
@@ -171,6 +172,22 @@ describe('the book while the server owns it', () => {
     const u = spawnSync(process.execPath, ['bin/yibao.js', 'users', 'add', dir, '--name', 'late', '--role', 'auditor'], { encoding: 'utf8', input: 'another-password\n' });
     expect(u.status).toBe(1);
     expect(u.stderr).toContain('in use by PID');
+  });
+});
+
+describe('policy versions', () => {
+  it('the reviewer adds a version that extends one the book holds (by its file name); the diff shows the changed keys', async () => {
+    const text = readFileSync('scenarios/book-2024-v2.yaml', 'utf8');
+    const payload = `--b\r\nContent-Disposition: form-data; name="file"; filename="book-2024-v2.yaml"\r\nContent-Type: application/x-yaml\r\n\r\n${text}\r\n--b--\r\n`;
+    const send = (a: Agent) =>
+      app.inject({ method: 'POST', url: '/policy/amend', headers: { cookie: a.cookie, 'x-csrf-token': a.csrf, 'content-type': 'multipart/form-data; boundary=b', accept: 'application/json' }, payload });
+    expect((await send(op)).statusCode).toBe(403);
+    const r = await send(rev);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(service.current().state.versions.map((v) => v.record.effectiveFrom)).toEqual(['2024-01', '2024-07']);
+    const page = await get(aud, '/policy?a=1&b=2');
+    expect(page.body).toContain('budget.lines.0.rate');
+    expect(page.body).toContain('monthly.withholdRate');
   });
 });
 

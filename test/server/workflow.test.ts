@@ -77,6 +77,8 @@ describe('clearing workflow', () => {
     expect(w.responses.every((r) => r.status === 'pending')).toBe(true);
     expect(w.history).toHaveLength(events.length);
     expect(workflowState(book({ y: 1 }, { stale: true }), events).phase).toBe('stale');
-    expect(workflowState(book({ y: 1 }, { locked: true }), events).phase).toBe('locked');
+    const locked = workflowState(book({ y: 1 }, { locked: true }), events);
+    expect(locked.phase).toBe('locked');
+    expect(locked.responses[0].status).toBe('confirmed'); // the approved draft's responses stay visible
   });
 });

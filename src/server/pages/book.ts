@@ -1,5 +1,9 @@
 // 总览 the year at a glance · 月度 the months · 政策 the policy versions with a diff · 审计日志 the audit log.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { diffLines } from 'diff';
+import { parse as parseYaml } from 'yaml';
+import type { VersionRecord } from '../../book/state.js';
 import type { FastifyInstance } from 'fastify';
 import { bookAmend, bookClose } from '../../app/book.js';
 import { lastVersion } from '../../book/state.js';
@@ -181,6 +185,7 @@ export function registerBookPages(app: FastifyInstance, web: Web): void {
   app.post('/policy/amend', { config: { roles: ['reviewer'] } }, async (req, reply) => {
     const upload = await receiveUpload(req, service, ['.yaml', '.yml', '.json']);
     try {
+      provideExtends(upload.path, service.current().state.versions.map((v) => v.record));
       const r = await service.bookCommand(web.actor(req), (store, ctx) => bookAmend(store, upload.path, ctx));
       return reply.send({ ok: true, lines: r.lines });
     } catch (e) {
@@ -226,4 +231,23 @@ export function parameterChanges(a: unknown, b: unknown): Array<{ path: string; 
   const y = leaves(b, '', new Map());
   const keys = [...new Set([...x.keys(), ...y.keys()])].sort();
   return keys.filter((k) => x.get(k) !== y.get(k)).map((k) => ({ path: k, before: x.get(k), after: y.get(k) }));
+}
+
+/**
+ * An uploaded version may `extends:` a version the book already holds, by its file name (e.g. the amendment
+ * `extends: book-2024.yaml`): that version's self-contained resolved form is put beside the upload under that name,
+ * so the loader reads it instead of any file outside the book. Other `extends` values are left to the loader (which
+ * finds nothing in the upload's fresh folder and says so).
+ */
+function provideExtends(uploaded: string, versions: readonly VersionRecord[]): void {
+  let obj: unknown;
+  try {
+    obj = parseYaml(readFileSync(uploaded, 'utf8'));
+  } catch {
+    return; // the loader reports the syntax error with its line
+  }
+  const target = obj !== null && typeof obj === 'object' ? (obj as Record<string, unknown>).extends : undefined;
+  if (typeof target !== 'string' || target !== basename(target) || target === basename(uploaded)) return;
+  const stored = [...versions].reverse().find((v) => v.file === target);
+  if (stored) writeFileSync(join(dirname(uploaded), target), stored.resolved);
 }

@@ -115,7 +115,7 @@ describe('roles', () => {
   const staffDownloads = ['/download/book.json', '/download/months.csv', '/download/members-months.csv', '/download/verify.txt'];
 
   it('members get 403 on every whole-book page and download', async () => {
-    for (const url of [...staffPages, '/audit', ...staffDownloads, '/download/clearing.xlsx', '/download/clearing-members.csv', '/api/whatif', '/import/errors.csv']) {
+    for (const url of [...staffPages, '/audit', ...staffDownloads, '/download/clearing.xlsx', '/download/book.xlsx', '/download/clearing-members.csv', '/api/whatif', '/import/errors.csv']) {
       expect((await get(h01, url)).statusCode, url).toBe(403);
     }
   });

@@ -44,6 +44,7 @@ export function registerDownloads(app: FastifyInstance, web: Web): void {
         ? h`<ul class="downloads">${link(`/download/member/${own}/claims.csv`, '本机构结算明细及定价（CSV）', 'own claims, priced')}${link(`/download/member/${own}/statement.csv`, '本机构对账单（CSV）', 'own statement: monthly payments and clearing line')}</ul>`
         : h`<ul class="downloads">
             ${link('/download/clearing.xlsx', '清算工作簿（Excel，可逐格复核）', 'the clearing workbook (the engine workbook of the year, every figure re-addable)')}
+            ${link('/download/book.xlsx', '账簿工作簿（Excel：月度、清算、补充清算、分录、批次）', 'the book workbook (book status --xlsx)')}
             ${link('/download/book.json', '账簿 JSON（§12.8）', 'the book JSON')}
             ${link('/download/months.csv', '月度预结算表（CSV）', 'months × figures')}
             ${link('/download/members-months.csv', '成员 × 月份 实拨额（CSV）', 'members × months paid')}
@@ -113,6 +114,25 @@ export function registerDownloads(app: FastifyInstance, web: Web): void {
       const bytes = readFileSync(path);
       await service.audit(web.actor(req), 'download', `clearing.xlsx head ${state.journal[state.journal.length - 1]?.hash}`);
       return attachment(reply, name('clearing', 'xlsx'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes);
+    } finally {
+      rmSync(path, { force: true });
+    }
+  });
+
+  app.get('/download/book.xlsx', { config: { roles: STAFF } }, async (req, reply) => {
+    const { state, events } = service.current();
+    const path = service.store.tempPath(`book-${token().slice(0, 16)}.xlsx`);
+    try {
+      const { writeBookWorkbook } = await import('../../report/workbook/book.js');
+      try {
+        await service.exclusive((store) => writeBookWorkbook(path, state, events, store));
+      } catch (e) {
+        if (/not yet written/.test((e as Error).message)) return reply.code(501).send({ error: '账簿工作簿尚未实现（见清算工作簿）/ the book workbook is not written yet (see the clearing workbook)' });
+        throw e;
+      }
+      const bytes = readFileSync(path);
+      await service.audit(web.actor(req), 'download', `book.xlsx head ${state.journal[state.journal.length - 1]?.hash}`);
+      return attachment(reply, name('book', 'xlsx'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes);
     } finally {
       rmSync(path, { force: true });
     }

@@ -251,15 +251,17 @@
           fill(document.querySelector('#whatif-table tbody'), Object.keys(labels).map(function (k) { return [labels[k], j.base.settlement[k], j.variant.settlement[k]]; }));
           fill(document.querySelector('#whatif-members tbody'), j.base.members.map(function (m, i) { return [m.id, m.total, j.variant.members[i].total]; }));
           if (risk) {
-            var cat = j.variant.histogram.map(function (b) { return (b.from / 10000).toFixed(0) + '万'; });
+            var cat = j.histogram.map(function (b) { return (b.from / 10000).toFixed(0) + '万'; });
             risk.setOption({
               animation: false,
               tooltip: { trigger: 'axis' },
               legend: { bottom: 0 },
+              grid: { left: 50, right: 30 },
               xAxis: { type: 'category', data: cat, name: 'X' },
               yAxis: { type: 'value', name: '次数 runs' },
               series: [
-                { name: '测算 what-if', type: 'bar', data: j.variant.histogram.map(function (b) { return b.count; }), itemStyle: { color: '#2f5597' } },
+                { name: '基准 base（超支概率 ' + (j.base.pOverrun * 100).toFixed(1) + '%）', type: 'bar', data: j.histogram.map(function (b) { return b.base; }), itemStyle: { color: '#9fb3c8' } },
+                { name: '测算 what-if（超支概率 ' + (j.variant.pOverrun * 100).toFixed(1) + '%）', type: 'bar', data: j.histogram.map(function (b) { return b.variant; }), itemStyle: { color: '#2f5597' } },
               ],
             }, true);
           }

@@ -67,6 +67,9 @@ export function registerServeCommands(program: Command): void {
       };
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
+      if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host) && !opts.secureCookies) {
+        process.stderr.write(`注意：在 ${opts.host} 上以明文 HTTP 提供服务，请置于 HTTPS 反向代理之后并加 --secure-cookies / warning: serving plain HTTP on ${opts.host}; put it behind an HTTPS proxy and add --secure-cookies\n`);
+      }
       const address = await app.listen({ host: opts.host, port: opts.port });
       // Read the year's claims now (the overview, member pages and what-ifs use them), not on the first request.
       const { yearClaims } = await import('../server/queries.js');

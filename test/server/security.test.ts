@@ -91,6 +91,13 @@ describe('sessions and cookies', () => {
     expect((await login(USERS.reviewer.name, PASSWORD)).status).toBe(303);
   });
 
+  it('signing out ends the session', async () => {
+    const a = (await login(USERS.auditor.name)).agent!;
+    expect((await get(a, '/overview')).statusCode).toBe(200);
+    expect((await post(a, '/logout')).statusCode).toBe(303);
+    expect((await get(a, '/overview')).statusCode).toBe(303); // back to the login page
+  });
+
   it('a login without its form token is refused', async () => {
     const r = await app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `name=op&password=${PASSWORD}` });
     expect(r.statusCode).toBe(403);

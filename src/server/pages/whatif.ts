@@ -10,7 +10,7 @@ import { formatFen } from '../../domain/money.js';
 import type { SettlementResult } from '../../domain/result.js';
 import { scenarioFromObject } from '../../scenario/load.js';
 import { applySets, getAtPath, parseKeyPath } from '../../scenario/overrides.js';
-import { simulateRisk } from '../../whatif/risk.js';
+import { histogramOf, simulateRisk } from '../../whatif/risk.js';
 import type { Web } from '../app.js';
 import { h, jsonIsland } from '../html.js';
 import { SETTLEMENT_LABELS, both } from '../labels.js';
@@ -63,8 +63,27 @@ function parameters(base: Record<string, unknown>): Parameter[] {
 interface Figures {
   readonly settlement: Record<string, string>;
   readonly members: Array<{ id: string; total: string }>;
-  readonly histogram: Array<{ from: number; to: number; count: number }>;
+  readonly balances: Float64Array; // the risk runs' year-end balance X (fen)
   readonly pOverrun: number;
+}
+
+/** Base and what-if risk runs counted into the same bins (yuan), so the two histograms can be read side by side. */
+function sharedHistogram(base: Float64Array, variant: Float64Array): Array<{ from: number; to: number; base: number; variant: number }> {
+  const all = new Float64Array(base.length + variant.length);
+  all.set(base);
+  all.set(variant, base.length);
+  const bins = histogramOf(all, 24);
+  const count = (values: Float64Array) => {
+    const n = bins.map(() => 0);
+    for (const v of values) {
+      const i = bins.findIndex((b, k) => v < b.to || k === bins.length - 1);
+      n[i]++;
+    }
+    return n;
+  };
+  const b = count(base);
+  const v = count(variant);
+  return bins.map((x, i) => ({ from: x.from / 100, to: x.to / 100, base: b[i], variant: v[i] }));
 }
 
 export function registerWhatIf(app: FastifyInstance, web: Web): void {
@@ -81,7 +100,7 @@ export function registerWhatIf(app: FastifyInstance, web: Web): void {
     return {
       settlement,
       members: result.members.map((m) => ({ id: m.id, total: formatFen(m.total) })),
-      histogram: risk.histogram.map((b) => ({ from: b.from / 100, to: b.to / 100, count: b.count })),
+      balances: risk.balances,
       pOverrun: risk.pOverrun,
     };
   };
@@ -131,6 +150,9 @@ export function registerWhatIf(app: FastifyInstance, web: Web): void {
       baseCache = { key, figures: figures(b.result, b.paid, b.scenario, b.actuals) };
     }
     const v = sets.length === 0 ? undefined : await run(sets);
-    return { sets, base: baseCache.figures, variant: v ? figures(v.result, v.paid, v.scenario, v.actuals) : baseCache.figures };
+    const base = baseCache.figures;
+    const variant = v ? figures(v.result, v.paid, v.scenario, v.actuals) : base;
+    const json = (f: Figures) => ({ settlement: f.settlement, members: f.members, pOverrun: f.pOverrun });
+    return { sets, base: json(base), variant: json(variant), histogram: sharedHistogram(base.balances, variant.balances) };
   });
 }

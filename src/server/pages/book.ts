@@ -42,7 +42,7 @@ export function registerBookPages(app: FastifyInstance, web: Web): void {
       projection = h`<div class="cards">
         ${card('预计年末结余（超支）X', 'projected balance', yuan(last.projectedBalance), `按 ${closed} 个月的进度推算 run-rate over ${closed} month(s)`)}
         ${card('预计医共体应得 T', 'projected group total', yuan(s.groupTotal))}
-        ${card('预计年终清算 T − Σ已拨', 'projected year end − paid', yuan(s.groupTotal - paid))}</div>`;
+        ${card('预计尚需拨付 T − 已拨', 'projected still to pay: T − paid to date', yuan(s.groupTotal - paid))}</div>`;
       if (m.warnings.length > 0 || last.overrun) {
         warning = h`<div class="flash error" id="early-warning">${m.warnings.map((w) => h`<div>⚠ ${w.zh} / ${w.en}</div>`)}${
           m.warnings.length === 0 ? h`<div>⚠ 预计超支 / an overrun is projected</div>` : ''

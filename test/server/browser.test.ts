@@ -3,7 +3,7 @@
 // row errors), closes it, computes and publishes the draft clearing; one member confirms, another objects; the
 // operator answers; the reviewer tries a what-if, approves and locks; the auditor downloads the clearing workbook
 // and reads it back. Every page is screenshotted into reports/screens/ for people to look at.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +172,22 @@ describe.skipIf(!present)('web workspace in Chromium', () => {
     const r = await op.request.post(`${base}/clearing/recompute`, { headers: { 'x-csrf-token': csrf!, accept: 'application/json' } });
     expect(r.status()).toBe(422);
     expect(service.current().state.journal.length).toBe(head);
+
+    // A late claim imported after the lock is settled as a supplement; the locked clearing stays as it was.
+    const [header, first] = readFileSync(monthFiles[4], 'utf8').split(/\r?\n/);
+    const late = join(dir, '..', 'files', 'late-2024-05.csv');
+    writeFileSync(late, `${header}\n${first.replace(/^[^,]+/, 'LATE-0001')}\n`);
+    const locked = JSON.stringify(service.current().state.locked);
+    await op.goto(`${base}/import`);
+    await op.setInputFiles('#import-form input[type=file]', late);
+    await op.click('#import-form button');
+    await op.waitForSelector('#upload-ok');
+    await op.goto(`${base}/clearing`);
+    await Promise.all([op.waitForURL(/\/clearing$/), op.click('#supplement')]);
+    expect(await op.locator('#supplements tbody tr').count()).toBe(1);
+    expect(service.current().state.supplements).toHaveLength(1);
+    expect(JSON.stringify(service.current().state.locked)).toBe(locked);
+    await shot(op, '10b-clearing-supplement');
     await op.context().close();
   });
 

@@ -152,7 +152,7 @@ describe('roles', () => {
     for (const url of [...staffPages, '/audit', ...staffDownloads, '/member/T01', '/download/member/T01/claims.csv']) {
       expect((await get(aud, url)).statusCode, url).toBe(200);
     }
-    for (const url of ['/clearing/recompute', '/clearing/publish', '/clearing/approve', '/clearing/lock', '/clearing/reply', '/months/close', '/api/import', '/policy/amend', '/member/H01/confirm', '/member/H01/object']) {
+    for (const url of ['/clearing/recompute', '/clearing/supplement', '/clearing/publish', '/clearing/approve', '/clearing/lock', '/clearing/reply', '/months/close', '/api/import', '/policy/amend', '/member/H01/confirm', '/member/H01/object']) {
       expect((await post(aud, url, { month: '2024-12', institution: 'H01', comment: 'x' })).statusCode, url).toBe(403);
     }
   });

@@ -1,9 +1,9 @@
 // 清算 the clearing (waterfall B → T → Y, figures, members, checks) and its workflow; 机构 a member's own view
 // (monthly payments, clearing line, DRG/DIP groups against cost, priced claims) where it confirms or objects.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { bookClear, bookLock } from '../../app/book.js';
+import { bookClear, bookLock, bookSupplement } from '../../app/book.js';
 import type { ClearingFigures } from '../../book/clearing.js';
-import { lastVersion } from '../../book/state.js';
+import { inputStamp, lastVersion } from '../../book/state.js';
 import type { BookStore } from '../../book/store.js';
 import {
   appendWorkflow,
@@ -98,6 +98,9 @@ export function registerClearingPages(app: FastifyInstance, web: Web): void {
         form('/clearing/publish', csrf, h`<label>确认期限（天）Days to respond <input name="days" type="number" min="1" max="60" value="7"></label><button id="publish">发布给机构确认 Publish to members</button>`),
       );
     }
+    if (u.role === 'operator' && state.locked && state.postedStamp !== inputStamp(state)) {
+      actions.push(form('/clearing/supplement', csrf, h`<button id="supplement">补充清算（锁定后新导入的批次）Supplementary settlement</button>`, { confirm: '对锁定后导入的批次进行补充清算并过账差额？/ Post a supplement for the batches imported since the lock?' }));
+    }
     if (u.role === 'reviewer' && workflow.phase === 'published') actions.push(form('/clearing/approve', csrf, h`<button id="approve">审核通过 Approve</button>`));
     if (u.role === 'reviewer' && workflow.phase === 'approved') {
       actions.push(form('/clearing/lock', csrf, h`<button id="lock" class="danger">锁定年度清算 Lock the year</button>`, { confirm: '锁定后清算不可更改 / a locked clearing never changes. Lock?' }));
@@ -167,12 +170,31 @@ export function registerClearingPages(app: FastifyInstance, web: Web): void {
         { zh: '校验', en: 'check', cell: (c) => h`${c.zh} <small>${c.en}</small>` },
         { zh: '结果', en: 'result', cell: (c) => (c.ok ? h`<span class="ok">✓ 通过 pass</span>` : h`<span class="bad">✗ 不通过 fail</span>`) },
       ], { id: 'checks' })}
+      ${
+        state.supplements.length > 0
+          ? h`<h2>补充清算 <small>supplementary settlements (differences posted after the lock)</small></h2>${table(
+              state.supplements,
+              [
+                { zh: '次序', en: 'index', cell: (x) => x.index, num: true },
+                { zh: '时间', en: 'at', cell: (x) => x.at },
+                { zh: '新批次', en: 'new batches', cell: (x) => x.newBatches.length, num: true },
+                { zh: 'ΔT', en: 'group total', cell: (x) => yuan(x.difference.settlement.groupTotal), num: true },
+                { zh: 'ΔY', en: 'year-end payment', cell: (x) => yuan(x.difference.settlement.yearEndPayment), num: true },
+              ],
+              { id: 'supplements' },
+            )}`
+          : ''
+      }
       <h2>流程记录 <small>workflow history</small></h2>${history(service)}`;
     return web.send(reply, web.frame(req, 'clearing', { scripts: ['/static/echarts.min.js'] }), body);
   });
 
   app.post('/clearing/recompute', { config: { roles: ['operator'] } }, async (req, reply) =>
     act(req, reply, '/clearing', async () => (await service.bookCommand(web.actor(req), (store, ctx) => bookClear(store, ctx))).lines),
+  );
+
+  app.post('/clearing/supplement', { config: { roles: ['operator'] } }, async (req, reply) =>
+    act(req, reply, '/clearing', async () => (await service.bookCommand(web.actor(req), (store, ctx) => bookSupplement(store, ctx))).lines),
   );
 
   app.post('/clearing/publish', { config: { roles: ['operator'] } }, async (req, reply) =>

@@ -20,7 +20,7 @@ import {
 } from '../../book/workflow.js';
 import { InputRejected } from '../../domain/errors.js';
 import type { InputError } from '../../domain/types.js';
-import { METHOD_LABEL } from '../../report/workbook/labels.js';
+import { METHOD_LABEL, OUTLIER_LABEL } from '../../report/workbook/labels.js';
 import { scope, userOf, type Web } from '../app.js';
 import { membersByMonth, waterfall } from '../figures.js';
 import { card, form, h, jsonIsland, table, yuan, type Html } from '../html.js';
@@ -309,6 +309,7 @@ export function registerClearingPages(app: FastifyInstance, web: Web): void {
           { zh: '总费用', en: 'cost', cell: (p) => yuan(p.claim.totalCost), num: true },
           { zh: '统筹支付', en: 'fund paid', cell: (p) => yuan(p.claim.fundPaid), num: true },
           { zh: '支付标准', en: 'standard', cell: (p) => (p.standard === undefined ? '' : yuan(p.standard)), num: true },
+          { zh: '高低倍率', en: 'outlier', cell: (p) => (p.outlier === 'none' ? '' : OUTLIER_LABEL[p.outlier]) },
           { zh: '支付责任', en: 'liability', cell: (p) => yuan(p.liability), num: true },
           { zh: '冲销', en: 'reverses', cell: (p) => p.claim.reverses },
         ],

@@ -11,7 +11,7 @@ import { pricedClaimScanner } from '../../app/claims.js';
 import { formatFen } from '../../domain/money.js';
 import { BOM, csvLine } from '../../report/csv.js';
 import { writeWorkbook } from '../../report/workbook/index.js';
-import { METHOD_LABEL } from '../../report/workbook/labels.js';
+import { METHOD_LABEL, OUTLIER_LABEL } from '../../report/workbook/labels.js';
 import { ENGINE_VERSION } from '../../version.js';
 import { scope, userOf, type Web } from '../app.js';
 import { membersByMonth } from '../figures.js';
@@ -26,6 +26,9 @@ function attachment(reply: FastifyReply, name: string, type: string, body: strin
 }
 
 const csv = (rows: readonly (readonly string[])[]): string => BOM + rows.map(csvLine).join('');
+
+/** A text cell from the claims (ids, codes) that Excel must not read as a formula. */
+const text = (v: string): string => (/^[=+@\t\r]/.test(v) || /^-(?!\d)/.test(v) ? `'${v}` : v);
 
 export function registerDownloads(app: FastifyInstance, web: Web): void {
   const { service } = web;
@@ -147,10 +150,10 @@ export function registerDownloads(app: FastifyInstance, web: Web): void {
   app.get('/download/member/:id/claims.csv', { config: { roles: EVERYONE } }, async (req, reply) => {
     const id = scope(req, (req.params as { id: string }).id, members());
     const { claims } = await memberClaims(service, id);
-    const rows = [['单据号 claim_id', '日期 service_date', '方式 method', 'DRG', 'DIP', '总费用 total_cost', '统筹支付 fund_paid', '个人负担 patient_paid', '支付标准 standard', '分值 points', '支付责任 liability', '冲销 reverses']];
+    const rows = [['单据号 claim_id', '日期 service_date', '方式 method', 'DRG', 'DIP', '总费用 total_cost', '统筹支付 fund_paid', '个人负担 patient_paid', '支付标准 standard', '分值 points', '高低倍率 outlier', '支付责任 liability', '冲销 reverses']];
     for (const p of claims) {
       const c = p.claim;
-      rows.push([c.claimId, c.serviceDate, METHOD_LABEL[p.method], c.drgCode, c.dipCode, formatFen(c.totalCost), formatFen(c.fundPaid), formatFen(c.patientPaid), p.standard === undefined ? '' : formatFen(p.standard), p.points?.toFixed() ?? '', formatFen(p.liability), c.reverses]);
+      rows.push([text(c.claimId), c.serviceDate, METHOD_LABEL[p.method], text(c.drgCode), text(c.dipCode), formatFen(c.totalCost), formatFen(c.fundPaid), formatFen(c.patientPaid), p.standard === undefined ? '' : formatFen(p.standard), p.points?.toFixed() ?? '', OUTLIER_LABEL[p.outlier], formatFen(p.liability), text(c.reverses)]);
     }
     await service.audit(web.actor(req), 'download', `member ${id} claims.csv (${claims.length} rows)`);
     return attachment(reply, name(`${id}-claims`, 'csv'), 'text/csv; charset=utf-8', csv(rows));

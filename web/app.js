@@ -170,6 +170,26 @@
       });
     }
   }
+  var mo = data('data-months');
+  if (mo) {
+    var c4 = chart('chart-months');
+    if (c4) {
+      var name = function (l) { return l.zh + ' ' + l.en; };
+      c4.setOption({
+        animation: false,
+        title: { text: '月度预结算 Monthly pre-settlement', textStyle: { fontSize: 13 } },
+        tooltip: { trigger: 'axis' },
+        legend: { bottom: 0 },
+        xAxis: { type: 'category', data: mo.months },
+        yAxis: yuanAxis,
+        series: [
+          { name: name(mo.labels.workload), type: 'bar', data: mo.workload, itemStyle: { color: '#9fb3c8' } },
+          { name: name(mo.labels.paid), type: 'bar', data: mo.paid, itemStyle: { color: '#2f5597' } },
+          { name: name(mo.labels.installment), type: 'line', data: mo.installment, lineStyle: { type: 'dashed' } },
+        ],
+      });
+    }
+  }
   var wf = data('data-waterfall');
   if (wf) {
     var c3 = chart('chart-waterfall');

@@ -90,6 +90,14 @@ export function registerBookPages(app: FastifyInstance, web: Web): void {
         : '';
     const mm = membersByMonth(state);
     const body = h`${closeForm}
+      <div class="chart wide" id="chart-months" data-chart="months"></div>
+      ${jsonIsland('data-months', {
+        months: rows.map((r) => monthName(state.year, r.i + 1)),
+        installment: state.installments.map((x) => x / 100),
+        workload: rows.map((r) => (r.m ? r.m.workload / 100 : null)),
+        paid: rows.map((r) => (r.m ? r.m.paid / 100 : null)),
+        labels: { installment: MONTH_FIGURES.installment, workload: MONTH_FIGURES.workload, paid: MONTH_FIGURES.paid },
+      })}
       ${table(
         rows,
         [
@@ -120,7 +128,7 @@ export function registerBookPages(app: FastifyInstance, web: Web): void {
         ],
         { id: 'members-months' },
       )}`;
-    return web.send(reply, web.frame(req, 'months'), body);
+    return web.send(reply, web.frame(req, 'months', { scripts: ['/static/echarts.min.js'] }), body);
   });
 
   app.post('/months/close', { config: { roles: ['operator'] } }, async (req, reply) => {

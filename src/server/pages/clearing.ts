@@ -247,7 +247,8 @@ export function registerClearingPages(app: FastifyInstance, web: Web): void {
     const u = userOf(req);
     const member = lastVersion(state).scenario.group.members.find((m) => m.id === id)!;
     const mm = membersByMonth(state).find((m) => m.id === id)!;
-    const visible = u.role !== 'member' || ['published', 'approved', 'locked'].includes(workflow.phase);
+    const responding = ['published', 'approved', 'locked'].includes(workflow.phase);
+    const visible = u.role !== 'member' || responding;
     const line = visible ? shownClearing(service)?.members.find((m) => m.id === id) : undefined;
     const response = workflow.responses.find((r) => r.id === id);
     const respond =
@@ -258,7 +259,7 @@ export function registerClearingPages(app: FastifyInstance, web: Web): void {
     const claims = await memberClaims(service, id);
     const body = h`<h2>${id} ${member.name ?? ''} <small>${member.tier}</small></h2>
       <div class="status phase-${workflow.phase}" id="member-phase">清算 <b>${PHASE_LABELS[workflow.phase].zh}</b> ${PHASE_LABELS[workflow.phase].en}${
-        response && visible ? h` · 本机构 this member: <b id="my-response">${RESPONSE_LABELS[response.status].zh} ${RESPONSE_LABELS[response.status].en}</b>` : ''
+        response && responding ? h` · 本机构 this member: <b id="my-response">${RESPONSE_LABELS[response.status].zh} ${RESPONSE_LABELS[response.status].en}</b>` : ''
       }${workflow.deadline ? h` · 期限 deadline ${workflow.deadline}` : ''}</div>
       ${response?.comment ? h`<p>异议 objection: ${response.comment}${response.reply ? h`<br>答复 reply: ${response.reply}` : ''}</p>` : ''}
       ${
@@ -268,7 +269,7 @@ export function registerClearingPages(app: FastifyInstance, web: Web): void {
               MEMBER_CLEARING_LABELS.clearing.en,
               yuan(line.clearing),
             )}</div>`
-          : h`<p class="muted">清算结果发布后在此显示 / the clearing line shows here once published</p>`
+          : h`<p class="muted">${u.role === 'member' ? '清算结果发布后在此显示 / the clearing line shows here once published' : '尚无清算草稿 / no draft clearing yet'}</p>`
       }
       ${respond}
       <h2>按月拨付 <small>monthly payments</small></h2>

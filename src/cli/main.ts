@@ -6,6 +6,7 @@ import { ENGINE_VERSION } from '../version.js';
 import { formatInputErrors } from './errors.js';
 import { registerBookCommands } from './book.js';
 import { runBudget } from './budget.js';
+import { registerServeCommands } from './serve.js';
 import { runCompare } from './compare.js';
 import { runGenerate } from './generate.js';
 import { runMonitor } from './monitor.js';
@@ -143,6 +144,7 @@ export function buildProgram(): Command {
   });
 
   registerBookCommands(program);
+  registerServeCommands(program);
 
   readOptions(
     program

@@ -169,10 +169,12 @@ export class BookStore implements BookClaims {
     mkdirSync(join(dir, 'files'), { recursive: true });
     rmSync(join(dir, 'tmp'), { recursive: true, force: true });
     mkdirSync(join(dir, 'tmp'), { recursive: true });
-    // Bounded memory: DuckDB spills to its temp folder beyond this (a 1M-row import must stay within ~400 MB).
+    // Bounded memory: DuckDB spills to its temp folder beyond this, so a 1M-row import stays within 400 MB. One
+    // thread: the importer reads and checks on the other core while DuckDB loads the rows. Both can be raised for a
+    // larger machine (YIBAO_DUCKDB_THREADS, YIBAO_DUCKDB_MEMORY, e.g. 4 and 1GB).
     const instance = await DuckDBInstance.create(join(dir, DB_FILE), {
-      threads: '2',
-      memory_limit: '192MB',
+      threads: process.env.YIBAO_DUCKDB_THREADS ?? '1',
+      memory_limit: process.env.YIBAO_DUCKDB_MEMORY ?? '64MB',
       preserve_insertion_order: 'false',
       temp_directory: join(dir, 'tmp', 'duckdb'),
     });

@@ -7,6 +7,11 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { bookClose, bookImport, bookInit, cliContext, withBook } from '../dist/app/book.js';
 import { addUser } from '../dist/book/users.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository's own files, wherever the script is run from. */
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const dir = process.argv[2];
 const closedAt = process.argv.indexOf('--closed');
@@ -21,13 +26,13 @@ if (existsSync(dir)) {
 }
 const files = `${dir}-files`;
 mkdirSync(files, { recursive: true });
-const [header, ...rows] = readFileSync('data/claims-2024.csv', 'utf8').trimEnd().split(/\r?\n/);
+const [header, ...rows] = readFileSync(join(repo, 'data/claims-2024.csv'), 'utf8').trimEnd().split(/\r?\n/);
 const byMonth = Array.from({ length: 12 }, () => [header]);
 for (const r of rows) byMonth[Number(r.split(',')[6].slice(5, 7)) - 1].push(r);
 const monthFile = (m) => `${files}/claims-2024-${String(m).padStart(2, '0')}.csv`;
 byMonth.forEach((lines, i) => writeFileSync(monthFile(i + 1), `${lines.join('\n')}\n`));
 
-await bookInit(dir, 'scenarios/book-2024.yaml', cliContext);
+await bookInit(dir, join(repo, 'scenarios/book-2024.yaml'), cliContext);
 const password = randomBytes(9).toString('base64url');
 await withBook(dir, 'demo', async (store) => {
   for (let m = 1; m <= closed; m++) {

@@ -4,10 +4,8 @@ import { pricedClaimScanner } from '../app/claims.js';
 import { settleScenario } from '../app/settle.js';
 import { loadMapping } from '../claims/index.js';
 import { writeTextAtomically } from '../io/atomic.js';
-import { writeCsvTables } from '../report/csv.js';
 import { resultToJsonText } from '../report/json.js';
 import { renderStatement } from '../report/statement.js';
-import { writeWorkbook } from '../report/workbook/index.js';
 import { loadScenarioWithOverrides } from '../scenario/load.js';
 import { ENGINE_VERSION } from '../version.js';
 
@@ -39,8 +37,9 @@ export async function runSettle(scenarioPath: string, opts: SettleCliOptions): P
       engineVersion: ENGINE_VERSION,
       scanPricedClaims: run.source ? pricedClaimScanner(run.scenario, run.source, run.result.actuals) : undefined,
     };
-    if (opts.xlsx) await writeWorkbook(opts.xlsx, input);
-    if (opts.csv) await writeCsvTables(opts.csv, input);
+    // The table writers (and exceljs) are loaded only when asked for: a third of a second of start-up.
+    if (opts.xlsx) await (await import('../report/workbook/index.js')).writeWorkbook(opts.xlsx, input);
+    if (opts.csv) await (await import('../report/csv.js')).writeCsvTables(opts.csv, input);
   }
   if (opts.json) await writeTextAtomically(opts.json, resultToJsonText(run.result, ENGINE_VERSION));
   return 0;

@@ -17,6 +17,8 @@ export interface Spooled {
   readonly files: ReadonlyArray<{ readonly path: string; readonly rows: number }>;
 }
 
+const SPOOL_BUFFER = 4 << 20;
+
 /** The k-th (0-based) spool file of `path`. */
 export const spoolFile = (path: string, k: number): string => (k === 0 ? path : `${path}.${k + 1}`);
 
@@ -35,14 +37,28 @@ export async function spoolClaims(
   const files: Array<{ path: string; rows: number }> = [{ path, rows: 0 }];
   let rows = 0;
   let fd = openSync(path, 'w');
+  // Each line is encoded straight into one reused buffer (no string of a megabyte built and flattened per write).
+  const buf = Buffer.allocUnsafe(SPOOL_BUFFER);
+  let used = 0;
+  const put = (text: string): void => {
+    if (used + text.length * 3 > buf.length) {
+      writeSync(fd, buf, 0, used);
+      used = 0;
+      if (text.length * 3 > buf.length) {
+        writeSync(fd, text); // a line longer than the buffer
+        return;
+      }
+    }
+    used += buf.write(text, used, 'utf8');
+  };
   try {
-    let buf = head;
+    put(head);
     let inFile = 0;
     if (scan !== undefined) {
       await scan((p, at) => {
         if (inFile === rowsPerFile) {
-          writeSync(fd, buf);
-          buf = '';
+          writeSync(fd, buf, 0, used);
+          used = 0;
           closeSync(fd);
           fd = -1;
           const next = spoolFile(path, files.length);
@@ -50,18 +66,14 @@ export async function spoolClaims(
           files.push({ path: next, rows: 0 });
           inFile = 0;
         }
-        buf += line(p, at, rows);
+        put(line(p, at, rows));
         rows += 1;
         inFile += 1;
         files[files.length - 1].rows = inFile;
         byMember.set(p.memberId, (byMember.get(p.memberId) ?? 0) + p.liability);
-        if (buf.length > 1 << 20) {
-          writeSync(fd, buf);
-          buf = '';
-        }
       });
     }
-    writeSync(fd, buf);
+    writeSync(fd, buf, 0, used);
   } finally {
     if (fd >= 0) closeSync(fd);
   }

@@ -122,6 +122,26 @@ export function xmlText(text: string): string {
 const STYLE_KEYS = ['numFmt', 'font', 'alignment', 'border', 'fill', 'protection'] as const;
 
 /**
+ * `String(fen / 100)`, the text exceljs writes for a money cell, from the integer: the amount with two decimals,
+ * trailing zeros (and a bare point) dropped. Equal for |fen| < 10^14 (then fen / 100 has at most 15 significant
+ * digits, so the shortest round-trip text of the double is that decimal; a property test checks it); beyond, the
+ * double's own text.
+ */
+export function fenNumberText(fen: number): string {
+  if (!(fen > -1e14 && fen < 1e14) || !Number.isInteger(fen)) return String(fen / 100);
+  const abs = fen < 0 ? -fen : fen;
+  const yuan = Math.floor(abs / 100);
+  const cents = abs - yuan * 100;
+  const sign = fen < 0 ? '-' : '';
+  if (cents === 0) return `${sign}${yuan}`;
+  if (cents % 10 === 0) return `${sign}${yuan}.${cents / 10}`;
+  return `${sign}${yuan}.${cents < 10 ? '0' : ''}${cents}`;
+}
+
+/** At most this many distinct texts per column keep their finished cell XML (labels, codes, members, files). */
+const CACHED_TEXTS = 4096;
+
+/**
  * A claim row as the XML exceljs's streaming writer renders for it (row-xform / cell-xform: the same `spans`, style
  * ids, `t="str"` text and number text), built directly: exceljs's Row and Cell objects and its XML stream cost about
  * 20 µs a row, most of the workbook's time at 1M claims. The sheet XML is byte-identical (a test compares it with
@@ -132,6 +152,8 @@ export class ClaimRowXml {
   /** Per column, the ` s="…"` attribute of a text cell and of a number cell ('' for style 0), once known. */
   private readonly textStyle: Array<string | undefined> = [];
   private readonly numberStyle: Array<string | undefined> = [];
+  /** Per column, text → the cell's XML after its address (`" s=… t="str"><v>…</v></c>`), while the column has few texts. */
+  private readonly textCells: Array<Map<string, string> | undefined> = CLAIM_COLUMNS.map(() => new Map());
 
   constructor(
     private readonly wb: Workbook,
@@ -147,22 +169,39 @@ export class ClaimRowXml {
     return id ? ` s="${id}"` : '';
   }
 
+  private textCell(i: number, text: string): string {
+    const cache = this.textCells[i];
+    const hit = cache?.get(text);
+    if (hit !== undefined) return hit;
+    const s = (this.textStyle[i] ??= this.styleAttr(i, VALUE_STRING));
+    const xml = `"${s} t="str"><v>${xmlText(text)}</v></c>`;
+    if (cache !== undefined) {
+      if (cache.size < CACHED_TEXTS) cache.set(text, xml);
+      else this.textCells[i] = undefined; // many distinct texts (ids, dates): not worth keeping
+    }
+    return xml;
+  }
+
+  private numberCell(i: number, text: string): string {
+    return `"${(this.numberStyle[i] ??= this.styleAttr(i, VALUE_NUMBER))}><v>${text}</v></c>`;
+  }
+
   row(cells: readonly Cell[], rowNumber: number): string {
     let first = 0;
     let last = 0;
     let body = '';
     for (let i = 0; i < cells.length; i++) {
-      const v = plain(cells[i]);
-      if (v === null) continue;
+      const cell = cells[i];
+      if (cell === null) continue;
+      let rest: string;
+      if (typeof cell === 'string') rest = this.textCell(i, cell);
+      else if (cell.t === 'money') rest = this.numberCell(i, fenNumberText(cell.fen));
+      else if (cell.t === 'int') rest = this.numberCell(i, String(cell.v));
+      else if (cell.t === 'num') rest = this.numberCell(i, String(Number(cell.text)));
+      else rest = this.textCell(i, cell.v);
       if (first === 0) first = i + 1;
       last = i + 1;
-      if (typeof v === 'number') {
-        const s = (this.numberStyle[i] ??= this.styleAttr(i, VALUE_NUMBER));
-        body += `<c r="${this.letters[i]}${rowNumber}"${s}><v>${String(v)}</v></c>`;
-      } else {
-        const s = (this.textStyle[i] ??= this.styleAttr(i, VALUE_STRING));
-        body += `<c r="${this.letters[i]}${rowNumber}"${s} t="str"><v>${xmlText(v)}</v></c>`;
-      }
+      body += `<c r="${this.letters[i]}${rowNumber}${rest}`;
     }
     if (first === 0) return '';
     return `<row r="${rowNumber}" spans="${first}:${last}" x14ac:dyDescent="0.25">${body}</row>`;

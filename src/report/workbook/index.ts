@@ -94,7 +94,7 @@ export async function writeWorkbook(path: string, input: WorkbookInput, options:
       filename: tmp,
       useStyles: true,
       useSharedStrings: false, // inline strings: a shared-string table would hold every claim's text in memory
-      zip: { zlib: { level: 6 } },
+      zip: { zlib: { level: 1 } },
     });
     wb.creator = `yibao ${input.engineVersion}`;
     wb.lastModifiedBy = wb.creator;

@@ -364,7 +364,8 @@ async function copyInto(wb: Workbook, ws: Sheet, path: string): Promise<void> {
 
 const MONEY_COLS = [13, 14, 15, 17, 20];
 
-function setColumnFormats(ws: Sheet): void {
+/** The claim sheet's column formats (money, bed-days, row, points; centred flags, dates and codes). */
+export function setColumnFormats(ws: Sheet): void {
   for (const c of MONEY_COLS) ws.getColumn(c).numFmt = MONEY_FMT;
   ws.getColumn(10).numFmt = INT_FMT;
   ws.getColumn(22).numFmt = '0';

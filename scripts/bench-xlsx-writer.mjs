@@ -8,7 +8,8 @@
 //
 // The cells are those of the scenario's first `--sample` priced in-group claims (claimCells), repeated up to `--rows`
 // rows. Modes: exceljs-L — Row/Cell objects and row.commit(), as the workbook did before, zip level L; xml — the
-// rows' XML strings only; raw-L — that XML written into exceljs's worksheet stream, zip level L; deflate-L — zlib's
+// rows' XML, encoded as the spool encodes it, only; raw-L — that XML (all built first) written into exceljs's
+// worksheet stream, zip level L; deflate-L — zlib's
 // raw deflate of the same XML bytes in 4 MB pieces on the thread pool, nothing else. CPU is the process's user +
 // system time (deflate runs on other threads), wall the elapsed time; the 1-minute load average is printed beside.
 import { existsSync, rmSync } from 'node:fs';
@@ -92,46 +93,57 @@ async function viaExceljs(level) {
   rmSync(file, { force: true });
 }
 
+/** The rows' XML as `settle --xlsx` spools it: each row encoded into one reused 4 MB buffer; `onChunk` gets copies. */
+function xmlChunks(wb, ws, onChunk) {
+  const xml = new ClaimRowXml(wb, ws);
+  const buf = Buffer.allocUnsafe(4 << 20);
+  let used = 0;
+  let bytes = 0;
+  const flush = () => {
+    bytes += used;
+    onChunk(Buffer.from(buf.subarray(0, used)));
+    used = 0;
+  };
+  for (let r = 0; r < o.rows; r++) {
+    const row = xml.row(sample[r % sample.length], FIRST_DATA_ROW + r);
+    if (used + row.length * 3 > buf.length) flush();
+    used += buf.write(row, used, 'utf8');
+  }
+  flush();
+  return bytes;
+}
+
 async function viaRaw(level) {
   const file = join(root, 'bench-data', `writer-raw-${level}.xlsx`);
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false, zip: { zlib: { level } } });
   const ws = sheetOf(wb);
-  const xml = new ClaimRowXml(wb, ws);
-  let text = '';
-  for (let r = 0; r < o.rows; r++) {
-    text += xml.row(sample[r % sample.length], FIRST_DATA_ROW + r);
-    if (text.length > 1 << 20) {
-      await ws.stream.write(Buffer.from(text));
-      text = '';
+  const chunks = [];
+  let done = false;
+  // The chunks are handed to the worksheet stream as the zip takes them (the spool file's role in `settle --xlsx`).
+  const writer = (async () => {
+    for (;;) {
+      const c = chunks.shift();
+      if (c === undefined) {
+        if (done) break;
+        await turn();
+        continue;
+      }
+      await ws.stream.write(c);
       await drain(ws);
     }
-  }
-  await ws.stream.write(Buffer.from(text));
+  })();
+  xmlChunks(wb, ws, (c) => chunks.push(c));
+  done = true;
+  await writer;
   ws.commit();
   await wb.commit();
   rmSync(file, { force: true });
 }
 
-function xmlChunks(onChunk) {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: join(root, 'bench-data', 'writer-xml.xlsx'), useStyles: true });
-  const xml = new ClaimRowXml(wb, sheetOf(wb));
-  let text = '';
-  let bytes = 0;
-  for (let r = 0; r < o.rows; r++) {
-    text += xml.row(sample[r % sample.length], FIRST_DATA_ROW + r);
-    if (text.length > 4 << 20 || r === o.rows - 1) {
-      const b = Buffer.from(text);
-      bytes += b.length;
-      onChunk(b);
-      text = '';
-    }
-  }
-  return bytes;
-}
-
 async function deflateOnly(level) {
   const chunks = [];
-  xmlChunks((b) => chunks.push(b));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: join(root, 'bench-data', 'writer-xml.xlsx'), useStyles: true });
+  xmlChunks(wb, sheetOf(wb), (b) => chunks.push(b));
   const deflate = promisify(zlib.deflateRaw);
   const c0 = process.cpuUsage();
   const w0 = performance.now();
@@ -156,7 +168,11 @@ for (const mode of o.modes) {
   let r;
   if (kind === 'exceljs') r = await timed(() => viaExceljs(level));
   else if (kind === 'raw') r = await timed(() => viaRaw(level));
-  else if (kind === 'xml') r = await timed(() => `${(xmlChunks(() => undefined) / 1e6).toFixed(0)} MB of sheet XML`);
+  else if (kind === 'xml') {
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: join(root, 'bench-data', 'writer-xml.xlsx'), useStyles: true });
+    const ws = sheetOf(wb);
+    r = await timed(() => `${(xmlChunks(wb, ws, () => undefined) / 1e6).toFixed(0)} MB of sheet XML`);
+  }
   else if (kind === 'deflate') r = await deflateOnly(level);
   else throw new Error(`unknown mode ${mode}`);
   process.stdout.write(`${mode.padEnd(10)} cpu ${r.cpu.toFixed(1).padStart(6)} s   wall ${r.wall.toFixed(1).padStart(6)} s   load ${load.toFixed(1)}${r.note ? `   ${r.note}` : ''}\n`);

@@ -81,4 +81,15 @@ describe('ClaimLedger', () => {
     expect(l.suspects.map((s) => s.id)).toEqual(['JS0', 'JS20000', 'JS40000', 'JS60000', 'JS80000', 'JS3']);
     expect(errors.map((e) => [e.rule, e.row])).toEqual([['reversal.mismatch', 3]]);
   });
+
+  it('a reversal row reusing an earlier id is the suspect, not the earlier row (the batch is inserted first)', () => {
+    const { l } = ledger(100);
+    const a = claim({ claimId: 'A1', institutionId: 'V01', totalCost: 1000, fundPaid: 600 });
+    const b = claim({ claimId: 'B1', institutionId: 'V01', totalCost: 2000, fundPaid: 600 });
+    add(l, a, 2);
+    add(l, b, 3);
+    add(l, { ...b, claimId: 'A1', reverses: 'B1', totalCost: -2000, fundPaid: -600, patientPaid: -1400 }, 4);
+    l.finish();
+    expect(l.suspects.map((s) => [s.id, s.row])).toEqual([['A1', 4]]);
+  });
 });

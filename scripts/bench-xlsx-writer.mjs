@@ -106,8 +106,8 @@ function xmlChunks(wb, ws, onChunk) {
   };
   for (let r = 0; r < o.rows; r++) {
     const row = xml.row(sample[r % sample.length], FIRST_DATA_ROW + r);
-    if (used + row.length * 3 > buf.length) flush();
-    used += buf.write(row, used, 'utf8');
+    if (used + row.length > buf.length) flush();
+    used += buf.write(row, used, 'latin1');
   }
   flush();
   return bytes;

@@ -32,6 +32,8 @@ export async function spoolClaims(
   line: (p: PricedClaim, at: RowRef, i: number) => string,
   head = '',
   rowsPerFile = Number.POSITIVE_INFINITY,
+  /** 'latin1' when the lines are byte strings (one character per byte, as ClaimRowXml gives them). */
+  encoding: 'utf8' | 'latin1' = 'utf8',
 ): Promise<Spooled> {
   const byMember = new Map<string, Fen>();
   const files: Array<{ path: string; rows: number }> = [{ path, rows: 0 }];
@@ -40,16 +42,17 @@ export async function spoolClaims(
   // Each line is encoded straight into one reused buffer (no string of a megabyte built and flattened per write).
   const buf = Buffer.allocUnsafe(SPOOL_BUFFER);
   let used = 0;
+  const perChar = encoding === 'utf8' ? 3 : 1;
   const put = (text: string): void => {
-    if (used + text.length * 3 > buf.length) {
+    if (used + text.length * perChar > buf.length) {
       writeSync(fd, buf, 0, used);
       used = 0;
-      if (text.length * 3 > buf.length) {
-        writeSync(fd, text); // a line longer than the buffer
+      if (text.length * perChar > buf.length) {
+        writeSync(fd, Buffer.from(text, encoding)); // a line longer than the buffer
         return;
       }
     }
-    used += buf.write(text, used, 'utf8');
+    used += buf.write(text, used, encoding);
   };
   try {
     put(head);

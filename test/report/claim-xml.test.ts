@@ -73,7 +73,7 @@ async function claimSheet(rows: readonly Cell[][], how: 'exceljs' | 'xml'): Prom
   } else {
     const xml = new ClaimRowXml(wb, ws);
     const text = rows.map((cells, r) => xml.row(cells, FIRST_DATA_ROW + r)).join('');
-    await (ws as unknown as { stream: { write(b: Buffer): Promise<unknown> } }).stream.write(Buffer.from(text));
+    await (ws as unknown as { stream: { write(b: Buffer): Promise<unknown> } }).stream.write(Buffer.from(text, 'latin1'));
   }
   ws.commit();
   await wb.commit();

@@ -138,6 +138,13 @@ export function fenNumberText(fen: number): string {
   return `${sign}${yuan}.${cents < 10 ? '0' : ''}${cents}`;
 }
 
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+/** Text as a byte string of its UTF-8 (the same text when it is ASCII). */
+function utf8Bytes(text: string): string {
+  return NOT_ASCII.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
+}
+
 /** At most this many distinct texts per column keep their finished cell XML (labels, codes, members, files). */
 const CACHED_TEXTS = 4096;
 
@@ -174,7 +181,7 @@ export class ClaimRowXml {
     const hit = cache?.get(text);
     if (hit !== undefined) return hit;
     const s = (this.textStyle[i] ??= this.styleAttr(i, VALUE_STRING));
-    const xml = `"${s} t="str"><v>${xmlText(text)}</v></c>`;
+    const xml = utf8Bytes(`"${s} t="str"><v>${xmlText(text)}</v></c>`);
     if (cache !== undefined) {
       if (cache.size < CACHED_TEXTS) cache.set(text, xml);
       else this.textCells[i] = undefined; // many distinct texts (ids, dates): not worth keeping
@@ -186,6 +193,10 @@ export class ClaimRowXml {
     return `"${(this.numberStyle[i] ??= this.styleAttr(i, VALUE_NUMBER))}><v>${text}</v></c>`;
   }
 
+  /**
+   * The row's XML as a byte string: each character one byte of its UTF-8 (write it with the 'latin1' encoding).
+   * Labels in Chinese would otherwise make every row a two-byte string, encoded again on every write.
+   */
   row(cells: readonly Cell[], rowNumber: number): string {
     let first = 0;
     let last = 0;
@@ -314,7 +325,7 @@ export async function writeClaimSheets(
     if (scan !== undefined) {
       const xml = new ClaimRowXml(wb, firstSheet);
       const perSheet = opts.rowsPerSheet;
-      spooled = await spoolClaims(opts.spoolPath, scan, (p, at, i) => xml.row(claimCells(p, at), FIRST_DATA_ROW + (i % perSheet)), '', perSheet);
+      spooled = await spoolClaims(opts.spoolPath, scan, (p, at, i) => xml.row(claimCells(p, at), FIRST_DATA_ROW + (i % perSheet)), '', perSheet, 'latin1');
     }
     let rows = 0;
     for (const file of spooled?.files ?? []) {

@@ -4,14 +4,15 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputRejected, InvariantViolation } from '../domain/errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import { formatInputErrors } from './errors.js';
-import { registerBookCommands } from './book.js';
 // Each command's module is imported when the command runs, so that a settle does not first load what other commands
-// need (resvg, the what-if and budget code); the book commands register statically (their options are needed here).
+// need (exceljs, resvg, the what-if and budget code). The book commands bring DuckDB with their registration, so they
+// are registered only when the command line is not one of the other commands (help lists them all).
+const OTHER_COMMANDS = new Set(['settle', 'validate', 'generate', 'compare', 'sweep', 'risk', 'monitor', 'budget']);
 
 const encodingOption = () =>
   new Option('--encoding <name>', 'CSV encoding 编码 (auto-detected by default)').choices(['auto', 'utf-8', 'gb18030']);
 
-export function buildProgram(): Command {
+export async function buildProgram(options: { book?: boolean } = {}): Promise<Command> {
   const program = new Command();
   program
     .name('yibao')
@@ -134,7 +135,7 @@ export function buildProgram(): Command {
     process.exitCode = await (await import('./monitor.js')).runMonitor(scenario, opts);
   });
 
-  registerBookCommands(program);
+  if (options.book !== false) (await import('./book.js')).registerBookCommands(program);
 
   readOptions(
     program
@@ -154,7 +155,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram({ book: !OTHER_COMMANDS.has(argv[2] ?? '') });
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

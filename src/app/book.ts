@@ -1,10 +1,9 @@
 // Wiring of the book's commands: lock the folder → open the store → fold the events into the state → check the
 // command → compute with the engine → append the event and its transactions in one database transaction.
 // The clock enters here (ctx.now) and is stored in the event.
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { loadMapping, openClaimFiles, type ImportOptions } from '../claims/index.js';
 import { InputRejected } from '../domain/errors.js';
 import type { Fen } from '../domain/money.js';
@@ -16,7 +15,8 @@ import { lockBook } from '../book/lock.js';
 import { type BookTransaction, transactionContent } from '../book/postings.js';
 import { checkAmend, checkClear, checkClose, checkLock, checkSameGroup, checkSupplement } from '../book/rules.js';
 import { type BookEvent, type BookState, type BatchRecord, applyEvent, inputStamp, supplementEvent } from '../book/state.js';
-import { BookStore, claimCsvLine } from '../book/store.js';
+import { BookStore, RowSpool } from '../book/store.js';
+import type { PendingReversal } from '../claims/ledger.js';
 import { readVersion, versionLoader } from '../book/versions.js';
 
 export interface BookContext {
@@ -26,6 +26,20 @@ export interface BookContext {
 }
 
 export const cliContext: BookContext = { now: () => new Date().toISOString(), actor: 'cli' };
+
+/** YIBAO_TIMING=1: each phase's wall time on stderr (diagnostics only; never in any output). */
+const phase = (() => {
+  if (!process.env.YIBAO_TIMING) return (_: string) => undefined;
+  let last = performance.now();
+  let cpu = process.cpuUsage();
+  return (name: string) => {
+    const now = performance.now();
+    const used = process.cpuUsage(cpu);
+    process.stderr.write(`[timing] ${name}: ${(now - last).toFixed(0)} ms wall, ${((used.user + used.system) / 1000).toFixed(0)} ms cpu\n`);
+    last = now;
+    cpu = process.cpuUsage();
+  };
+})();
 
 export interface OpenBook {
   readonly store: BookStore;
@@ -88,23 +102,19 @@ export async function withBook<T>(dir: string, command: string, fn: (store: Book
   }
 }
 
-/** Appends events in one database transaction (with `extra` work inside it, e.g. loading rows). */
+/** Appends the events `work` returns, in one database transaction with whatever `work` wrote; all or nothing. */
 async function commit(
   book: OpenBook,
-  events: readonly BookEvent[],
   ctx: BookContext,
   detail: string,
-  inside?: () => Promise<InputError[]>,
+  work: () => Promise<readonly BookEvent[]>,
 ): Promise<{ state: BookState; posted: BookTransaction[] }> {
   let state: BookState | undefined = book.events.length === 0 ? undefined : book.state;
   const all: BookTransaction[] = [];
   const store = book.store;
   await store.begin();
   try {
-    if (inside) {
-      const errors = await inside();
-      if (errors.length > 0) throw new InputRejected(errors);
-    }
+    const events = await work();
     let seq = book.events.length;
     for (const e of events) {
       const r = applyEvent(state, e, versionLoader(store.filesDir));
@@ -150,7 +160,7 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
       if (ps.successor !== undefined && ps.successor !== target) {
         throw bookError(previous, 'book.previousHasSuccessor', `上年账簿已由 ${ps.successor} 接续`, `the previous book is already continued by ${ps.successor}`);
       }
-      if (ps.successor === undefined) return (await commit(book, [{ kind: 'successor', at: ctx.now(), dir: target }], ctx, `successor ${target}`)).state;
+      if (ps.successor === undefined) return (await commit(book, ctx, `successor ${target}`, async () => [{ kind: 'successor', at: ctx.now(), dir: target }])).state;
       return ps;
     });
     opening = p.posted!.carryForward.closing;
@@ -161,9 +171,9 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
     dir,
     'book init',
     async (store) => {
-      const { state } = await commit({ store, state: undefined as unknown as BookState, events: [] }, [event], ctx, `init ${record.file} sha256 ${record.sha256}`, async () => {
+      const { state } = await commit({ store, state: undefined as unknown as BookState, events: [] }, ctx, `init ${record.file} sha256 ${record.sha256}`, async () => {
         for (const a of attachments) store.saveFile(a.sha256, a.bytes);
-        return [];
+        return [event];
       });
       return { state, lines: [`已建立 ${state.year} 年度账簿（${state.groupId}），政策版本 1：${record.file} / book opened for ${state.year} (${state.groupId}), policy version 1: ${record.file}`] };
     },
@@ -182,9 +192,9 @@ export async function bookAmend(store: BookStore, scenarioFile: string, ctx: Boo
       ...checkSameGroup(book.state, scenario.group.members, scenario.group.lead, scenario.group.id, shown),
     ];
     if (errors.length > 0) throw new InputRejected(errors);
-    const { state } = await commit(book, [{ kind: 'amend', at: ctx.now(), version: record }], ctx, `amend ${record.file} sha256 ${record.sha256}`, async () => {
+    const { state } = await commit(book, ctx, `amend ${record.file} sha256 ${record.sha256}`, async () => {
       for (const a of attachments) store.saveFile(a.sha256, a.bytes);
-      return [];
+      return [{ kind: 'amend', at: ctx.now(), version: record }];
     });
     return {
       state,
@@ -202,89 +212,75 @@ export interface BookImportOptions extends ImportOptions {
 /** Imports claims files as batches, all or nothing (§12.1, §12.6). */
 export async function bookImport(store: BookStore, files: readonly string[], ctx: BookContext, options: BookImportOptions = {}): Promise<{ state: BookState; lines: string[] }> {
   const book = await loadBook(store);
-  {
-    const state = book.state;
-    const errors: InputError[] = [];
-    const known = new Set(state.batches.map((b) => b.sha256));
-    const hashes: string[] = [];
-    for (const f of files) {
-      let bytes: Buffer;
-      try {
-        if (!statSync(f).isFile()) throw new Error('not a regular file');
-        bytes = readFileSync(f);
-      } catch (e) {
-        errors.push({ file: f, rule: 'file.unreadable', zh: `无法读取文件：${(e as Error).message}`, en: `cannot read the file: ${(e as Error).message}` });
-        continue;
-      }
-      const h = sha256(bytes);
-      const earlier = state.batches.find((b) => b.sha256 === h);
-      if (known.has(h)) {
-        errors.push({
-          file: f,
-          rule: 'batch.alreadyImported',
-          value: h,
-          zh: `该文件已导入过（与批次 ${earlier?.seq ?? '本次'} ${earlier?.file ?? ''} 内容相同，SHA-256 ${h.slice(0, 12)}…）`,
-          en: `this file was already imported (same content as batch ${earlier?.seq ?? 'in this import'} ${earlier?.file ?? ''}, SHA-256 ${h.slice(0, 12)}…)`,
-        });
-      }
-      known.add(h);
-      hashes.push(h);
+  const state = book.state;
+  const errors: InputError[] = [];
+  const known = new Set(state.batches.map((b) => b.sha256));
+  const hashes: string[] = [];
+  for (const f of files) {
+    let h: string;
+    try {
+      if (!statSync(f).isFile()) throw new Error('not a regular file');
+      h = await fileSha256(f);
+    } catch (e) {
+      errors.push({ file: f, rule: 'file.unreadable', zh: `无法读取文件：${(e as Error).message}`, en: `cannot read the file: ${(e as Error).message}` });
+      continue;
     }
-    if (errors.length > 0) throw new InputRejected(errors);
+    const earlier = state.batches.find((b) => b.sha256 === h);
+    if (known.has(h)) {
+      errors.push({
+        file: f,
+        rule: 'batch.alreadyImported',
+        value: h,
+        zh: `该文件已导入过（与批次 ${earlier?.seq ?? '本次'} ${earlier?.file ?? ''} 内容相同，SHA-256 ${h.slice(0, 12)}…）`,
+        en: `this file was already imported (same content as batch ${earlier?.seq ?? 'in this import'} ${earlier?.file ?? ''}, SHA-256 ${h.slice(0, 12)}…)`,
+      });
+    }
+    known.add(h);
+    hashes.push(h);
+  }
+  if (errors.length > 0) throw new InputRejected(errors);
 
-    const mappingText = options.mappingFile ? readFileSync(options.mappingFile, 'utf8') : undefined;
-    const importOptions: ImportOptions = {
-      encoding: options.encoding,
-      sheet: options.sheet,
-      mapping: options.mappingFile ? loadMapping(options.mappingFile) : undefined,
-      progress: options.progress,
-      deferUnknownReversals: true,
-    };
-    const first = state.batches.length + 1;
-    const batchOf = new Map(files.map((f, i) => [f, first + i]));
-    const monthRows = files.map(() => new Array<number>(12).fill(0));
-    const late = files.map(() => 0);
-    const rows = files.map(() => 0);
-    const closed = state.months.length;
-    const csvPath = book.store.tempPath(`import-${process.pid}.csv`);
-    const out = createWriteStream(csvPath);
-    let buffer = '';
-    const rowErrors: InputError[] = [];
+  const mappingText = options.mappingFile ? readFileSync(options.mappingFile, 'utf8') : undefined;
+  const importOptions: ImportOptions = {
+    encoding: options.encoding,
+    sheet: options.sheet,
+    mapping: options.mappingFile ? loadMapping(options.mappingFile) : undefined,
+    progress: options.progress,
+    deferUnknownReversals: true,
+    year: state.year, // §12.1: a row dated outside the book's year is a row error
+    members: state.versions[0].scenario.group.members.map((m) => m.id),
+  };
+  const first = state.batches.length + 1;
+  const batchOf = new Map(files.map((f, i) => [f, first + i]));
+  const monthRows = files.map(() => new Array<number>(12).fill(0));
+  const late = files.map(() => 0);
+  const rows = files.map(() => 0);
+  const closed = state.months.length;
+  const at = ctx.now();
+  let batches: BatchRecord[] = [];
+  // One database transaction: the rows are loaded in chunks while the files are still being read (DuckDB works in
+  // its own threads), then checked book-wide; any error rolls everything back.
+  const result = await commit(book, ctx, `import ${files.map((f, i) => `${basename(f)} sha256 ${hashes[i]}`).join('; ')}`, async () => {
+    const spool = new RowSpool(store, `import-${process.pid}`);
     const source = openClaimFiles(
       files.map((f) => ({ path: f, shown: f })),
       importOptions,
     );
-    const scan = await source.scan((claim, at) => {
-      const year = Number(claim.serviceDate.slice(0, 4));
-      if (year !== state.year) {
-        rowErrors.push(outsideYear(at.file, at.row, claim.serviceDate, state.year));
-        return;
-      }
-      const b = batchOf.get(at.file)!;
+    const scan = await spool.around(() => source.scan((claim, where) => {
+      const b = batchOf.get(where.file)!;
       const i = b - first;
       const month = Number(claim.serviceDate.slice(5, 7));
       monthRows[i][month - 1]++;
       rows[i]++;
       if (month <= closed) late[i]++;
-      buffer += claimCsvLine(b, at.row, month, claim);
-      if (buffer.length > 1 << 20) {
-        out.write(buffer);
-        buffer = '';
-      }
-    });
-    out.end(buffer);
-    await once(out, 'close');
-    // Row errors and the book-wide checks are reported together; the rows are loaded only inside the transaction.
-    const fileErrors: InputError[] = [...scan.errors, ...rowErrors];
-    files.forEach((f, i) => {
-      if (rows[i] === 0 && !fileErrors.some((e) => e.file === f)) {
-        fileErrors.push({ file: f, rule: 'file.noRows', zh: '文件没有任何结算明细行（空的导出不会是真实的一个月）', en: 'the file has no claim rows (an empty export is never a real month)' });
-      }
-    });
-    const errorTotal = scan.errorCount + rowErrors.length;
-
-    const at = ctx.now();
-    const batches: BatchRecord[] = files.map((f, i) => ({
+      spool.add(b, where.row, month, claim);
+    }));
+    phase('scan, check and load rows');
+    // The importer's row errors (an empty file, a row of another year among them) and the book-wide checks together.
+    const wide = await bookWideErrors(store, state, files, first, batchOf, scan.pendingReversals ?? []);
+    phase('book-wide checks');
+    if (scan.errorCount + wide.length > 0) throw new InputRejected([...scan.errors, ...wide], scan.errorCount + wide.length);
+    batches = files.map((f, i) => ({
       seq: first + i,
       sha256: hashes[i],
       file: basename(f),
@@ -293,58 +289,65 @@ export async function bookImport(store: BookStore, files: readonly string[], ctx
       monthRows: monthRows[i],
       options: { encoding: options.encoding, sheet: options.sheet, mapping: mappingText },
     }));
-    const events: BookEvent[] = batches.map((batch) => ({ kind: 'import', at, batch }));
-    const result = await commit(book, events, ctx, `import ${batches.map((b) => `${b.file} sha256 ${b.sha256}`).join('; ')}`, async () => {
-      await book.store.loadRows(csvPath);
-      const errs: InputError[] = [];
-      for (const b of batches) {
-        for (const d of await book.store.duplicatesOf(b.seq)) {
-          const firstBatch = d.firstBatch < first ? state.batches[d.firstBatch - 1].file : files[d.firstBatch - first];
-          errs.push({
-            file: files[b.seq - first],
-            row: d.row,
-            column: 'claim_id',
-            value: d.id,
-            rule: 'claim.duplicateInBook',
-            zh: `结算单据号 "${d.id}" 已在账簿中（批次 ${d.firstBatch} ${firstBatch} 第 ${d.firstRow} 行）`,
-            en: `claim_id "${d.id}" is already in the book (batch ${d.firstBatch} ${firstBatch}, row ${d.firstRow})`,
-          });
-        }
-      }
-      for (const p of scan.pendingReversals ?? []) {
-        const b = batchOf.get(p.file)!;
-        const o = await book.store.reversalOriginal(b, p.row, p.original);
-        const where = { file: p.file, row: p.row, column: p.column, value: p.original };
-        if (!o.found) errs.push({ ...where, rule: 'reversal.unknown', zh: `冲销的原结算单 "${p.original}" 不在本次导入或账簿中`, en: `the reversed claim "${p.original}" is neither in this import nor in the book` });
-        else if (o.isReversal) errs.push({ ...where, rule: 'reversal.ofReversal', zh: `"${p.original}" 本身是冲销单，不能再冲销`, en: `"${p.original}" is itself a reversal and cannot be reversed` });
-        else if (o.alreadyReversed) errs.push({ ...where, rule: 'reversal.twice', zh: `"${p.original}" 已在账簿中被冲销过`, en: `"${p.original}" was already reversed in the book` });
-        else if (!o.negates) {
-          errs.push({ ...where, rule: 'reversal.mismatch', zh: `冲销行的机构或金额不是原结算单 "${p.original}" 的相反数`, en: `the reversal's institution or amounts are not the negation of claim "${p.original}"` });
-        }
-      }
-      const all = [...fileErrors, ...errs];
-      if (all.length === 0) batches.forEach((b, i) => book.store.saveFile(b.sha256, readFileSync(files[i])));
-      else throw new InputRejected(all, errorTotal + errs.length);
-      return [];
-    });
-    const lines = batches.map(
-      (b) =>
-        `批次 ${b.seq} ${b.file}：${b.rows.toLocaleString('en-US')} 行${b.late > 0 ? `，其中 ${b.late.toLocaleString('en-US')} 行属已月结月份（迟到，留待清算）` : ''} / batch ${b.seq} ${b.file}: ${b.rows.toLocaleString('en-US')} rows${b.late > 0 ? `, ${b.late.toLocaleString('en-US')} late (dated in closed months; kept for the clearing)` : ''}`,
-    );
-    return { state: result.state, lines };
-  }
+    // The bytes the importer read must be the bytes hashed before (a file changed meanwhile is refused).
+    const read = new Map(scan.files.map((x) => [x.file, x.sha256]));
+    const changed = files.filter((f, i) => read.get(f) !== hashes[i]);
+    if (changed.length > 0) {
+      throw new InputRejected(changed.map((f) => ({ file: f, rule: 'file.changed', zh: '文件在导入过程中被修改，请重新导入', en: 'the file changed while it was being imported; import it again' })));
+    }
+    batches.forEach((b, i) => store.copyFile(b.sha256, files[i]));
+    return batches.map((batch) => ({ kind: 'import', at, batch }));
+  });
+  phase('commit');
+  const lines = batches.map(
+    (b) =>
+      `批次 ${b.seq} ${b.file}：${b.rows.toLocaleString('en-US')} 行${b.late > 0 ? `，其中 ${b.late.toLocaleString('en-US')} 行属已月结月份（迟到，留待清算）` : ''} / batch ${b.seq} ${b.file}: ${b.rows.toLocaleString('en-US')} rows${b.late > 0 ? `, ${b.late.toLocaleString('en-US')} late (dated in closed months; kept for the clearing)` : ''}`,
+  );
+  return { state: result.state, lines };
 }
 
-function outsideYear(file: string, row: number, date: string, year: number): InputError {
-  return {
-    file,
-    row,
-    column: 'service_date',
-    value: date,
-    rule: 'date.outsideYear',
-    zh: `结算日期 ${date} 不在 ${year} 年度内`,
-    en: `service date ${date} is outside the year ${year}`,
-  };
+/** SHA-256 of a file, streamed (a batch may be larger than memory should hold twice). */
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** §12.6: claim ids unique across the book; reversals of earlier batches' claims valid. */
+async function bookWideErrors(
+  store: BookStore,
+  state: BookState,
+  files: readonly string[],
+  first: number,
+  batchOf: ReadonlyMap<string, number>,
+  pending: readonly PendingReversal[],
+): Promise<InputError[]> {
+  const errs: InputError[] = [];
+  for (let b = first; b < first + files.length; b++) {
+    for (const d of await store.duplicatesOf(b)) {
+      const firstBatch = d.firstBatch < first ? state.batches[d.firstBatch - 1].file : basename(files[d.firstBatch - first]);
+      errs.push({
+        file: files[b - first],
+        row: d.row,
+        column: 'claim_id',
+        value: d.id,
+        rule: 'claim.duplicateInBook',
+        zh: `结算单据号 "${d.id}" 已在账簿中（批次 ${d.firstBatch} ${firstBatch} 第 ${d.firstRow} 行）`,
+        en: `claim_id "${d.id}" is already in the book (batch ${d.firstBatch} ${firstBatch}, row ${d.firstRow})`,
+      });
+    }
+  }
+  for (const p of pending) {
+    const o = await store.reversalOriginal(batchOf.get(p.file)!, p.row, p.original);
+    const where = { file: p.file, row: p.row, column: p.column, value: p.original };
+    if (!o.found) errs.push({ ...where, rule: 'reversal.unknown', zh: `冲销的原结算单 "${p.original}" 不在本次导入或账簿中`, en: `the reversed claim "${p.original}" is neither in this import nor in the book` });
+    else if (o.isReversal) errs.push({ ...where, rule: 'reversal.ofReversal', zh: `"${p.original}" 本身是冲销单，不能再冲销`, en: `"${p.original}" is itself a reversal and cannot be reversed` });
+    else if (o.alreadyReversed) errs.push({ ...where, rule: 'reversal.twice', zh: `"${p.original}" 已在账簿中被冲销过`, en: `"${p.original}" was already reversed in the book` });
+    else if (!o.negates) {
+      errs.push({ ...where, rule: 'reversal.mismatch', zh: `冲销行的机构或金额不是原结算单 "${p.original}" 的相反数`, en: `the reversal's institution or amounts are not the negation of claim "${p.original}"` });
+    }
+  }
+  return errs;
 }
 
 // ---------------------------------------------------------------- close / clear / lock / supplement
@@ -355,7 +358,7 @@ export async function bookClose(store: BookStore, month: string, ctx: BookContex
     const errors = checkClose(book.state, month);
     if (errors.length > 0) throw new InputRejected(errors);
     const record = await computeMonth(book.state, book.store);
-    const { state } = await commit(book, [{ kind: 'close', at: ctx.now(), record }], ctx, `close ${month}`);
+    const { state } = await commit(book, ctx, `close ${month}`, async () => [{ kind: 'close', at: ctx.now(), record }]);
     const f = (x: Fen) => formatYuan(x);
     return {
       state,
@@ -373,7 +376,7 @@ export async function bookClear(store: BookStore, ctx: BookContext): Promise<{ s
     const errors = checkClear(book.state);
     if (errors.length > 0) throw new InputRejected(errors);
     const clearing = clearingRecord(await computeClearing(book.state, book.store));
-    const { state } = await commit(book, [{ kind: 'clear', at: ctx.now(), stamp: inputStamp(book.state), clearing }], ctx, 'clear (draft)');
+    const { state } = await commit(book, ctx, 'clear (draft)', async () => [{ kind: 'clear', at: ctx.now(), stamp: inputStamp(book.state), clearing }]);
     return { state, lines: clearingLines('清算草稿', 'Draft clearing', clearing.figures) };
   }
 }
@@ -389,7 +392,7 @@ export async function bookLock(store: BookStore, ctx: BookContext): Promise<{ st
     if (JSON.stringify(clearing.figures) !== JSON.stringify(draft.clearing.figures)) {
       throw bookError(store.dir, 'book.draftDiffers', '重新计算的清算与草稿不一致，请重新运行 book clear 并复核', 'the clearing recomputed now differs from the draft: run book clear again and review it');
     }
-    const { state, posted } = await commit(book, [{ kind: 'lock', at: ctx.now(), stamp: inputStamp(book.state), clearing }], ctx, 'lock');
+    const { state, posted } = await commit(book, ctx, 'lock', async () => [{ kind: 'lock', at: ctx.now(), stamp: inputStamp(book.state), clearing }]);
     return { state, lines: [...clearingLines('年终清算已锁定', 'Year-end clearing locked', clearing.figures), `分录 / transaction ${posted[0].seq} ${posted[0].hash}`] };
   }
 }
@@ -412,7 +415,7 @@ export async function bookSupplement(store: BookStore, ctx: BookContext): Promis
     const clearing = clearingRecord(await computeClearing(s, book.store));
     const event = supplementEvent(s, clearing, ctx.now());
     const { difference, newBatches, index } = event;
-    const { state, posted } = await commit(book, [event], ctx, `supplement ${index}`);
+    const { state, posted } = await commit(book, ctx, `supplement ${index}`, async () => [event]);
     const d = difference.settlement;
     const delivered = await deliverToSuccessor(state, ctx);
     return {
@@ -453,7 +456,7 @@ async function deliverToSuccessor(s: BookState, ctx: BookContext): Promise<strin
       amount: sp.difference.carryForward.closing,
       from: { dir: next.state.previous?.dir ?? '', supplement: sp.index, head },
     }));
-    await commit(next, events, ctx, `opening adjustment from ${next.state.previous?.dir ?? ''}`);
+    await commit(next, ctx, `opening adjustment from ${next.state.previous?.dir ?? ''}`, async () => events);
     return missing.map(
       (sp) =>
         `结转储备金差额 ${formatYuan(sp.difference.carryForward.closing)} 元已计入 ${next.state.year} 年度账簿期初 / carry-forward difference ${formatYuan(sp.difference.carryForward.closing)} posted into the ${next.state.year} book's opening`,

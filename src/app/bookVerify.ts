@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { openClaimFiles, parseMapping } from '../claims/index.js';
+import type { Claim } from '../domain/types.js';
 import { clearingRecord, computeClearing, computeMonth } from '../book/compute.js';
 import { type BookTransaction, canonicalJson, sha256Hex, transactionContent } from '../book/postings.js';
 import { type BookEvent, type BookState, applyEvent, supplementEvent } from '../book/state.js';
@@ -100,9 +101,34 @@ async function recompute(state: BookState, e: BookEvent, store: BookStore): Prom
   }
 }
 
-/** The first row (as the file numbers it) where the stored rows and a fresh read of the original file differ. */
+const BLOCK = 4096;
+
+/** Hashes of consecutive blocks of canonical lines (memory grows with blocks, not rows). */
+class BlockHashes {
+  readonly blocks: string[] = [];
+  readonly firstRows: number[] = [];
+  private hash = createHash('sha256');
+  private n = 0;
+  add(row: number, line: string): void {
+    if (this.n === 0) this.firstRows.push(row);
+    this.hash.update(line);
+    if (++this.n === BLOCK) this.end();
+  }
+  end(): string[] {
+    if (this.n > 0) {
+      this.blocks.push(this.hash.digest('hex'));
+      this.hash = createHash('sha256');
+      this.n = 0;
+    }
+    return this.blocks;
+  }
+}
+
+/**
+ * The first row (as the file numbers it) where the stored rows and a fresh read of the original file differ:
+ * both sides are hashed in blocks of rows; only a block that differs is read again, row by row.
+ */
 async function firstRowDifference(store: BookStore, seq: number, path: string, options: { encoding?: string; sheet?: string; mapping?: string }): Promise<number | undefined> {
-  const fromFile: Array<[number, string]> = [];
   const source = openClaimFiles([{ path, shown: `batch ${seq}` }], {
     encoding: options.encoding,
     sheet: options.sheet,
@@ -110,16 +136,30 @@ async function firstRowDifference(store: BookStore, seq: number, path: string, o
     progress: false,
     deferUnknownReversals: true,
   });
-  await source.scan((c, at) => fromFile.push([at.row, claimCsvLine(seq, at.row, Number(c.serviceDate.slice(5, 7)), c)]));
-  let i = 0;
-  let diff: number | undefined;
-  await store.scan({ throughBatch: seq, batch: seq }, (c, at) => {
-    if (diff !== undefined) return;
-    const f = fromFile[i++];
-    if (f === undefined || f[0] !== at.row || f[1] !== claimCsvLine(seq, at.row, Number(c.serviceDate.slice(5, 7)), c)) diff = f?.[0] ?? at.row;
-  });
-  if (diff === undefined && i !== fromFile.length) diff = fromFile[i][0];
-  return diff;
+  const line = (c: Claim, row: number) => claimCsvLine(seq, row, Number(c.serviceDate.slice(5, 7)), c);
+  const fromFile = new BlockHashes();
+  const fromBook = new BlockHashes();
+  await source.scan((c, at) => fromFile.add(at.row, line(c, at.row)));
+  await store.scan({ throughBatch: seq, batch: seq }, (c, at) => fromBook.add(at.row, line(c, at.row)));
+  const a = fromFile.end();
+  const b = fromBook.end();
+  let k = 0;
+  while (k < a.length && k < b.length && a[k] === b[k]) k++;
+  if (k === a.length && k === b.length) return undefined;
+  // Read the differing block again from both sides and compare it row by row.
+  const block = (rows: number[]) => (r: number) => r >= rows[k] && (k + 1 >= rows.length || r < rows[k + 1]);
+  const inFile = block(fromFile.firstRows);
+  const inBook = block(fromBook.firstRows);
+  const fileLines: Array<[number, string]> = [];
+  const bookLines: Array<[number, string]> = [];
+  if (k < a.length) await source.scan((c, at) => inFile(at.row) && fileLines.push([at.row, line(c, at.row)]));
+  if (k < b.length) await store.scan({ throughBatch: seq, batch: seq }, (c, at) => inBook(at.row) && bookLines.push([at.row, line(c, at.row)]));
+  for (let i = 0; i < Math.max(fileLines.length, bookLines.length); i++) {
+    const f = fileLines[i];
+    const g = bookLines[i];
+    if (f === undefined || g === undefined || f[0] !== g[0] || f[1] !== g[1]) return Math.min(f?.[0] ?? Infinity, g?.[0] ?? Infinity);
+  }
+  return fromFile.firstRows[k] ?? fromBook.firstRows[k];
 }
 
 /** A short excerpt around the first character where two texts differ. */

@@ -1,12 +1,13 @@
 // Drives a ClaimSource through the aggregator (pass 1) and, for the claim-detail sheet, prices every in-group claim
 // again with the point value found in pass 1 (pass 2). Errors from reading and from pricing are reported together.
-import type { ClaimSource, RowRef } from '../claims/source.js';
+import type { ClaimSource, ReadNotice, RowRef } from '../claims/source.js';
 import { ClaimAggregator } from '../domain/aggregate.js';
 import { InputRejected } from '../domain/errors.js';
 import { isProblem } from '../domain/pricing/index.js';
 import { CostSharingRecompute } from '../domain/costSharing/recompute.js';
 import type { ActualsResult, CostSharingComparison, CostSharingFigures, InputFile, PricedClaim } from '../domain/result.js';
-import type { Scenario, SpecialCaseSettings } from '../domain/types.js';
+import type { InputError, Scenario, SpecialCaseSettings } from '../domain/types.js';
+import { AmountRangeError } from '../domain/money.js';
 import { readSpecialCaseFile } from '../scenario/specialCases.js';
 
 /** Lists already read, per scenario settings object (what-if variants and monthly runs reuse one scenario). */
@@ -42,6 +43,8 @@ export interface AggregatedClaims {
   readonly files: readonly InputFile[];
   /** Recompute mode: the claims as settled (recomputed amounts), for a second pass such as the claim detail. */
   readonly source?: ClaimSource;
+  /** How files were read when not the plain way (another sheet, title rows skipped): to tell the user. */
+  readonly notices: readonly ReadNotice[];
 }
 
 export async function aggregateClaims(given: Scenario, source: ClaimSource): Promise<AggregatedClaims> {
@@ -52,12 +55,13 @@ export async function aggregateClaims(given: Scenario, source: ClaimSource): Pro
     return { ...r, files: [...r.files, ...listed] };
   }
   const agg = new ClaimAggregator(scenario);
-  const scan = await source.scan((claim, at) => agg.add(claim, at));
+  const range = new RangeProblems();
+  const scan = await source.scan((claim, at) => range.guard(at, () => agg.add(claim, at)));
   agg.closeScan();
-  if (scan.errorCount > 0 || agg.problemCount > 0) {
-    throw new InputRejected([...scan.errors, ...agg.problems], scan.errorCount + agg.problemCount);
+  if (scan.errorCount > 0 || agg.problemCount > 0 || range.count > 0) {
+    throw new InputRejected([...scan.errors, ...agg.problems, ...range.errors], scan.errorCount + agg.problemCount + range.count);
   }
-  return { scenario, actuals: agg.finish(), files: [...scan.files, ...listed] };
+  return { scenario, actuals: exactOrReject(agg.finish(), scenario), files: [...scan.files, ...listed], notices: scan.notices ?? [] };
 }
 
 /**
@@ -69,29 +73,79 @@ export async function aggregateClaims(given: Scenario, source: ClaimSource): Pro
 async function aggregateRecomputed(scenario: Scenario, source: ClaimSource): Promise<AggregatedClaims> {
   const recorded = new ClaimAggregator(scenario);
   const store = new CostSharingRecompute(scenario);
+  const range = new RangeProblems();
   const scan = await source.scan((claim, at) => {
-    recorded.add(claim, at);
+    range.guard(at, () => recorded.add(claim, at));
     store.record(claim);
   });
   recorded.closeScan();
-  if (scan.errorCount > 0 || recorded.problemCount > 0) {
-    throw new InputRejected([...scan.errors, ...recorded.problems], scan.errorCount + recorded.problemCount);
+  if (scan.errorCount > 0 || recorded.problemCount > 0 || range.count > 0) {
+    throw new InputRejected([...scan.errors, ...recorded.problems, ...range.errors], scan.errorCount + recorded.problemCount + range.count);
   }
   const totals = store.compute();
   const recomputed = new ClaimAggregator(scenario);
-  const again = await source.scan((claim, at) => recomputed.add(store.apply(claim), at));
+  const again = await source.scan((claim, at) => range.guard(at, () => recomputed.add(store.apply(claim), at)));
   recomputed.closeScan();
-  if (again.errorCount > 0 || recomputed.problemCount > 0 || store.applied !== store.rows) {
-    throw new InputRejected([...again.errors, ...recomputed.problems], again.errorCount + recomputed.problemCount);
+  if (again.errorCount > 0 || recomputed.problemCount > 0 || range.count > 0 || store.applied !== store.rows) {
+    throw new InputRejected([...again.errors, ...recomputed.problems, ...range.errors], again.errorCount + recomputed.problemCount + range.count);
   }
-  const before = recorded.finish();
-  const after = recomputed.finish();
+  const before = exactOrReject(recorded.finish(), scenario);
+  const after = exactOrReject(recomputed.finish(), scenario);
   return {
     scenario,
     actuals: { ...after, costSharing: compareCostSharing(before, after, totals.patients) },
     files: scan.files,
     source: recomputedSource(source, store),
+    notices: scan.notices ?? [],
   };
+}
+
+/**
+ * A claim priced beyond exact fen (a rate × weight × days far beyond reality) is an error on its row naming the
+ * likely cause, not an exception: collected like the other row errors (the first 100 kept).
+ */
+class RangeProblems {
+  readonly errors: InputError[] = [];
+  count = 0;
+  guard(at: RowRef, add: () => void): void {
+    try {
+      add();
+    } catch (e) {
+      if (!(e instanceof AmountRangeError)) throw e;
+      if (this.count++ < 100) {
+        this.errors.push({
+          file: at.file,
+          row: at.row,
+          rule: 'amount.range',
+          zh: '按场景的费率、点值与权重计算，此行的金额超出可精确计算的范围（90万亿元）：请检查 payments 下的费率与权重表',
+          en: "priced with the scenario's rates, point values and weights, this row's amount exceeds the range of exact amounts (90 trillion yuan): check the rates and weight tables under payments",
+        });
+      }
+    }
+  }
+}
+
+/**
+ * Every sum of the claims must be exact: claim amounts are bounded by the importer (1亿 a claim, Σ|total| checked),
+ * but liabilities come from rates × weights, so a figure past 2^53 fen (rates far beyond reality) stops the run
+ * instead of being rounded silently.
+ */
+function exactOrReject(actuals: ActualsResult, scenario: Scenario): ActualsResult {
+  const unsafe = (v: unknown): boolean => {
+    if (typeof v === 'number') return !Number.isSafeInteger(v);
+    if (Array.isArray(v)) return v.some(unsafe);
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v).some(unsafe);
+    return false;
+  };
+  if (!unsafe(actuals)) return actuals;
+  throw new InputRejected([
+    {
+      file: scenario.claimsAsWritten[0] ?? '',
+      rule: 'amount.sumRange',
+      zh: '按场景费率与权重计算的金额之和超出可精确计算的范围（90万亿元）：请检查 payments 下的费率、点值与权重表',
+      en: 'sums priced with the scenario\'s rates and weights exceed the range of exact sums (90 trillion yuan): check the rates, point values and weight tables under payments',
+    },
+  ]);
 }
 
 /** The claims as settled in recompute mode: each scan reads the files again and applies the recomputed amounts. */

@@ -66,23 +66,12 @@ export function clearingOf(result: SettlementResult, months: readonly MonthRecor
     'book.memberClearing',
     () => `Σ member clearing payments ${sumClearing} ≠ Y ${Y} + reserve used ${cf.used} − reserve added ${cf.added}`,
   );
+  const settlement = {} as Record<SettlementFigure, Fen>;
+  for (const k of SETTLEMENT_FIGURES) settlement[k] = k === 'yearEndPayment' ? Y : k === 'paid' ? paid : s[k];
   return {
     result,
     figures: {
-      settlement: {
-        available: s.available,
-        balance: s.balance,
-        retainedSurplus: s.retainedSurplus,
-        surplusReturnedToFund: s.surplusReturnedToFund,
-        fundOverrunShare: s.fundOverrunShare,
-        groupOverrunLiability: s.groupOverrunLiability,
-        depositReturned: s.depositReturned,
-        depositForfeited: s.depositForfeited,
-        groupTotal: s.groupTotal,
-        yearEndPayment: Y,
-        fundRetained: s.fundRetained,
-        paid,
-      },
+      settlement,
       carryForward: { opening: cf.opening, added: cf.added, used: cf.used, closing: cf.closing },
       members,
     },

@@ -1,7 +1,7 @@
 // One process owns a book at a time: a LOCK file created exclusively, naming the owner's PID. A lock left by a
 // process that no longer runs (killed) is taken over; a live owner's is refused with its PID.
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InputRejected } from '../domain/errors.js';
 
 export interface BookLock {
@@ -17,17 +17,32 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The locks this process holds: taking one of them again (a second owner inside the server, say) is refused. */
+const held = new Set<string>();
+
 export function lockBook(dir: string, command: string): BookLock {
   const path = join(dir, 'LOCK');
+  if (held.has(resolve(path))) {
+    throw new InputRejected([
+      {
+        file: dir,
+        rule: 'book.inUse',
+        zh: `账簿正被本进程（PID ${process.pid}）使用`,
+        en: `the book is in use by this process (PID ${process.pid})`,
+      },
+    ]);
+  }
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx');
       writeSync(fd, JSON.stringify({ pid: process.pid, command }));
       closeSync(fd);
       let released = false;
+      held.add(resolve(path));
       const release = () => {
         if (released) return;
         released = true;
+        held.delete(resolve(path));
         rmSync(path, { force: true });
       };
       return { release };
@@ -39,6 +54,7 @@ export function lockBook(dir: string, command: string): BookLock {
       } catch {
         // a lock file being written or empty: treat as held unless it stays unreadable
       }
+      // Our own PID in a lock we do not hold: left by an earlier process that had the same PID.
       if (typeof owner.pid === 'number' && owner.pid !== process.pid && alive(owner.pid)) {
         throw new InputRejected([
           {

@@ -2,7 +2,7 @@
 // audit log; `files/<sha256>` for each batch's original bytes. Every command is one database transaction, so a
 // crash leaves the book as it was before the command; files are written before the commit and a file no event
 // names is removed when the book is next opened.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ClaimVisitor } from '../claims/source.js';
@@ -18,7 +18,8 @@ const DB_FILE = 'book.duckdb';
 type Vector = { getItem(i: number): unknown };
 type MutableClaim = { -readonly [K in keyof Claim]: Claim[K] };
 
-const quote = (s: string): string => (/[",\n\r\\]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+const NEEDS_QUOTES = /[",\n\r\\]/;
+const quote = (s: string): string => (s === '' || !NEEDS_QUOTES.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
 const NULL = '\\N';
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 const optFen = (v: Fen | undefined): string => (v === undefined ? NULL : String(v));
@@ -51,8 +52,16 @@ const CLAIM_COLUMNS: ReadonlyArray<readonly [string, string, (c: Claim) => strin
   ['other_paid', 'BIGINT', (c) => optFen(c.otherPaid), (c, v) => (c.otherPaid = readOptFen(v))],
 ];
 
-/** One stored row as a CSV line: batch, row, month, then the claim columns. */
+/**
+ * One stored row as a CSV line: batch, row, month, then the claim columns in CLAIM_COLUMNS order. Written out as one
+ * template (it runs for every row of every import); a test holds it equal to the column list's own writers.
+ */
 export function claimCsvLine(batch: number, row: number, month: number, c: Claim): string {
+  return `${batch},${row},${month},${quote(c.claimId)},${quote(c.patientId)},${c.category},${quote(c.institutionId)},${c.outOfRegion},${c.setting},${c.serviceDate},${c.losDays},${quote(c.drgCode)},${quote(c.dipCode)},${c.totalCost},${c.fundPaid},${c.patientPaid},${quote(c.reverses)},${c.referral ?? ''},${quote(c.referredFrom ?? '')},${c.contractType === undefined ? NULL : quote(c.contractType)},${optFen(c.criticalPaid)},${optFen(c.assistancePaid)},${optFen(c.otherPaid)}\n`;
+}
+
+/** The same line through the column list (for the test that keeps the two equal). */
+export function claimCsvLineByColumns(batch: number, row: number, month: number, c: Claim): string {
   let line = `${batch},${row},${month}`;
   for (const col of CLAIM_COLUMNS) line += `,${col[2](c)}`;
   return `${line}\n`;
@@ -66,6 +75,82 @@ function claimFrom(vectors: readonly Vector[], offset: number, j: number): Claim
     CLAIM_COLUMNS[k][3](c, v);
   }
   return c;
+}
+
+/**
+ * Writes validated rows as canonical CSV into the book's temp folder, a chunk file at a time, and loads each chunk
+ * into the claims table as soon as it is complete, while the caller goes on reading (DuckDB loads in its own
+ * threads). Inside the caller's database transaction.
+ */
+export class RowSpool {
+  private static readonly CHUNK_ROWS = 131_072;
+  private buffer = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+  private fd = -1;
+  private chunk = 0;
+  private rowsInChunk = 0;
+  private loading: Promise<void> = Promise.resolve();
+  private failed: unknown;
+
+  constructor(
+    private readonly store: BookStore,
+    private readonly name: string,
+  ) {}
+
+  add(batch: number, row: number, month: number, claim: Claim): void {
+    const line = claimCsvLine(batch, row, month, claim);
+    if (this.fd < 0) this.fd = openSync(this.path(this.chunk), 'w');
+    if (this.used + line.length * 3 > this.buffer.length) this.flush();
+    this.used += this.buffer.write(line, this.used);
+    if (++this.rowsInChunk === RowSpool.CHUNK_ROWS) this.endChunk();
+  }
+
+  /** Runs the reading, then waits for every chunk to be loaded — also when the reading fails (no load in flight). */
+  async around<T>(read: () => Promise<T>): Promise<T> {
+    let out: T;
+    try {
+      out = await read();
+    } catch (e) {
+      await this.loading;
+      throw e;
+    }
+    await this.finish();
+    return out;
+  }
+
+  /** Waits for every chunk to be loaded; throws the first load error. */
+  async finish(): Promise<void> {
+    if (this.rowsInChunk > 0) this.endChunk();
+    await this.loading;
+    if (this.failed !== undefined) throw this.failed;
+  }
+
+  private path(k: number): string {
+    return this.store.tempPath(`${this.name}-${k}.csv`);
+  }
+
+  private flush(): void {
+    writeSync(this.fd, this.buffer, 0, this.used);
+    this.used = 0;
+  }
+
+  private endChunk(): void {
+    this.flush();
+    closeSync(this.fd);
+    this.fd = -1;
+    const path = this.path(this.chunk++);
+    this.rowsInChunk = 0;
+    this.loading = this.loading.then(async () => {
+      if (this.failed !== undefined) return;
+      try {
+        await this.store.loadRows(path);
+      } catch (e) {
+        this.failed = e;
+      } finally {
+        rmSync(path, { force: true });
+      }
+    });
+  }
 }
 
 export class BookStore implements BookClaims {
@@ -84,7 +169,15 @@ export class BookStore implements BookClaims {
     mkdirSync(join(dir, 'files'), { recursive: true });
     rmSync(join(dir, 'tmp'), { recursive: true, force: true });
     mkdirSync(join(dir, 'tmp'), { recursive: true });
-    const instance = await DuckDBInstance.create(join(dir, DB_FILE), { threads: '2' });
+    // Bounded memory: DuckDB spills to its temp folder beyond this, so a 1M-row import stays within 400 MB. One
+    // thread: the importer reads and checks on the other core while DuckDB loads the rows. Both can be raised for a
+    // larger machine (YIBAO_DUCKDB_THREADS, YIBAO_DUCKDB_MEMORY, e.g. 4 and 1GB).
+    const instance = await DuckDBInstance.create(join(dir, DB_FILE), {
+      threads: process.env.YIBAO_DUCKDB_THREADS ?? '1',
+      memory_limit: process.env.YIBAO_DUCKDB_MEMORY ?? '64MB',
+      preserve_insertion_order: 'false',
+      temp_directory: join(dir, 'tmp', 'duckdb'),
+    });
     const db = await instance.connect();
     const store = new BookStore(dir, instance, db);
     if (create) await store.createSchema();
@@ -122,13 +215,21 @@ export class BookStore implements BookClaims {
     return join(this.dir, 'tmp', name);
   }
 
-  /** Writes a batch's original bytes under its hash (temp file, then rename). */
-  saveFile(sha256: string, bytes: Uint8Array): void {
+  /** Keeps bytes under their hash: written to a temp file, then renamed (never a partial file under the name). */
+  private place(sha256: string, write: (tmp: string) => void): void {
     const target = this.filePath(sha256);
     if (existsSync(target)) return;
     const tmp = this.tempPath(`${sha256}.part`);
-    writeFileSync(tmp, bytes);
+    write(tmp);
     renameSync(tmp, target);
+  }
+
+  saveFile(sha256: string, bytes: Uint8Array): void {
+    this.place(sha256, (tmp) => writeFileSync(tmp, bytes));
+  }
+
+  copyFile(sha256: string, source: string): void {
+    this.place(sha256, (tmp) => copyFileSync(source, tmp));
   }
 
   private async removeOrphanFiles(): Promise<void> {
@@ -236,7 +337,7 @@ export class BookStore implements BookClaims {
     return { found: true, isReversal: Boolean(isRev), alreadyReversed: Boolean(already), negates: Boolean(negates) };
   }
 
-  /** Streams stored claims in (batch, row) order. */
+  /** Streams stored claims (a single batch in row order; otherwise in no particular order). */
   async scan(filter: { readonly throughBatch: number; readonly month?: number; readonly batch?: number }, visit: ClaimVisitor): Promise<number> {
     const where = ['batch <= $1'];
     const params: number[] = [filter.throughBatch];
@@ -249,7 +350,9 @@ export class BookStore implements BookClaims {
       where.push(`batch = $${params.length}`);
     }
     const cols = ['batch', 'row', ...CLAIM_COLUMNS.map(([n]) => n)].join(', ');
-    const result = await this.db.stream(`SELECT ${cols} FROM claims WHERE ${where.join(' AND ')} ORDER BY batch, row`, params);
+    // Pricing does not depend on the order of the rows (DOMAIN.md §7.4); a single batch is read in row order.
+    const order = filter.batch !== undefined ? ' ORDER BY row' : '';
+    const result = await this.db.stream(`SELECT ${cols} FROM claims WHERE ${where.join(' AND ')}${order}`, params);
     const files = new Map<number, string>();
     let n = 0;
     for (;;) {

@@ -1,6 +1,7 @@
 // Streaming CSV reader: raw bytes → SHA-256 and text (UTF-8 or GB18030, detected or given) → records → a sink.
-// Lines without a quote take a fast path (String.split); quoted fields (RFC 4180, doubled quotes, line breaks
-// inside quotes) go through a small state machine. Never throws for bad content: problems become InputErrors.
+// Records end at LF, CRLF or a lone CR. Lines without a quote take a fast path; quoted fields (RFC 4180, doubled
+// quotes) are read field by field and must close on their own line: no claims column holds a line break, and a
+// quote left open would swallow the rows after it. Never throws for bad content: problems become InputErrors.
 import { isAscii } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import type { Hash } from 'node:crypto';
@@ -10,8 +11,11 @@ import type { ErrorSink } from './rows.js';
 export type Encoding = 'utf-8' | 'gb18030' | 'auto';
 
 export interface TableSink {
-  /** The first non-blank record. Return false to stop reading this file. */
-  header(cells: string[], row: number): boolean;
+  /**
+   * A non-blank record before the header: return true when it is the header, 'next' when it is a title row above
+   * the header (the reader offers the next record), false to stop reading this file.
+   */
+  header(cells: string[], row: number): boolean | 'next';
   /** A data record; `row` as a spreadsheet shows it (header = 1, blank lines counted). Do not keep `cells`. */
   row(cells: string[], row: number): void;
 }
@@ -21,6 +25,8 @@ export interface ReadContext {
   readonly errors: ErrorSink;
   readonly hash?: Hash;
   onBytes(n: number): void;
+  /** Something the user should know about how the file was read (another sheet, a header below title rows). */
+  notice?(n: { readonly zh: string; readonly en: string }): void;
 }
 
 const CHUNK = Number(process.env.YIBAO_CHUNK ?? 1 << 18);
@@ -57,14 +63,19 @@ export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext
   let headerSeen = false;
   let stopped = false;
   let delim = ',';
+  let delimSeen = false;
+  let offered = false; // a non-blank record was offered as the header
 
   const reused: string[] = [];
   const emit = (cells: string[]): void => {
     if (!headerSeen) {
       if (cells.length === 1 && cells[0].replace(/^\uFEFF/, '').trim() === '') return;
       cells[0] = cells[0].replace(/^\uFEFF/, '');
+      offered = true;
+      const verdict = sink.header(cells, row);
+      if (verdict === 'next') return;
       headerSeen = true;
-      if (!sink.header(cells, row)) stopped = true;
+      if (!verdict) stopped = true;
       return;
     }
     if (cells[0] === '' || cells[0].trim() === '') {
@@ -80,27 +91,53 @@ export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext
     sink.row(cells, row);
   };
 
-  /** Splits complete records out of `text`; returns the unconsumed tail. At EOF (`final`) consumes everything. */
+  /**
+   * Splits complete records out of `text`; returns the unconsumed tail. At EOF (`final`) consumes everything.
+   * A record ends at LF, CRLF or a lone CR (old Mac / "CSV (Macintosh)" exports). No claims column holds a line
+   * break, so a quoted field that does not close on its own line is an error naming the row where it opened
+   * (an unclosed quote would otherwise swallow the rows after it); reading the file stops there.
+   */
   const consume = (text: string, final: boolean): string => {
     let pos = 0;
     const n = text.length;
-    if (!headerSeen && row === 0) {
-      // Delimiter: a tab-separated export has tabs and no commas in its header line.
-      const nl = text.indexOf('\n');
-      const first = nl < 0 ? text : text.slice(0, nl);
-      if (first.indexOf('\t') >= 0 && first.indexOf(',') < 0) delim = '\t';
+    if (!delimSeen) {
+      // Delimiter: a tab-separated export has tabs and no commas in its first line holding either (title rows above
+      // the header usually hold neither).
+      for (let from = 0; from < n; ) {
+        const end = lineEnd(text, from);
+        if (end >= n && !final) break;
+        const line = text.slice(from, end);
+        if (line.indexOf('\t') >= 0 || line.indexOf(',') >= 0) {
+          if (line.indexOf(',') < 0) delim = '\t';
+          delimSeen = true;
+          break;
+        }
+        from = end + 1;
+      }
     }
     let q = -2; // next quote at or after pos; -1: none left in text
+    let lf = -2; // next LF at or after pos; -1: none left
+    let cr = -2; // next CR at or after pos; -1: none left
     while (pos < n && !stopped) {
-      let nl = text.indexOf('\n', pos);
-      if (nl < 0) {
+      if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
+      if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
+      let end: number; // the record's last character + 1
+      let next: number; // where the next record starts
+      if (cr >= 0 && (lf < 0 || cr < lf)) {
+        if (cr + 1 === lf) next = lf + 1; // CRLF
+        else if (cr + 1 >= n && !final) break; // an LF may follow in the next chunk
+        else next = cr + 1; // a lone CR
+        end = cr;
+      } else if (lf >= 0) {
+        end = lf;
+        next = lf + 1;
+      } else {
         if (!final) break;
-        nl = n;
+        end = n;
+        next = n;
       }
       if (q !== -1 && q < pos) q = text.indexOf('"', pos);
-      if (q < 0 || q > nl) {
-        let end = nl;
-        if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+      if (q < 0 || q >= end) {
         row++;
         if (end > pos) {
           if (!headerSeen) emit(text.slice(pos, end).split(delim));
@@ -121,90 +158,58 @@ export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext
             emit(reused);
           }
         }
-        pos = nl + 1;
+        pos = next;
         continue;
       }
-      // Quoted record: state machine from pos.
+      // A record with a quote: fields one by one up to `end`. A quoted field must close before `end`.
       const cells: string[] = [];
       let i = pos;
-      let field = '';
-      let complete = false;
+      let trailing = -1; // column of a quoted field followed by text before its delimiter
       for (;;) {
-        if (i >= n) break;
-        if (text.charCodeAt(i) === 34) {
-          // quoted field
+        let field: string;
+        if (i < end && text.charCodeAt(i) === 34) {
           let j = i + 1;
           let value = '';
           let closed = false;
           for (;;) {
             const k = text.indexOf('"', j);
-            if (k < 0) break;
-            if (k + 1 < n && text.charCodeAt(k + 1) === 34) {
+            if (k < 0 || k >= end) break;
+            if (k + 1 < end && text.charCodeAt(k + 1) === 34) {
               value += text.slice(j, k + 1);
               j = k + 2;
               continue;
             }
-            if (k + 1 >= n && !final) break; // the next chunk might start with a quote
             value += text.slice(j, k);
             j = k + 1;
             closed = true;
             break;
           }
-          if (!closed) break;
-          // text after the closing quote up to the delimiter is kept (lenient, like Excel)
-          let e = j;
-          while (e < n) {
-            const ch = text[e];
-            if (ch === delim || ch === '\n' || ch === '\r') break;
-            e++;
+          if (!closed) {
+            if (end >= n && !final) return text.slice(pos); // the rest of the line is in the next chunk
+            row++;
+            errors.add(end >= n ? msg.quote({ file, row }, cells.length + 1) : msg.lineBreak({ file, row }, cells.length + 1));
+            stopped = true;
+            return '';
           }
-          field = value + text.slice(j, e);
+          let e = text.indexOf(delim, j);
+          if (e < 0 || e > end) e = end;
+          if (e > j && trailing < 0 && text.slice(j, e).trim() !== '') trailing = cells.length + 1; // spaces are fine
+          field = value;
           i = e;
         } else {
-          let e = i;
-          while (e < n) {
-            const ch = text[e];
-            if (ch === delim || ch === '\n' || ch === '\r') break;
-            e++;
-          }
+          let e = text.indexOf(delim, i);
+          if (e < 0 || e > end) e = end;
           field = text.slice(i, e);
           i = e;
         }
-        if (i >= n) {
-          if (!final) break;
-          cells.push(field);
-          complete = true;
-          break;
-        }
-        const ch = text[i];
         cells.push(field);
-        if (ch === delim) {
-          i++;
-          if (i >= n && final) {
-            cells.push('');
-            complete = true;
-            break;
-          }
-          continue;
-        }
-        if (ch === '\r') {
-          if (i + 1 >= n && !final) break;
-          i += text.charCodeAt(i + 1) === 10 ? 2 : 1;
-        } else i++; // '\n'
-        complete = true;
-        break;
-      }
-      if (!complete) {
-        if (!final) break;
-        row++;
-        errors.add(msg.quote({ file, row }));
-        stopped = true;
-        pos = n;
-        break;
+        if (i >= end) break;
+        i++; // the delimiter
       }
       row++;
-      emit(cells);
-      pos = i;
+      if (trailing >= 0) errors.add(msg.quoteText({ file, row }, trailing));
+      else emit(cells);
+      pos = next;
     }
     return pos >= n ? '' : text.slice(pos);
   };
@@ -250,7 +255,7 @@ export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext
     errors.add(msg.unreadable({ file }, reason(e)));
     return;
   }
-  if (!headerSeen && !stopped) errors.add(msg.noHeader({ file, row: 1 }));
+  if (!offered && !stopped) errors.add(msg.noHeader({ file, row: 1 }));
 }
 
 /**
@@ -258,6 +263,14 @@ export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext
  * (a read stream's fresh Buffers pile up as garbage faster than V8 collects them: ~100 MB at 1M rows).
  * Each chunk is valid only until the next one is requested.
  */
+/** Where the line starting at `from` ends: the first LF or CR, or the text's end. */
+function lineEnd(text: string, from: number): number {
+  const lf = text.indexOf('\n', from);
+  const cr = text.indexOf('\r', from);
+  if (lf < 0) return cr < 0 ? text.length : cr;
+  return cr < 0 || lf < cr ? lf : cr;
+}
+
 export async function* readChunks(path: string, size: number = CHUNK): AsyncGenerator<Buffer> {
   const fh = await open(path, 'r');
   try {
@@ -272,13 +285,20 @@ export async function* readChunks(path: string, size: number = CHUNK): AsyncGene
   }
 }
 
-export function reason(e: unknown): string {
+/** Why a file could not be read, in both languages. */
+export interface Reason {
+  readonly zh: string;
+  readonly en: string;
+}
+
+export function reason(e: unknown): Reason {
   if (e && typeof e === 'object' && 'code' in e) {
     const code = String((e as { code: unknown }).code);
-    if (code === 'ENOENT') return 'file not found (文件不存在)';
-    if (code === 'EACCES') return 'permission denied (无权限)';
-    if (code === 'EISDIR') return 'is a folder (是文件夹)';
-    return code;
+    if (code === 'ENOENT') return { zh: '文件不存在', en: 'file not found' };
+    if (code === 'EACCES') return { zh: '无权限读取', en: 'permission denied' };
+    if (code === 'EISDIR') return { zh: '这是文件夹', en: 'is a folder' };
+    return { zh: `系统错误 ${code}`, en: code };
   }
-  return e instanceof Error ? e.message : String(e);
+  const text = e instanceof Error ? e.message : String(e);
+  return { zh: `读取出错（${text}）`, en: text };
 }

@@ -1,9 +1,13 @@
 // Hot-path field parsers: amounts to integer fen (no floats), dates to YYYY-MM-DD, and a 64-bit hash of ids.
 
+/** The largest amount one claim may carry: 1亿 yuan (100,000,000.00), in fen. Sums of claims stay exact far beyond. */
+export const MAX_CLAIM_FEN = 10_000_000_000;
+
 /**
  * Parses a yuan amount with at most two decimals into integer fen, exactly; NaN when the text is not such an amount.
  * Accepts what `parseYuanToFen` (domain/money.ts) accepts — the same results, checked by a property test — plus
- * thousands separators between digits ("1,234.50"), as Excel writes formatted numbers into CSV. Input is trimmed.
+ * thousands separators in correct groups of three ("1,234.50"), as Excel writes formatted numbers into CSV; any other
+ * comma ("12,50" as a decimal comma, "1,2,3.00") is not an amount. Input is trimmed.
  */
 export function parseFen(s: string): number {
   const n = s.length;
@@ -17,16 +21,23 @@ export function parseFen(s: string): number {
   } else if (c === 43) i = 1;
   let int = 0;
   let digits = 0;
+  let group = 0; // digits since the last comma
+  let commas = 0;
   for (; i < n; i++) {
     c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       int = int * 10 + (c - 48);
       digits++;
-    } else if (c === 44 && digits > 0 && i + 1 < n && isDigit(s.charCodeAt(i + 1))) {
+    } else if (c === 44) {
+      // A thousands separator only: after a first group of 1–3 digits (not a lone 0), then groups of exactly 3.
+      if (group === 0 || group > 3 || (commas > 0 ? group !== 3 : int === 0)) return NaN;
+      commas++;
+      group = 0;
       continue;
     } else break;
+    group++;
   }
-  if (digits === 0 || digits > 13) return NaN;
+  if (digits === 0 || digits > 13 || (commas > 0 && group !== 3)) return NaN;
   let frac = 0;
   if (i < n) {
     if (s.charCodeAt(i) !== 46) return NaN;

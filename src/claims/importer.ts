@@ -5,13 +5,14 @@ import { open, stat } from 'node:fs/promises';
 import type { InputFile } from '../domain/result.js';
 import type { InputError } from '../domain/types.js';
 import { COLUMN_INDEX, vocabulary, type ColumnMapping, type Vocabulary } from './columns.js';
-import { readCsv, reason, type Encoding, type ReadContext, type TableSink } from './csv.js';
+import { readCsv, reason, type Encoding, type ReadContext, type Reason, type TableSink } from './csv.js';
 import { H, hash64 } from './fields.js';
 import { ClaimLedger } from './ledger.js';
 import { msg } from './messages.js';
 import { Progress } from './progress.js';
-import { resolveHeader, RowChecker, type ErrorSink } from './rows.js';
-import type { ClaimScan, ClaimSource, ClaimVisitor } from './source.js';
+import { LookalikeCodes } from '../domain/codes.js';
+import { HeaderSearch, looksLikeHeader, RowChecker, type ErrorSink, type RunRules } from './rows.js';
+import type { ClaimScan, ClaimSource, ClaimVisitor, ReadNotice } from './source.js';
 import { readXlsx } from './xlsx.js';
 
 export interface ClaimFile {
@@ -34,6 +35,17 @@ export interface ImportOptions {
    * (a book resolves them against its earlier batches).
    */
   readonly deferUnknownReversals?: boolean;
+  /**
+   * The settlement year: when given, a row whose service_date is in another year is a row error `date.outsideYear`
+   * naming file and row (DOMAIN.md §12.1). `settle` and the what-if commands pass the scenario's year; a book passes
+   * the year it keeps. Without it any real date is accepted (`validate` without a scenario).
+   */
+  readonly year?: number;
+  /**
+   * The group's member codes: an institution_id or referred_from that is no member's but equals one after
+   * normalisation and ignoring case and spaces ("h01", "Ｈ０１" for H01) is a row error `code.looksLikeMember`.
+   */
+  readonly members?: readonly string[];
 }
 
 const ENCODINGS: Readonly<Record<string, Encoding>> = {
@@ -71,9 +83,13 @@ class Collector {
 type Kind = 'csv' | 'xlsx' | 'xls';
 
 /** File kind by content (zip magic) then extension, and a row-count estimate from a 64 KB peek. */
-async function peek(path: string): Promise<{ kind: Kind; size: number; rowsEstimate: number } | { error: string }> {
+async function peek(path: string): Promise<{ kind: Kind; size: number; rowsEstimate: number } | { error: Reason }> {
   try {
-    const size = (await stat(path)).size;
+    const st = await stat(path);
+    if (st.isDirectory()) return { error: { zh: '这是文件夹', en: 'is a folder' } };
+    // A FIFO or a device (/dev/urandom) would hang the run or never end: claims come from regular files only.
+    if (!st.isFile()) return { error: { zh: '不是普通文件（管道、设备或套接字）', en: 'not a regular file (a pipe, device or socket)' } };
+    const size = st.size;
     const fh = await open(path, 'r');
     try {
       const buf = Buffer.alloc(Math.min(size, 65_536));
@@ -110,15 +126,24 @@ async function scanFiles(
   const encoding = normalizeEncoding(options.encoding);
   if (encoding === undefined) {
     collector.add(msg.unknownEncoding({ file: files[0]?.shown ?? '' }, String(options.encoding)), 0);
-    return { rows: 0, files: [], errors: collector.sorted(), errorCount: collector.count };
+    return { rows: 0, files: [], errors: collector.sorted(), errorCount: collector.count, notices: [] };
   }
   const peeks = await Promise.all(files.map((f) => peek(f.path)));
   const totalBytes = peeks.reduce((s, p) => s + ('size' in p ? p.size : 0), 0);
   const expected = peeks.reduce((s, p) => s + ('rowsEstimate' in p ? p.rowsEstimate : 0), 0);
+  const rules: RunRules = {
+    year: options.year,
+    lookalike: options.members ? new LookalikeCodes(new Set(options.members)) : undefined,
+  };
   const ledger = new ClaimLedger(expected, (e, fi) => collector.add(e, fi));
   const progress = new Progress(totalBytes, options.progress !== false && process.stderr.isTTY === true);
   const inputs: InputFile[] = [];
+  const notices: ReadNotice[] = [];
   let rows = 0;
+  // Σ |total_cost| over the run: every sum of claim amounts (fund and patient parts are within total) is exact
+  // while this stays within 2^53 fen; past it the run stops instead of adding inexactly.
+  let absTotal = 0;
+  let sumReported = false;
 
   for (let fi = 0; fi < files.length; fi++) {
     const { path, shown } = files[fi];
@@ -132,23 +157,39 @@ async function scanFiles(
       errors.add(
         msg.format(
           { file: shown },
-          'old binary .xls is not supported; save as .xlsx or CSV (不支持旧版 .xls，请另存为 .xlsx 或 CSV)',
+          { en: 'old binary .xls is not supported; save as .xlsx or CSV', zh: '不支持旧版 .xls，请另存为 .xlsx 或 CSV' },
         ),
       );
       continue;
     }
     const hash = createHash('sha256');
-    const ctx: ReadContext = { file: shown, errors, hash, onBytes: (n) => progress.addBytes(n) };
+    const search = new HeaderSearch(vocab, shown, errors);
+    const ctx: ReadContext = {
+      file: shown,
+      errors,
+      hash,
+      onBytes: (n) => progress.addBytes(n),
+      notice: (n) => notices.push({ file: shown, zh: `${shown}：${n.zh}`, en: `${shown}: ${n.en}` }),
+    };
     let checker: RowChecker | undefined;
     let labels = { id: 'claim_id', reverses: 'reverses' };
     let dateColumn = -1;
+    let fileRows = 0;
+    const errorsBefore = collector.count;
     const idCol = COLUMN_INDEX.claim_id;
     const revCol = COLUMN_INDEX.reverses;
     const sink: TableSink = {
       header(cells, row) {
-        const header = resolveHeader(cells, vocab, shown, row, errors);
-        if (!header) return false;
-        checker = new RowChecker(header, vocab, shown, errors);
+        const header = search.offer(cells, row);
+        if (header === 'next' || header === undefined) return header ?? false;
+        if (search.found && search.found.skipped > 0) {
+          notices.push({
+            file: shown,
+            zh: `${shown}：表头在第 ${row} 行，上方 ${search.found.skipped} 行标题已跳过`,
+            en: `${shown}: the header is on row ${row}; ${search.found.skipped} title row(s) above it skipped`,
+          });
+        }
+        checker = new RowChecker(header, vocab, shown, errors, rules);
         labels = { id: header.label[idCol], reverses: header.label[revCol] };
         dateColumn = header.index[COLUMN_INDEX.service_date];
         return true;
@@ -156,25 +197,35 @@ async function scanFiles(
       row(cells, row) {
         const c = checker as RowChecker;
         rows++;
+        fileRows++;
         const claim = c.check(cells, row);
         if (claim) {
+          absTotal += claim.totalCost < 0 ? -claim.totalCost : claim.totalCost;
+          if (absTotal > Number.MAX_SAFE_INTEGER && !sumReported) {
+            sumReported = true;
+            errors.add(msg.sumRange({ file: shown, row }));
+          }
           ledger.add(claim.claimId, claim.reverses, claim, shown, fi, row, labels);
           visit(claim, { file: shown, row });
         } else {
-          ledger.add(c.cell(cells, idCol), c.cell(cells, revCol), undefined, shown, fi, row, labels);
+          ledger.add(c.code(cells, idCol), c.code(cells, revCol), undefined, shown, fi, row, labels);
         }
         if ((rows & 0xffff) === 0) progress.tick(rows);
       },
     };
-    if (p.kind === 'xlsx') await readXlsx(path, { sheet: options.sheet, dateColumn: () => dateColumn }, ctx, sink);
+    const xlsxOptions = { sheet: options.sheet, dateColumn: () => dateColumn, looksLikeHeader: (c: readonly string[]) => looksLikeHeader(c, vocab) };
+    if (p.kind === 'xlsx') await readXlsx(path, xlsxOptions, ctx, sink);
     else await readCsv(path, encoding, ctx, sink);
+    search.finish();
+    // An export with a header and no rows is never a real month (and a CR-only file once read as one line).
+    if (checker !== undefined && fileRows === 0 && collector.count === errorsBefore) errors.add(msg.noRows({ file: shown }));
     inputs.push({ role: 'claims', file: shown, sha256: hash.digest('hex') });
   }
   const pendingReversals = ledger.finish(options.deferUnknownReversals === true);
   progress.tick(rows);
   progress.done();
   if (ledger.suspects.length > 0) await confirmDuplicates(files, peeks, encoding, options, vocab, ledger, collector);
-  return { rows, files: inputs, errors: collector.sorted(), errorCount: collector.count, pendingReversals };
+  return { rows, files: inputs, errors: collector.sorted(), errorCount: collector.count, pendingReversals, notices };
 }
 
 /**
@@ -199,16 +250,17 @@ async function confirmDuplicates(
     if ('error' in p || p.kind === 'xls') continue;
     const { path, shown } = files[fi];
     let checker: RowChecker | undefined;
+    const search = new HeaderSearch(vocab, shown, quiet);
     const sink: TableSink = {
       header(cells, row) {
-        const header = resolveHeader(cells, vocab, shown, row, quiet);
-        if (!header) return false;
+        const header = search.offer(cells, row);
+        if (header === 'next' || header === undefined) return header ?? false;
         checker = new RowChecker(header, vocab, shown, quiet);
         return true;
       },
       row(cells, row) {
         if (missing === 0) return;
-        const id = (checker as RowChecker).cell(cells, COLUMN_INDEX.claim_id);
+        const id = (checker as RowChecker).code(cells, COLUMN_INDEX.claim_id);
         if (id === '') return;
         hash64(id);
         const k = `${H.hi}:${H.lo}`;
@@ -219,7 +271,8 @@ async function confirmDuplicates(
       },
     };
     const ctx: ReadContext = { file: shown, errors: quiet, onBytes: () => undefined };
-    if (p.kind === 'xlsx') await readXlsx(path, { sheet: options.sheet }, ctx, sink);
+    const xlsxOptions = { sheet: options.sheet, looksLikeHeader: (c: readonly string[]) => looksLikeHeader(c, vocab) };
+    if (p.kind === 'xlsx') await readXlsx(path, xlsxOptions, ctx, sink);
     else await readCsv(path, encoding, ctx, sink);
   }
   for (const s of ledger.suspects) {

@@ -9,13 +9,13 @@
 //     out_of_region: { Y: true, N: false }
 //
 // Built-in headers and values (DOMAIN.md §10) stay accepted.
-import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { InputRejected } from '../domain/errors.js';
 import { CATEGORIES, SETTINGS } from '../domain/types.js';
 import type { InputError } from '../domain/types.js';
 import { COLUMNS, type ColumnMapping } from './columns.js';
+import { readInputText } from '../io/input.js';
 
 const flag = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((v) => v === true || v === 'true');
 
@@ -66,18 +66,5 @@ export function parseMapping(text: string, file: string): ColumnMapping {
 
 /** Reads a mapping file (small; read synchronously); throws InputRejected (bilingual errors) when unreadable or invalid. */
 export function loadMapping(path: string, shown: string = path): ColumnMapping {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputRejected([
-      {
-        file: shown,
-        rule: 'file.unreadable',
-        zh: `无法读取映射文件：${e instanceof Error ? e.message : String(e)}`,
-        en: `cannot read the mapping file: ${e instanceof Error ? e.message : String(e)}`,
-      },
-    ]);
-  }
-  return parseMapping(text.replace(/^\uFEFF/, ''), shown);
+  return parseMapping(readInputText(path, shown, 'mapping').text, shown);
 }

@@ -19,8 +19,8 @@ function err(at: At, rule: string, zh: string, en: string): InputError {
 const q = (v: string | undefined): string => `"${v ?? ''}"`;
 
 export const msg = {
-  unreadable: (at: At, reason: string) =>
-    err(at, 'file.unreadable', `无法读取文件：${reason}`, `cannot read the file: ${reason}`),
+  unreadable: (at: At, reason: { readonly zh: string; readonly en: string }) =>
+    err(at, 'file.unreadable', `无法读取文件：${reason.zh}`, `cannot read the file: ${reason.en}`),
   encoding: (at: At, encoding: string) =>
     err(
       at,
@@ -36,8 +36,15 @@ export const msg = {
       `unsupported encoding "${encoding}"; use utf-8, gb18030 or auto`,
     ),
   noHeader: (at: At) => err(at, 'file.empty', '文件为空，缺少表头行', 'the file is empty: no header row'),
-  format: (at: At, reason: string) =>
-    err(at, 'file.format', `不是有效的 Excel（.xlsx）文件：${reason}`, `not a valid Excel (.xlsx) file: ${reason}`),
+  noRows: (at: At) =>
+    err(
+      at,
+      'file.noRows',
+      '文件只有表头，没有结算数据行（空的导出不是一个真实的月份，请检查导出条件）',
+      'the file has a header but no claim rows (an empty export is never a real month: check the export)',
+    ),
+  format: (at: At, reason: { readonly zh: string; readonly en: string }) =>
+    err(at, 'file.format', `不是有效的 Excel（.xlsx）文件：${reason.zh}`, `not a valid Excel (.xlsx) file: ${reason.en}`),
   noSheet: (at: At, sheet: string, names: readonly string[]) =>
     err(
       at,
@@ -54,8 +61,27 @@ export const msg = {
       `列 ${col} 出现两次（"${first}" 与 "${second}"）`,
       `column ${col} appears twice ("${first}" and "${second}")`,
     ),
-  quote: (at: At) =>
-    err(at, 'csv.quote', '引号未闭合：文件可能被截断', 'unterminated quoted field: the file may be truncated'),
+  quote: (at: At, field: number) =>
+    err(
+      at,
+      'csv.quote',
+      `第 ${at.row} 行第 ${field} 个字段的引号未闭合，文件就结束了（文件可能被截断）`,
+      `the quoted field ${field} of row ${at.row} is still open at the end of the file (the file may be truncated)`,
+    ),
+  lineBreak: (at: At, field: number) =>
+    err(
+      at,
+      'csv.lineBreak',
+      `第 ${at.row} 行第 ${field} 个字段的引号在本行内没有闭合（引号未闭合，或单元格内有换行）；结算明细的任何列都不能含换行，请检查该行及其后各行`,
+      `the quoted field ${field} of row ${at.row} does not close on its line (an unclosed quote, or a line break inside a cell); no claims column may hold a line break: check this row and the rows after it`,
+    ),
+  quoteText: (at: At, field: number) =>
+    err(
+      at,
+      'csv.quoteText',
+      `第 ${at.row} 行第 ${field} 个字段的闭合引号后还有文字（引号用法不正确）`,
+      `row ${at.row}, field ${field}: text follows the closing quote (a misplaced quote)`,
+    ),
   required: (at: At) => err(at, 'required', `${at.column} 不能为空`, `${at.column} is required`),
   date: (at: At) =>
     err(
@@ -63,6 +89,13 @@ export const msg = {
       'date',
       `${at.column} 的值 ${q(at.value)} 不是有效日期（应为 YYYY-MM-DD 或 YYYY/MM/DD）`,
       `${at.column} ${q(at.value)} is not a valid date (YYYY-MM-DD or YYYY/MM/DD)`,
+    ),
+  outsideYear: (at: At, year: number) =>
+    err(
+      at,
+      'date.outsideYear',
+      `${at.column} 的值 ${q(at.value)} 不在结算年度 ${year} 内`,
+      `${at.column} ${q(at.value)} is outside the settlement year ${year}`,
     ),
   amount: (at: At) =>
     err(
@@ -85,12 +118,33 @@ export const msg = {
       `统筹基金支付 ${fund} 大于医疗总费用 ${total}`,
       `fund_paid ${fund} exceeds total_cost ${total}`,
     ),
-  sumExceedsTotal: (at: At, fund: string, patient: string, total: string) =>
+  sumNotTotal: (at: At, fund: string, patient: string, total: string) =>
     err(
       at,
-      'amount.sumExceedsTotal',
-      `统筹基金支付 ${fund} 与个人负担 ${patient} 之和大于医疗总费用 ${total}`,
-      `fund_paid ${fund} plus patient_paid ${patient} exceeds total_cost ${total}`,
+      'amount.sumNotTotal',
+      `统筹基金支付 ${fund} 加个人负担 ${patient} 不等于医疗总费用 ${total}`,
+      `fund_paid ${fund} plus patient_paid ${patient} does not make total_cost ${total}`,
+    ),
+  amountTooLarge: (at: At) =>
+    err(
+      at,
+      'amount.tooLarge',
+      `${at.column} 的值 ${q(at.value)} 超过单笔结算上限 1亿元（100,000,000.00），请核对是否多了位数`,
+      `${at.column} ${q(at.value)} exceeds the ceiling of one claim, 100,000,000.00 yuan (1亿): check for extra digits`,
+    ),
+  sumRange: (at: At) =>
+    err(
+      at,
+      'amount.sumRange',
+      `到第 ${at.row} 行为止，医疗总费用之和超出可精确计算的范围（90万亿元），请检查金额是否多了位数`,
+      `by row ${at.row} the sum of total_cost exceeds the range of exact sums (90 trillion yuan): check the amounts for extra digits`,
+    ),
+  looksLikeMember: (at: At, member: string) =>
+    err(
+      at,
+      'code.looksLikeMember',
+      `${at.column} 的值 ${q(at.value)} 不是成员单位编码，但看起来像成员单位 ${member}（仅大小写、全角或空白不同）；请改为 ${member}，或确认这是医共体外的机构`,
+      `${at.column} ${q(at.value)} is not a member's code but looks like member ${member} (differs only in case, full-width forms or spaces): write ${member}, or check the institution is outside the group`,
     ),
   fundsExceedTotal: (at: At, funds: string, total: string) =>
     err(
@@ -99,12 +153,12 @@ export const msg = {
       `各基金支付（统筹、大病保险、医疗救助、其他补助）之和 ${funds} 大于医疗总费用 ${total}`,
       `the fund columns (fund_paid, critical_paid, assistance_paid, other_paid) add up to ${funds}, more than total_cost ${total}`,
     ),
-  fundsPlusPatientExceedTotal: (at: At, funds: string, patient: string, total: string) =>
+  fundsPlusPatientNotTotal: (at: At, funds: string, patient: string, total: string) =>
     err(
       at,
-      'amount.fundsPlusPatientExceedTotal',
-      `各基金支付之和 ${funds} 与个人负担 ${patient} 之和大于医疗总费用 ${total}`,
-      `the fund columns (${funds}) plus patient_paid ${patient} exceed total_cost ${total}`,
+      'amount.fundsPlusPatientNotTotal',
+      `各基金支付之和 ${funds} 加个人负担 ${patient} 不等于医疗总费用 ${total}`,
+      `the fund columns (${funds}) plus patient_paid ${patient} do not make total_cost ${total}`,
     ),
   enumValue: (at: At, options: string) =>
     err(

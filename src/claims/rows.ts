@@ -2,7 +2,8 @@
 // span rows (unique ids, reversals) live in ledger.ts.
 import type { Category, Claim, InputError, Referral, Setting } from '../domain/types.js';
 import { COLUMN_INDEX, COLUMN_ZH, COLUMNS, REQUIRED_COLUMNS, normalizeHeader, normalizeValue, type Column, type Vocabulary } from './columns.js';
-import { parseCount, parseDate, parseFen } from './fields.js';
+import { LookalikeCodes, normalizeCode } from '../domain/codes.js';
+import { MAX_CLAIM_FEN, parseCount, parseDate, parseFen } from './fields.js';
 import { msg } from './messages.js';
 
 export interface ErrorSink {
@@ -52,6 +53,60 @@ export function resolveHeader(
   return { index, label };
 }
 
+/** How many recognised column headers make a row the header (title rows above it hold at most one or two texts). */
+const HEADER_MIN_COLUMNS = 3;
+/** Non-blank rows searched for the header. */
+export const HEADER_SEARCH_ROWS = 10;
+
+/** Whether a row is the claims header: it names at least three known columns. */
+export function looksLikeHeader(cells: readonly string[], vocab: Vocabulary): boolean {
+  let n = 0;
+  for (const raw of cells) {
+    if (vocab.headers.has(normalizeHeader(raw.replace(/^\uFEFF/, '').trim())) && ++n >= HEADER_MIN_COLUMNS) return true;
+  }
+  return false;
+}
+
+/**
+ * Finds the header among the first rows: title rows above it ("2024年1月结算明细", an export date) are skipped.
+ * `offer` returns 'next' for a title row, the header, or undefined after reporting what is wrong with the header
+ * (when no row looks like one, the first row is taken and its missing columns are reported).
+ */
+export class HeaderSearch {
+  private first: { cells: string[]; row: number } | undefined;
+  private tried = 0;
+  /** The row used as the header, and how many rows above it were skipped. */
+  found: { row: number; skipped: number } | undefined;
+
+  constructor(
+    private readonly vocab: Vocabulary,
+    private readonly file: string,
+    private readonly sink: ErrorSink,
+  ) {}
+
+  offer(cells: readonly string[], row: number): Header | 'next' | undefined {
+    if (looksLikeHeader(cells, this.vocab)) {
+      this.found = { row, skipped: this.tried };
+      return resolveHeader(cells, this.vocab, this.file, row, this.sink);
+    }
+    this.first ??= { cells: [...cells], row };
+    if (++this.tried < HEADER_SEARCH_ROWS) return 'next';
+    return this.giveUp();
+  }
+
+  /** At the end of a file whose rows all were offered as titles: report the first row's missing columns. */
+  finish(): void {
+    if (this.found === undefined && this.first !== undefined && this.tried < HEADER_SEARCH_ROWS) this.giveUp();
+  }
+
+  private giveUp(): undefined {
+    const first = this.first as { cells: string[]; row: number };
+    this.tried = HEADER_SEARCH_ROWS;
+    resolveHeader(first.cells, this.vocab, this.file, first.row, this.sink);
+    return undefined;
+  }
+}
+
 const CATEGORY_OPTIONS = 'employee/resident/poverty（职工/居民/建档立卡）';
 const SETTING_OPTIONS = 'inpatient/outpatient（住院/门诊）';
 const FLAG_OPTIONS = 'true/false（是/否，1/0）';
@@ -70,19 +125,34 @@ const NO_EXTRA: readonly number[] = [0, 0, 0];
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** Rules that depend on the run, not on the file: its year (DOMAIN.md §12.1) and its members' codes. */
+export interface RunRules {
+  /** A row whose service_date is in another year is a row error `date.outsideYear`. */
+  readonly year?: number;
+  /** Institution codes that are no member's but look like one are row errors `code.looksLikeMember`. */
+  readonly lookalike?: LookalikeCodes;
+}
+
 /** Per-row checks. `check` returns the claim, or undefined after reporting every problem of the row. */
 export class RowChecker {
   private readonly idx: Int32Array;
   private readonly label: readonly string[];
   private readonly referralColumns: boolean;
   private readonly fundColumns: boolean;
+  private readonly yearPrefix: string | undefined;
+  private readonly year: number | undefined;
+  private readonly lookalike: LookalikeCodes | undefined;
 
   constructor(
     header: Header,
     private readonly vocab: Vocabulary,
     private readonly file: string,
     private readonly sink: ErrorSink,
+    rules: RunRules = {},
   ) {
+    this.year = rules.year;
+    this.yearPrefix = rules.year === undefined ? undefined : `${rules.year}-`;
+    this.lookalike = rules.lookalike;
     this.idx = header.index;
     this.label = header.label;
     this.referralColumns = header.index[C.referral] >= 0 || header.index[C.referred_from] >= 0;
@@ -104,6 +174,11 @@ export class RowChecker {
     return v;
   }
 
+  /** A code or id cell as compared: NFKC, zero-width characters removed, trimmed (domain/codes.ts). */
+  code(cells: readonly string[], k: number): string {
+    return normalizeCode(this.cell(cells, k));
+  }
+
   private at(row: number, k: number, value?: string) {
     return { file: this.file, row, column: this.label[k], value };
   }
@@ -112,12 +187,13 @@ export class RowChecker {
     let ok = true;
     const fundsOut: { criticalPaid?: number; assistancePaid?: number; otherPaid?: number } = {};
 
-    const claimId = this.cell(cells, C.claim_id);
+    const claimId = this.code(cells, C.claim_id);
     if (claimId === '') ok = this.fail(msg.required(this.at(row, C.claim_id, '')));
-    const patientId = this.cell(cells, C.patient_id);
+    const patientId = this.code(cells, C.patient_id);
     if (patientId === '') ok = this.fail(msg.required(this.at(row, C.patient_id, '')));
-    const institutionId = this.cell(cells, C.institution_id);
+    const institutionId = this.code(cells, C.institution_id);
     if (institutionId === '') ok = this.fail(msg.required(this.at(row, C.institution_id, '')));
+    else ok = this.memberCode(institutionId, row, C.institution_id) && ok;
 
     const catText = this.cell(cells, C.category);
     let category: Category | undefined = this.vocab.category.get(catText);
@@ -153,6 +229,8 @@ export class RowChecker {
     const serviceDate = dateText === '' ? undefined : parseDate(dateText);
     if (serviceDate === undefined) {
       ok = this.fail(dateText === '' ? msg.required(this.at(row, C.service_date, '')) : msg.date(this.at(row, C.service_date, dateText)));
+    } else if (this.yearPrefix !== undefined && !serviceDate.startsWith(this.yearPrefix)) {
+      ok = this.fail(msg.outsideYear(this.at(row, C.service_date, dateText), this.year as number));
     }
 
     const losText = this.cell(cells, C.los_days);
@@ -172,7 +250,7 @@ export class RowChecker {
       if (referral === undefined) ok = this.fail(msg.enumValue(this.at(row, C.referral, refText), REFERRAL_OPTIONS));
     }
 
-    const reverses = this.cell(cells, C.reverses);
+    const reverses = this.code(cells, C.reverses);
     const reversal = reverses !== '';
     if (reversal && reverses === claimId) ok = this.fail(msg.reversalSelf(this.at(row, C.reverses, reverses)));
 
@@ -192,11 +270,12 @@ export class RowChecker {
       const all = Math.abs(funds);
       if (f > t) ok = this.fail(msg.fundExceedsTotal(this.at(row, C.fund_paid, fenText(fundPaid)), fenText(fundPaid), fenText(totalCost)));
       else if (all > t) ok = this.fail(msg.fundsExceedTotal(this.at(row, C.fund_paid, fenText(funds)), fenText(funds), fenText(totalCost)));
-      else if (explicitPatient && all + Math.abs(patientPaid) > t) {
+      else if (explicitPatient && funds + patientPaid !== totalCost) {
+        // A recorded patient_paid must make total_cost with the fund columns: otherwise L moves by the difference.
         ok = this.fail(
           all === f
-            ? msg.sumExceedsTotal(this.at(row, C.patient_paid, fenText(patientPaid)), fenText(fundPaid), fenText(patientPaid), fenText(totalCost))
-            : msg.fundsPlusPatientExceedTotal(this.at(row, C.patient_paid, fenText(patientPaid)), fenText(funds), fenText(patientPaid), fenText(totalCost)),
+            ? msg.sumNotTotal(this.at(row, C.patient_paid, fenText(patientPaid)), fenText(fundPaid), fenText(patientPaid), fenText(totalCost))
+            : msg.fundsPlusPatientNotTotal(this.at(row, C.patient_paid, fenText(patientPaid)), fenText(funds), fenText(patientPaid), fenText(totalCost)),
         );
       }
       if (ok && this.fundColumns) {
@@ -215,8 +294,8 @@ export class RowChecker {
       setting: setting as Setting,
       serviceDate: serviceDate as string,
       losDays,
-      drgCode: this.cell(cells, C.drg_code),
-      dipCode: this.cell(cells, C.dip_code),
+      drgCode: this.code(cells, C.drg_code),
+      dipCode: this.code(cells, C.dip_code),
       totalCost,
       fundPaid,
       patientPaid,
@@ -231,10 +310,17 @@ export class RowChecker {
     if (this.referralColumns) {
       // Only files with a 转诊类型 / 转出机构编码 column carry the fields (the claim's shape stays per file).
       claim.referral = referral as Referral;
-      claim.referredFrom = this.idx[C.referred_from] < 0 ? '' : this.cell(cells, C.referred_from);
+      claim.referredFrom = this.idx[C.referred_from] < 0 ? '' : this.code(cells, C.referred_from);
+      if (!this.memberCode(claim.referredFrom, row, C.referred_from)) return undefined;
     }
     if (this.idx[C.contract_type] >= 0) claim.contractType = this.cell(cells, C.contract_type); // 签约类型 (optional column)
     return claim;
+  }
+
+  /** False after reporting a code that is no member's but looks like one ("h01", "Ｈ０１ " for member H01). */
+  private memberCode(code: string, row: number, k: number): boolean {
+    const like = this.lookalike?.memberLike(code);
+    return like === undefined || this.fail(msg.looksLikeMember(this.at(row, k, code), like));
   }
 
   /** NaN after reporting a problem; Infinity when an optional amount is empty. */
@@ -248,6 +334,10 @@ export class RowChecker {
     const fen = parseFen(text);
     if (Number.isNaN(fen)) {
       this.sink.add(msg.amount(this.at(row, k, text)));
+      return NaN;
+    }
+    if (fen > MAX_CLAIM_FEN || fen < -MAX_CLAIM_FEN) {
+      this.sink.add(msg.amountTooLarge(this.at(row, k, text)));
       return NaN;
     }
     if (reversal ? fen > 0 : fen < 0) {

@@ -9,6 +9,13 @@ export interface RowRef {
   readonly row: number;
 }
 
+/** How a file was read when that was not the plain way (another sheet than the first, title rows skipped). */
+export interface ReadNotice {
+  readonly file: string;
+  readonly zh: string;
+  readonly en: string;
+}
+
 export interface ClaimScan {
   readonly rows: number; // data rows read, valid or not
   readonly files: readonly InputFile[]; // each claims file with its SHA-256 (role 'claims')
@@ -16,6 +23,7 @@ export interface ClaimScan {
   readonly errorCount: number; // all errors found, kept or not
   /** With `deferUnknownReversals`: reversals whose original is not in these files, for the caller to resolve. */
   readonly pendingReversals?: readonly import('./ledger.js').PendingReversal[];
+  readonly notices?: readonly ReadNotice[]; // which sheet and header row were used, when not the first
 }
 
 export type ClaimVisitor = (claim: Claim, at: RowRef) => void;

@@ -16,6 +16,7 @@ import { createInflateRaw } from 'node:zlib';
 import { excelSerialToDate } from './fields.js';
 import { msg } from './messages.js';
 import { reason, type ReadContext, type TableSink } from './csv.js';
+import { HEADER_SEARCH_ROWS } from './rows.js';
 
 interface Entry {
   readonly name: string;
@@ -24,21 +25,29 @@ interface Entry {
   readonly localOffset: number;
 }
 
-class ZipError extends Error {}
+/** A damaged or foreign zip: the message in English, `zh` in Chinese. */
+class ZipError extends Error {
+  constructor(
+    message: string,
+    readonly zh: string,
+  ) {
+    super(message);
+  }
+}
 
 async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
   const buf = Buffer.alloc(len);
   let got = 0;
   while (got < len) {
     const { bytesRead } = await fh.read(buf, got, len - got, pos + got);
-    if (bytesRead === 0) throw new ZipError('unexpected end of file (文件被截断)');
+    if (bytesRead === 0) throw new ZipError('unexpected end of file', '文件被截断');
     got += bytesRead;
   }
   return buf;
 }
 
 async function centralDirectory(fh: FileHandle, size: number): Promise<Map<string, Entry>> {
-  if (size < 22) throw new ZipError('too short to be a zip file (文件过短)');
+  if (size < 22) throw new ZipError('too short to be a zip file', '文件过短，不是 zip 文件');
   const tailLen = Math.min(size, 65_557);
   const tail = await readAt(fh, size - tailLen, tailLen);
   let eocd = -1;
@@ -48,26 +57,26 @@ async function centralDirectory(fh: FileHandle, size: number): Promise<Map<strin
       break;
     }
   }
-  if (eocd < 0) throw new ZipError('no zip directory found (找不到 zip 目录，文件可能被截断)');
+  if (eocd < 0) throw new ZipError('no zip directory found', '找不到 zip 目录，文件可能被截断');
   let count = tail.readUInt16LE(eocd + 10);
   let cdSize = tail.readUInt32LE(eocd + 12);
   let cdOffset = tail.readUInt32LE(eocd + 16);
   if (cdOffset === 0xffffffff || cdSize === 0xffffffff || count === 0xffff) {
     const loc = eocd - 20;
-    if (loc < 0 || tail.readUInt32LE(loc) !== 0x07064b50) throw new ZipError('bad zip64 locator');
+    if (loc < 0 || tail.readUInt32LE(loc) !== 0x07064b50) throw new ZipError('bad zip64 locator', 'zip64 定位记录损坏');
     const recPos = Number(tail.readBigUInt64LE(loc + 8));
     const rec = await readAt(fh, recPos, 56);
-    if (rec.readUInt32LE(0) !== 0x06064b50) throw new ZipError('bad zip64 directory');
+    if (rec.readUInt32LE(0) !== 0x06064b50) throw new ZipError('bad zip64 directory', 'zip64 目录损坏');
     count = Number(rec.readBigUInt64LE(32));
     cdSize = Number(rec.readBigUInt64LE(40));
     cdOffset = Number(rec.readBigUInt64LE(48));
   }
-  if (cdOffset + cdSize > size) throw new ZipError('zip directory out of range (文件被截断)');
+  if (cdOffset + cdSize > size) throw new ZipError('zip directory out of range', 'zip 目录超出文件范围，文件被截断');
   const cd = await readAt(fh, cdOffset, cdSize);
   const entries = new Map<string, Entry>();
   let p = 0;
   for (let k = 0; k < count; k++) {
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw new ZipError('bad zip directory entry');
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw new ZipError('bad zip directory entry', 'zip 目录项损坏');
     const method = cd.readUInt16LE(p + 10);
     let compSize = cd.readUInt32LE(p + 20);
     let uncomp = cd.readUInt32LE(p + 24);
@@ -111,9 +120,9 @@ async function streamEntry(
   onBytes?: (n: number) => void,
 ): Promise<void> {
   const local = await readAt(fh, entry.localOffset, 30);
-  if (local.readUInt32LE(0) !== 0x04034b50) throw new ZipError(`bad local header for ${entry.name}`);
+  if (local.readUInt32LE(0) !== 0x04034b50) throw new ZipError(`bad local header for ${entry.name}`, `${entry.name} 的本地文件头损坏`);
   const start = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-  if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`unsupported compression ${entry.method}`);
+  if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`unsupported compression ${entry.method}`, `不支持的压缩方式 ${entry.method}`);
   const decoder = new TextDecoder('utf-8');
   if (entry.compSize === 0) return;
   const raw = createReadStream(path, { start, end: start + entry.compSize - 1, highWaterMark: 1 << 20 });
@@ -125,7 +134,7 @@ async function streamEntry(
     }
     onText(decoder.decode());
   } catch (e) {
-    throw new ZipError(`${entry.name}: ${reason(e)} (数据损坏或被截断)`);
+    throw new ZipError(`${entry.name}: ${reason(e).en} (damaged or truncated)`, `${entry.name}：数据损坏或被截断（${reason(e).zh}）`);
   } finally {
     raw.destroy();
   }
@@ -204,6 +213,114 @@ export interface XlsxOptions {
   readonly sheet?: string;
   /** Called after the header: the column index holding dates (numeric cells there are Excel date serials). */
   readonly dateColumn?: () => number;
+  /** Without `sheet`: a row that is the claims header; the first sheet with one among its first rows is read. */
+  readonly looksLikeHeader?: (cells: readonly string[]) => boolean;
+}
+
+/**
+ * Streams a worksheet's rows as cell texts (numbers as Excel shows them; in the column `dateCol()` Excel date
+ * serials as YYYY-MM-DD) to `onRow` until it returns false. Empty rows are skipped. Returns the row after the last
+ * and whether the sheet ended inside a row.
+ */
+async function streamRows(
+  path: string,
+  fh: FileHandle,
+  entry: Entry,
+  sst: readonly string[],
+  date1904: boolean,
+  dateCol: () => number,
+  onRow: (rowNo: number, cells: string[]) => boolean,
+  onBytes?: (n: number) => void,
+): Promise<{ next: number; truncated: boolean }> {
+  let buf = '';
+  let nextRow = 1;
+  let stopped = false;
+  const processRow = (attrs: string, body: string): void => {
+    const rm = ROW_R.exec(attrs);
+    const rowNo = rm ? Number(rm[1]) : nextRow;
+    nextRow = rowNo + 1;
+    const cells: string[] = [];
+    let seq = 0;
+    CELL.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    let any = false;
+    const dc = dateCol();
+    while ((m = CELL.exec(body)) !== null) {
+      const cattrs = m[1];
+      const inner = m[2];
+      const rr = ATTR_R.exec(cattrs);
+      const ci = rr ? colIndex(rr[1]) : seq;
+      seq = ci + 1;
+      if (inner === undefined || ci < 0 || ci > 16383) continue;
+      const type = ATTR_T.exec(cattrs)?.[1];
+      let value: string;
+      if (type === 'inlineStr') value = richText(inner);
+      else {
+        const v = V.exec(inner)?.[1];
+        if (v === undefined) continue;
+        if (type === 's') value = sst[Number(v)] ?? '';
+        else if (type === 'str' || type === 'e') value = unescapeXml(v);
+        else if (type === 'd') value = v.slice(0, 10);
+        else if (type === 'b') value = v;
+        else {
+          value = numberText(v);
+          if (ci === dc) value = excelSerialToDate(Number(v), date1904) ?? value;
+        }
+      }
+      while (cells.length < ci) cells.push('');
+      cells[ci] = value;
+      if (value !== '') any = true;
+    }
+    if (any && !onRow(rowNo, cells)) stopped = true;
+  };
+  await streamEntry(
+    path,
+    fh,
+    entry,
+    (text) => {
+      if (stopped) return false; // the decoder's tail after a stop: nothing more is read
+      buf = buf.length > 0 ? buf + text : text;
+      let p = 0;
+      for (;;) {
+        const open = buf.indexOf('<row', p);
+        if (open < 0) {
+          p = Math.max(p, buf.length - 4);
+          break;
+        }
+        const after = buf.charCodeAt(open + 4);
+        if (Number.isNaN(after)) {
+          p = open;
+          break;
+        }
+        if (after !== 32 && after !== 62 && after !== 47 && after !== 9 && after !== 10 && after !== 13) {
+          p = open + 4; // <rowBreaks> and the like
+          continue;
+        }
+        const gt = buf.indexOf('>', open);
+        if (gt < 0) {
+          p = open;
+          break;
+        }
+        const attrs = buf.slice(open + 4, gt);
+        if (buf.charCodeAt(gt - 1) === 47) {
+          p = gt + 1; // <row …/>: an empty row
+          continue;
+        }
+        const close = buf.indexOf('</row>', gt);
+        if (close < 0) {
+          p = open;
+          break;
+        }
+        processRow(attrs, buf.slice(gt + 1, close));
+        p = close + 6;
+        if (stopped) return false;
+      }
+      buf = buf.slice(p);
+      return true;
+    },
+    onBytes,
+  );
+  return { next: nextRow, truncated: !stopped && /<row[\s>]/.test(buf) };
 }
 
 export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadContext, sink: TableSink): Promise<void> {
@@ -229,7 +346,7 @@ export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadCont
     const entries = await centralDirectory(fh, size);
     const wbEntry = entries.get('xl/workbook.xml');
     const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
-    if (!wbEntry || !relsEntry) throw new ZipError('no workbook inside (缺少 xl/workbook.xml)');
+    if (!wbEntry || !relsEntry) throw new ZipError('no workbook inside (xl/workbook.xml)', '缺少 xl/workbook.xml，不是 Excel 工作簿');
     const wb = await entryText(path, fh, wbEntry);
     const rels = await entryText(path, fh, relsEntry);
     const date1904 = /\bdate1904="(1|true)"/.test(wb);
@@ -239,20 +356,23 @@ export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadCont
       const rid = /\s[\w]+:id="([^"]*)"/.exec(` ${m[1]}`)?.[1];
       if (name !== undefined && rid !== undefined) sheets.push({ name: unescapeXml(name), rid });
     }
-    if (sheets.length === 0) throw new ZipError('the workbook has no sheets (没有工作表)');
+    if (sheets.length === 0) throw new ZipError('the workbook has no sheets', '工作簿中没有工作表');
     const chosen = options.sheet === undefined ? sheets[0] : sheets.find((s) => s.name === options.sheet);
     if (!chosen) {
       errors.add(msg.noSheet({ file }, options.sheet as string, sheets.map((s) => s.name)));
       return;
     }
-    let target: string | undefined;
-    for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b([^>]*?)\/?>/g)) {
-      if (/\bId="([^"]*)"/.exec(m[1])?.[1] === chosen.rid) target = /\bTarget="([^"]*)"/.exec(m[1])?.[1];
-    }
-    if (target === undefined) throw new ZipError(`sheet "${chosen.name}" has no part`);
-    const sheetPath = target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
-    const sheetEntry = entries.get(sheetPath);
-    if (!sheetEntry) throw new ZipError(`missing part ${sheetPath}`);
+    const sheetPart = async (sheet: { name: string; rid: string }): Promise<Entry> => {
+      let target: string | undefined;
+      for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b([^>]*?)\/?>/g)) {
+        if (/\bId="([^"]*)"/.exec(m[1])?.[1] === sheet.rid) target = /\bTarget="([^"]*)"/.exec(m[1])?.[1];
+      }
+      if (target === undefined) throw new ZipError(`sheet "${sheet.name}" has no part`, `工作表 "${sheet.name}" 缺少数据部分`);
+      const sheetPath = target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
+      const entry = entries.get(sheetPath);
+      if (!entry) throw new ZipError(`missing part ${sheetPath}`, `缺少部件 ${sheetPath}`);
+      return entry;
+    };
 
     // Shared strings.
     const sst: string[] = [];
@@ -286,108 +406,53 @@ export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadCont
       );
     }
 
-    // The sheet.
-    let buf = '';
-    let headerDone = false;
-    let stopped = false;
-    let nextRow = 1;
-    let dateCol = -1;
-    const processRow = (attrs: string, body: string): void => {
-      const rm = ROW_R.exec(attrs);
-      const rowNo = rm ? Number(rm[1]) : nextRow;
-      nextRow = rowNo + 1;
-      const cells: string[] = [];
-      let seq = 0;
-      CELL.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      let any = false;
-      while ((m = CELL.exec(body)) !== null) {
-        const cattrs = m[1];
-        const inner = m[2];
-        const rr = ATTR_R.exec(cattrs);
-        const ci = rr ? colIndex(rr[1]) : seq;
-        seq = ci + 1;
-        if (inner === undefined || ci < 0 || ci > 16383) continue;
-        const type = ATTR_T.exec(cattrs)?.[1];
-        let value: string;
-        if (type === 'inlineStr') value = richText(inner);
-        else {
-          const v = V.exec(inner)?.[1];
-          if (v === undefined) continue;
-          if (type === 's') value = sst[Number(v)] ?? '';
-          else if (type === 'str' || type === 'e') value = unescapeXml(v);
-          else if (type === 'd') value = v.slice(0, 10);
-          else if (type === 'b') value = v;
-          else {
-            value = numberText(v);
-            if (ci === dateCol && headerDone) value = excelSerialToDate(Number(v), date1904) ?? value;
+    // The sheet: the one named, else the first whose first rows hold the claims header (a notes sheet may come
+    // first), else the first.
+    let sheetEntry = await sheetPart(chosen);
+    if (options.sheet === undefined && options.looksLikeHeader && sheets.length > 1) {
+      for (const candidate of sheets) {
+        const entry = await sheetPart(candidate);
+        let seen = 0;
+        let found = false;
+        await streamRows(path, fh, entry, sst, date1904, () => -1, (_rowNo, cells) => {
+          found = (options.looksLikeHeader as (c: readonly string[]) => boolean)(cells);
+          return !found && ++seen < HEADER_SEARCH_ROWS;
+        });
+        if (found) {
+          if (candidate !== chosen) {
+            ctx.notice?.({
+              zh: `第一个工作表 "${chosen.name}" 不含结算明细表头，已改用工作表 "${candidate.name}"（可用 --sheet 指定）`,
+              en: `the first sheet "${chosen.name}" holds no claims header; read sheet "${candidate.name}" instead (choose with --sheet)`,
+            });
           }
+          sheetEntry = entry;
+          break;
         }
-        while (cells.length < ci) cells.push('');
-        cells[ci] = value;
-        if (value !== '') any = true;
       }
-      if (!any) return;
+    }
+    let headerDone = false;
+    let offered = false;
+    let stopped = false;
+    let dateCol = -1;
+    const lastRow = await streamRows(path, fh, sheetEntry, sst, date1904, () => (headerDone ? dateCol : -1), (rowNo, cells) => {
       if (!headerDone) {
+        offered = true;
+        const verdict = sink.header(cells, rowNo);
+        if (verdict === 'next') return true;
         headerDone = true;
-        if (!sink.header(cells, rowNo)) stopped = true;
+        if (!verdict) stopped = true;
         dateCol = options.dateColumn ? options.dateColumn() : -1;
-        return;
+        return !stopped;
       }
       sink.row(cells, rowNo);
-    };
-    await streamEntry(
-      path,
-      fh,
-      sheetEntry,
-      (text) => {
-        buf = buf.length > 0 ? buf + text : text;
-        let p = 0;
-        for (;;) {
-          const open = buf.indexOf('<row', p);
-          if (open < 0) {
-            p = Math.max(p, buf.length - 4);
-            break;
-          }
-          const after = buf.charCodeAt(open + 4);
-          if (Number.isNaN(after)) {
-            p = open;
-            break;
-          }
-          if (after !== 32 && after !== 62 && after !== 47 && after !== 9 && after !== 10 && after !== 13) {
-            p = open + 4; // <rowBreaks> and the like
-            continue;
-          }
-          const gt = buf.indexOf('>', open);
-          if (gt < 0) {
-            p = open;
-            break;
-          }
-          const attrs = buf.slice(open + 4, gt);
-          if (buf.charCodeAt(gt - 1) === 47) {
-            p = gt + 1; // <row …/>: an empty row
-            continue;
-          }
-          const close = buf.indexOf('</row>', gt);
-          if (close < 0) {
-            p = open;
-            break;
-          }
-          processRow(attrs, buf.slice(gt + 1, close));
-          p = close + 6;
-          if (stopped) return false;
-        }
-        buf = buf.slice(p);
-        return true;
-      },
-      ctx.onBytes,
-    );
-    if (!stopped && /<row[\s>]/.test(buf)) {
-      errors.add(msg.format({ file, row: nextRow }, 'the sheet ends in the middle of a row (工作表数据被截断)'));
+      return true;
+    }, ctx.onBytes);
+    if (lastRow.truncated && !stopped) {
+      errors.add(msg.format({ file, row: lastRow.next }, { en: 'the sheet ends in the middle of a row', zh: '工作表数据在一行中间结束（被截断）' }));
     }
-    if (!headerDone) errors.add(msg.noHeader({ file, row: 1 }));
+    if (!offered) errors.add(msg.noHeader({ file, row: 1 }));
   } catch (e) {
-    errors.add(e instanceof ZipError ? msg.format({ file }, e.message) : msg.unreadable({ file }, reason(e)));
+    errors.add(e instanceof ZipError ? msg.format({ file }, { en: e.message, zh: e.zh }) : msg.unreadable({ file }, reason(e)));
   } finally {
     await fh.close();
   }

@@ -56,29 +56,21 @@ export function registerBookCommands(program: Command): void {
       print((await withBook(dir, 'book close', (store) => bookClose(store, month, cliContext))).lines);
     });
 
-  book
-    .command('clear')
-    .description('年终清算草稿 The draft year-end clearing (recomputable until the lock)')
-    .argument('<dir>', 'book folder 账簿目录')
-    .action(async (dir: string) => {
-      print((await withBook(dir, 'book clear', (store) => bookClear(store, cliContext))).lines);
-    });
-
-  book
-    .command('lock')
-    .description('锁定 Lock the year: post the clearing as drafted')
-    .argument('<dir>', 'book folder 账簿目录')
-    .action(async (dir: string) => {
-      print((await withBook(dir, 'book lock', (store) => bookLock(store, cliContext))).lines);
-    });
-
-  book
-    .command('supplement')
-    .description('补充清算 Settle batches imported after the lock as differences')
-    .argument('<dir>', 'book folder 账簿目录')
-    .action(async (dir: string) => {
-      print((await withBook(dir, 'book supplement', (store) => bookSupplement(store, cliContext))).lines);
-    });
+  // The commands that take only the book: the draft clearing, the lock, a supplement.
+  const onBook: ReadonlyArray<readonly [string, string, typeof bookClear]> = [
+    ['clear', '年终清算草稿 The draft year-end clearing (recomputable until the lock)', bookClear],
+    ['lock', '锁定 Lock the year: post the clearing as drafted', bookLock],
+    ['supplement', '补充清算 Settle batches imported after the lock as differences', bookSupplement],
+  ];
+  for (const [name, description, run] of onBook) {
+    book
+      .command(name)
+      .description(description)
+      .argument('<dir>', 'book folder 账簿目录')
+      .action(async (dir: string) => {
+        print((await withBook(dir, `book ${name}`, (store) => run(store, cliContext))).lines);
+      });
+  }
 
   book
     .command('status')

@@ -4,13 +4,15 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputRejected, InvariantViolation } from '../domain/errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import { formatInputErrors } from './errors.js';
+
 // Each command's module is imported when the command runs, so that a settle does not first load what other commands
-// need (exceljs, resvg, the what-if and budget code). The book commands bring DuckDB with their registration, so they
-// are registered only when the command line is not one of the other commands (help lists them all).
+// need (exceljs, resvg, the what-if and budget code). The book and serve commands bring DuckDB and the server with
+// their registration, so they are registered only when the command line is not one of the other commands (help lists
+// them all).
 const OTHER_COMMANDS = new Set(['settle', 'validate', 'generate', 'compare', 'sweep', 'risk', 'monitor', 'budget']);
 
 const encodingOption = () =>
-  new Option('--encoding <name>', 'CSV encoding 编码 (auto-detected by default)').choices(['auto', 'utf-8', 'gb18030']);
+  new Option('--encoding <name>', 'CSV encoding 编码 (auto-detected by default; gbk = gb18030)').choices(['auto', 'utf-8', 'gb18030', 'gbk']);
 
 export async function buildProgram(options: { book?: boolean } = {}): Promise<Command> {
   const program = new Command();
@@ -34,6 +36,7 @@ export async function buildProgram(options: { book?: boolean } = {}): Promise<Co
     .option('--mapping <file>', 'column/value mapping for other exports 列映射文件')
     .option('-q, --quiet', 'do not print the statement')
     .option('--no-progress', 'no progress bar on stderr')
+    .option('--report <file>', 'where a rejected run writes its error report 错误报告', 'settle-errors.csv')
     .action(async (scenario: string, opts) => {
       process.exitCode = await (await import('./settle.js')).runSettle(scenario, opts);
     });
@@ -41,8 +44,9 @@ export async function buildProgram(options: { book?: boolean } = {}): Promise<Co
   program
     .command('validate')
     .description('校验结算明细 Check claims files row by row; write an error report (CSV, UTF-8 with BOM)')
-    .argument('<files...>', 'claims files (CSV in UTF-8 or GB18030, or XLSX) 结算明细文件')
-    .addOption(new Option('--encoding <name>', 'CSV encoding 编码 (auto-detected by default)').choices(['auto', 'utf-8', 'gb18030', 'gbk']))
+    .argument('[files...]', "claims files (CSV in UTF-8 or GB18030, or XLSX) 结算明细文件; with --scenario, default the scenario's")
+    .option('--scenario <file>', "also check the scenario's year, member codes and DRG/DIP tables 按场景校验年度、机构编码与分组表")
+    .addOption(encodingOption())
     .option('--sheet <name>', 'XLSX sheet to read 工作表名')
     .option('--mapping <file>', 'column/value mapping for other exports 列映射文件')
     .option('--report <file>', 'where to write the error report 错误报告', 'validation-errors.csv')
@@ -72,6 +76,7 @@ export async function buildProgram(options: { book?: boolean } = {}): Promise<Co
       .addOption(encodingOption())
       .option('--sheet <name>', 'XLSX sheet to read 工作表名')
       .option('--mapping <file>', 'column/value mapping for other exports 列映射文件')
+      .option('--no-progress', 'no progress bar on stderr')
       .option('-q, --quiet', 'do not print the table');
 
   readOptions(
@@ -135,7 +140,10 @@ export async function buildProgram(options: { book?: boolean } = {}): Promise<Co
     process.exitCode = await (await import('./monitor.js')).runMonitor(scenario, opts);
   });
 
-  if (options.book !== false) (await import('./book.js')).registerBookCommands(program);
+  if (options.book !== false) {
+    (await import('./book.js')).registerBookCommands(program);
+    (await import('./serve.js')).registerServeCommands(program);
+  }
 
   readOptions(
     program
@@ -145,8 +153,7 @@ export async function buildProgram(options: { book?: boolean } = {}): Promise<Co
       .option('--claims <year=file>', "sum a past year from its claims file: fund spend, and per contract type (签约类型) cost and self-pay per person (repeatable) 从结算明细汇总", collect, [])
       .option('--json <file>', 'write the estimate as JSON 输出 JSON')
       .option('--xlsx <file>', 'write the 测算 workbook (live formulas) 输出测算工作簿')
-      .option('--scenario <file>', 'write a scenario fragment (budget line, capitation rates) to paste or extends: 输出场景片段')
-      .option('--no-progress', 'no progress bar on stderr'),
+      .option('--scenario <file>', 'write a scenario fragment (budget line, capitation rates) to paste or extends: 输出场景片段'),
   ).action(async (history: string, opts) => {
     process.exitCode = await (await import('./budget.js')).runBudget(history, opts);
   });

@@ -1,46 +1,85 @@
 // `yibao settle SCENARIO`: print the statement, write the JSON contract, and the workbook / CSV tables when asked.
-// Outputs are written only after the whole settlement succeeded, each atomically (temp file + rename).
+// The outputs are one set (io/outputs.ts): targets are checked and locked before anything is computed, every output
+// is written to a temporary file, and all are renamed only when all are complete (the JSON last).
 import { pricedClaimScanner } from '../app/claims.js';
 import { settleScenario } from '../app/settle.js';
 import { loadMapping } from '../claims/index.js';
-import { writeTextAtomically } from '../io/atomic.js';
+import { saveErrorReport } from './validate.js';
+import { checkTargets, OutputSet, pauseAt, type OutputTarget } from '../io/outputs.js';
+import { InputRejected } from '../domain/errors.js';
 import { resultToJsonText } from '../report/json.js';
 import { renderStatement } from '../report/statement.js';
 import { loadScenarioWithOverrides } from '../scenario/load.js';
 import { ENGINE_VERSION } from '../version.js';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 export interface SettleCliOptions {
   json?: string;
   xlsx?: string;
   csv?: string;
   set?: string[];
-  encoding?: 'utf-8' | 'gb18030' | 'auto';
+  encoding?: string;
   sheet?: string;
   mapping?: string;
   quiet?: boolean;
   progress?: boolean;
+  report?: string;
+}
+
+function targetsOf(opts: SettleCliOptions): OutputTarget[] {
+  const t: OutputTarget[] = [];
+  if (opts.xlsx) t.push({ path: opts.xlsx, kind: 'file', option: '--xlsx' });
+  if (opts.csv) t.push({ path: opts.csv, kind: 'dir', option: '--csv' });
+  if (opts.json) t.push({ path: opts.json, kind: 'file', option: '--json' });
+  return t;
 }
 
 export async function runSettle(scenarioPath: string, opts: SettleCliOptions): Promise<number> {
-  const loaded = loadScenarioWithOverrides(scenarioPath, opts.set ?? []);
-  const run = await settleScenario(loaded.scenario, loaded.inputs, {
-    encoding: opts.encoding,
-    sheet: opts.sheet,
-    mapping: opts.mapping ? loadMapping(opts.mapping) : undefined,
-    progress: opts.progress ?? true,
-  });
-  if (!opts.quiet) process.stdout.write(`${renderStatement(run.result)}\n`);
-  if (opts.xlsx || opts.csv) {
-    const input = {
-      result: run.result,
-      scenarioObject: loaded.effective ?? {},
-      engineVersion: ENGINE_VERSION,
-      scanPricedClaims: run.source ? pricedClaimScanner(run.scenario, run.source, run.result.actuals) : undefined,
-    };
-    // The table writers (and exceljs) are loaded only when asked for: a third of a second of start-up.
-    if (opts.xlsx) await (await import('../report/workbook/index.js')).writeWorkbook(opts.xlsx, input);
-    if (opts.csv) await (await import('../report/csv.js')).writeCsvTables(opts.csv, input);
+  const targets = targetsOf(opts);
+  const targetErrors = checkTargets(targets); // before the scenario is even read: a wrong --csv costs nothing
+  if (targetErrors.length > 0) throw new InputRejected(targetErrors);
+  const reportPath = resolve(opts.report ?? 'settle-errors.csv');
+  const loaded = await reportingRejection(reportPath, async () => loadScenarioWithOverrides(scenarioPath, opts.set ?? []));
+  const set = targets.length > 0 ? OutputSet.open(targets) : undefined; // a lock held by another run: exit 1
+  try {
+    const run = await reportingRejection(reportPath, () =>
+      settleScenario(loaded.scenario, loaded.inputs, {
+        encoding: opts.encoding,
+        sheet: opts.sheet,
+        mapping: opts.mapping ? loadMapping(opts.mapping) : undefined,
+        progress: opts.progress ?? true,
+      }),
+    );
+    for (const n of run.notices ?? []) process.stderr.write(`注意 Note: ${n.zh} / ${n.en}\n`);
+    if (!opts.quiet) process.stdout.write(`${renderStatement(run.result)}\n`);
+    if (set) {
+      const write = set.write.bind(set);
+      const input = {
+        result: run.result,
+        scenarioObject: loaded.effective ?? {},
+        engineVersion: ENGINE_VERSION,
+        scanPricedClaims: run.source ? pricedClaimScanner(run.scenario, run.source, run.result.actuals) : undefined,
+      };
+      // The table writers (and exceljs) are loaded only when asked for: a third of a second of start-up.
+      if (opts.xlsx) await (await import('../report/workbook/index.js')).writeWorkbook(opts.xlsx, input, { write });
+      if (opts.csv) await (await import('../report/csv.js')).writeCsvTables(opts.csv, input, write);
+      if (opts.json) await write(opts.json, (tmp) => writeFileSync(tmp, resultToJsonText(run.result, ENGINE_VERSION), 'utf8'));
+      await pauseAt('staged');
+      await set.commit();
+    }
+    return 0;
+  } finally {
+    set?.abort(); // after a commit: nothing left to remove
   }
-  if (opts.json) await writeTextAtomically(opts.json, resultToJsonText(run.result, ENGINE_VERSION));
-  return 0;
+}
+
+/** Rejected inputs (scenario or claims) write every error to the report and say where; the terminal shows 50. */
+async function reportingRejection<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof InputRejected) await saveErrorReport(e.errors, e.totalErrors, path);
+    throw e;
+  }
 }

@@ -45,6 +45,11 @@ export function yuanToFenRounded(yuan: Dec): Fen {
   return toSafeFen(yuan.times(100).toDecimalPlaces(0, Decimal.ROUND_HALF_UP));
 }
 
+/** A product or rounding whose integer fen would not be exact (beyond 2^53 fen ≈ 90万亿 yuan). */
+export class AmountRangeError extends Error {
+  override readonly name = 'AmountRangeError';
+}
+
 /** Rounds a fen amount (possibly fractional) half-up to integer fen. */
 export function roundFen(fen: Dec): Fen {
   return toSafeFen(fen.toDecimalPlaces(0, Decimal.ROUND_HALF_UP));
@@ -52,7 +57,7 @@ export function roundFen(fen: Dec): Fen {
 
 function toSafeFen(integral: Dec): Fen {
   const n = Number(integral.toFixed(0));
-  if (!Number.isSafeInteger(n)) throw new Error(`amount out of range: ${integral.toFixed(0)} fen`);
+  if (!Number.isSafeInteger(n)) throw new AmountRangeError(`amount out of range: ${integral.toFixed(0)} fen`);
   return n === 0 ? 0 : n; // never -0
 }
 
@@ -137,6 +142,6 @@ export function mulFen(fen: Fen, rate: Dec): Fen {
   let q = a / den;
   if ((a % den) * 2n >= den) q += 1n;
   const n = Number(neg ? -q : q);
-  if (!Number.isSafeInteger(n)) throw new Error(`amount out of range: ${q} fen`);
+  if (!Number.isSafeInteger(n)) throw new AmountRangeError(`amount out of range: ${q} fen`);
   return n === 0 ? 0 : n;
 }

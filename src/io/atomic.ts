@@ -23,6 +23,9 @@ export async function writeAtomically<T>(target: string, write: (tempPath: strin
   }
 }
 
+/** How an output is written: `writeAtomically`, or staged into an OutputSet (outputs.ts) and renamed with the set. */
+export type OutputWriter = <T>(target: string, write: (tempPath: string) => Promise<T> | T) => Promise<T>;
+
 export function writeTextAtomically(target: string, text: string): Promise<void> {
   return writeAtomically(target, (tmp) => writeFileSync(tmp, text, 'utf8'));
 }

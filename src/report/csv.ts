@@ -4,7 +4,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatFen } from '../domain/money.js';
-import { writeAtomically } from '../io/atomic.js';
+import { type OutputWriter, writeAtomically } from '../io/atomic.js';
 import { checksSheet } from './workbook/checks.js';
 import { CLAIM_COLUMNS, claimCells } from './workbook/claims.js';
 import { type WorkbookInput, buildModels } from './workbook/index.js';
@@ -34,8 +34,8 @@ export function modelToCsv(model: SheetModel): string {
   return out;
 }
 
-async function writeText(path: string, content: string): Promise<void> {
-  await writeAtomically(path, (tmp) => {
+async function writeText(path: string, content: string, write: OutputWriter): Promise<void> {
+  await write(path, (tmp) => {
     const fd = openSync(tmp, 'w');
     try {
       writeSync(fd, content);
@@ -45,18 +45,19 @@ async function writeText(path: string, content: string): Promise<void> {
   });
 }
 
-export async function writeCsvTables(dir: string, input: WorkbookInput): Promise<void> {
+/** Writes every table into `dir`; each file atomically, or staged with the run's other outputs (`write`). */
+export async function writeCsvTables(dir: string, input: WorkbookInput, write: OutputWriter = writeAtomically): Promise<void> {
   const m = buildModels(input);
   for (const model of [m.summary, m.budget, m.prepayments, m.outOfGroup, m.members, m.methods, ...m.extra, m.journal, m.parameters]) {
-    await writeText(join(dir, model.csv), modelToCsv(model));
+    await writeText(join(dir, model.csv), modelToCsv(model), write);
   }
   // claims.csv, streamed; the per-member sums feed the reconciliation rows of checks.csv.
-  const spooled = await writeAtomically(join(dir, CSV.claims), (tmp) =>
+  const spooled = await write(join(dir, CSV.claims), (tmp) =>
     spoolClaims(tmp, input.scanPricedClaims, (p, at) => csvLine(claimCells(p, at).map(text)), BOM + header(CLAIM_COLUMNS)),
   );
   const checks = checksSheet(input.result, {
     ...m.anchors,
     claims: { sheets: [{ name: 'claims.csv', firstRow: 2, lastRow: spooled.rows + 1 }], rows: spooled.rows, liabilityByMember: spooled.liabilityByMember },
   });
-  await writeText(join(dir, CSV.checks), modelToCsv(checks));
+  await writeText(join(dir, CSV.checks), modelToCsv(checks), write);
 }

@@ -1,6 +1,7 @@
 // The DOMAIN.md §8 JSON contract: money as strings with exactly two decimals, fixed key names and order, no clock.
 import type { KpiResult } from '../domain/kpis.js';
 import { formatFen, roundFen } from '../domain/money.js';
+import { rateText } from './text.js';
 import type { ActualsResult, CostSharingComparison, CostSharingFigures, MethodTotals, SettlementResult } from '../domain/result.js';
 
 const money = formatFen;
@@ -27,23 +28,23 @@ function kpisJson(k: KpiResult) {
       id: i.id,
       direction: i.direction,
       unit: i.unit,
-      value: i.value?.toFixed(),
-      target: i.target?.toFixed(),
+      value: rateText(i.value),
+      target: rateText(i.target),
       met: i.met,
     })),
     assessment: k.assessment && {
-      score: k.assessment.score.toFixed(),
+      score: rateText(k.assessment.score),
       contributions: k.assessment.contributions.map((c) => ({
         id: c.id,
         weight: c.weight.toFixed(),
-        target: c.target.toFixed(),
-        value: c.value?.toFixed(),
-        achievement: c.achievement.toFixed(),
-        points: c.points.toFixed(),
+        target: rateText(c.target),
+        value: rateText(c.value),
+        achievement: rateText(c.achievement),
+        points: rateText(c.points),
       })),
     },
     scoreSource: k.scoreSource,
-    score: k.score.toFixed(),
+    score: rateText(k.score),
   };
 }
 
@@ -138,13 +139,13 @@ export function resultToJson(r: SettlementResult, engineVersion: string): unknow
       outOfGroupOutOfRegion: money(r.actuals.outOfGroupOutOfRegion),
       inGroupLiability: money(r.actuals.inGroupLiability),
       capitation: money(r.actuals.capitation),
-      drgBaseRate: r.actuals.drgBaseRate?.toFixed(),
+      drgBaseRate: rateText(r.actuals.drgBaseRate),
       dip: r.actuals.dip && {
         mode: r.actuals.dip.mode,
-        pointValue: r.actuals.dip.pointValue.toFixed(),
-        totalPoints: r.actuals.dip.totalPoints.toFixed(),
-        poolAmount: r.actuals.dip.poolAmount?.toFixed(),
-        reimbursementRatio: r.actuals.dip.reimbursementRatio?.toFixed(),
+        pointValue: rateText(r.actuals.dip.pointValue),
+        totalPoints: rateText(r.actuals.dip.totalPoints),
+        poolAmount: rateText(r.actuals.dip.poolAmount),
+        reimbursementRatio: rateText(r.actuals.dip.reimbursementRatio),
       },
       byMember: r.actuals.members.map((m) => ({
         id: m.id,
@@ -163,16 +164,16 @@ export function resultToJson(r: SettlementResult, engineVersion: string): unknow
     settlement: {
       available: money(s.available),
       balance: money(s.balance),
-      rate: s.rate.toFixed(),
+      rate: rateText(s.rate),
       bands: s.bands.map((b) => ({ index: b.index, upTo: b.upTo?.toFixed(), share: b.share.toFixed(), portion: money(roundFen(b.portion)) })),
-      scoreFactor: s.scoreFactor.toFixed(),
+      scoreFactor: rateText(s.scoreFactor),
       capApplied: s.capApplied,
       retainedSurplus: money(s.retainedSurplus),
       surplusReturnedToFund: money(s.surplusReturnedToFund),
       fundOverrunShare: money(s.fundOverrunShare),
       groupOverrunLiability: money(s.groupOverrunLiability),
-      score: s.score.toFixed(),
-      depositReturnFraction: s.depositReturnFraction.toFixed(),
+      score: rateText(s.score),
+      depositReturnFraction: rateText(s.depositReturnFraction),
       depositReturned: money(s.depositReturned),
       depositForfeited: money(s.depositForfeited),
       groupTotal: money(s.groupTotal),

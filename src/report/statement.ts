@@ -3,8 +3,9 @@ import { formatFenGrouped as yuan, roundFen } from '../domain/money.js';
 import { KPI_INFO, type KpiResult } from '../domain/kpis.js';
 import type { ActualsResult, SettlementResult } from '../domain/result.js';
 import { displayWidth, padEnd, padStart, table } from './text.js';
+import { runId } from '../io/outputs.js';
+import { TIER_ZH } from './workbook/labels.js';
 
-const TIER_ZH = { county: '县级', township: '乡镇', village: '村级' } as const;
 
 function pct(d: { times(n: number): { toFixed(n: number): string } }): string {
   return `${d.times(100).toFixed(2)}%`;
@@ -15,18 +16,19 @@ export function renderStatement(r: SettlementResult): string {
   const a = r.actuals;
   const s = r.settlement;
   const surplus = s.balance >= 0;
+  // Lines whose label starts with − are subtracted: their amounts are shown without a sign (no "− … -4,170,000.00").
   const lines: Array<[string, string, string]> = [
     ['B', '年度总额预算 Budget', yuan(b.total)],
-    ['R', '− 风险金 Risk reserve', yuan(-b.riskReserve)],
+    ['R', '− 风险金 Risk reserve', yuan(b.riskReserve)],
     ['P', '= 打包资金 Package', yuan(b.package)],
     ['Q', '  其中 质量保证金 Quality deposit (withheld)', yuan(b.qualityDeposit)],
-    ['D', '− 医共体外就医扣减 Out-of-group deductions', yuan(-a.outOfGroupDeductions)],
+    ['D', '− 医共体外就医扣减 Out-of-group deductions', yuan(a.outOfGroupDeductions)],
     ['', `    区域内 in region ${yuan(a.outOfGroupInRegion)} · 异地 out of region ${yuan(a.outOfGroupOutOfRegion)}`, ''],
     ...fundLines(a, 'D'),
     ['A', '= 可用资金 Available', yuan(s.available)],
-    ['L', '− 医共体内统筹支付 In-group liability', yuan(-a.inGroupLiability)],
+    ['L', '− 医共体内统筹支付 In-group liability', yuan(a.inGroupLiability)],
     ...fundLines(a, 'L'),
-    ['C', '− 按人头付费 Capitation', yuan(-a.capitation)],
+    ['C', '− 按人头付费 Capitation', yuan(a.capitation)],
     ['X', `= ${surplus ? '结余 Surplus' : '超支 Overrun'} (${pct(s.rate)} of P)`, yuan(s.balance)],
   ];
   if (surplus) {
@@ -46,7 +48,7 @@ export function renderStatement(r: SettlementResult): string {
     ['', '保证金返还 Deposit returned', yuan(s.depositReturned)],
     ['', '保证金扣除 Deposit forfeited', yuan(-s.depositForfeited)],
     ['T', '= 医共体应得总额 Group total', yuan(s.groupTotal)],
-    ['', '− 已预拨 Prepaid (P − Q)', yuan(-(b.package - b.qualityDeposit))],
+    ['', '− 已预拨 Prepaid (P − Q)', yuan(b.package - b.qualityDeposit)],
     ['Y', `= 年终清算拨付 Year-end payment${s.yearEndPayment < 0 ? ' (医共体返还 the group repays)' : ''}`, yuan(s.yearEndPayment)],
     ['', '基金留存 Fund kept', yuan(s.fundRetained)],
   );
@@ -56,7 +58,8 @@ export function renderStatement(r: SettlementResult): string {
   out.push('');
   for (const [k, label, amount] of lines) out.push(`${padEnd(k, 2)} ${amount ? padEnd(label, width) + padStart(amount, 18) : label}`);
   out.push('');
-  out.push(`结转储备金 Carry-forward reserve: 期初 opening ${yuan(r.carryForward.opening)} + 提取 added ${yuan(r.carryForward.added)} − 使用 used ${yuan(r.carryForward.used)} = 期末 closing ${yuan(r.carryForward.closing)}`);
+  out.push('结转储备金 Carry-forward reserve:');
+  out.push(`  期初 opening ${yuan(r.carryForward.opening)} + 提取 added ${yuan(r.carryForward.added)} − 使用 used ${yuan(r.carryForward.used)} = 期末 closing ${yuan(r.carryForward.closing)}`);
   const kpiLines = r.kpis ? renderKpis(r.kpis) : [];
   if (kpiLines.length > 0) out.push('', ...kpiLines);
   const cs = r.actuals.costSharing;
@@ -71,13 +74,14 @@ export function renderStatement(r: SettlementResult): string {
   const special = specialCaseLines(a);
   if (special.length > 0) out.push('', ...special);
   out.push('');
+  // Headers on two lines (中文 over English) and the tier in Chinese keep the table within 120 columns.
   const scored = r.members.some((m) => m.score !== undefined);
   const rows = [
-    ['机构 Member', '名称 Name', '层级 Tier', '医疗费用 Claims', '按人头 Capitation', '分配调整 Adjustment', '合计 Total', '奖励性绩效 Incentive', ...(scored ? ['考核得分 Score', '得分影响 Score effect'] : [])],
+    ['机构\nMember', '名称\nName', '层级\nTier', '医疗费用\nClaims', '按人头\nCapitation', '分配调整\nAdjustment', '合计\nTotal', '奖励性绩效\nIncentive', ...(scored ? ['考核得分\nScore', '得分影响\nScore effect'] : [])],
     ...r.members.map((m) => [
       m.id,
       m.name,
-      `${TIER_ZH[m.tier]} ${m.tier}`,
+      TIER_ZH[m.tier],
       yuan(m.claims),
       yuan(m.capitation),
       yuan(m.adjustment),
@@ -88,7 +92,7 @@ export function renderStatement(r: SettlementResult): string {
   ];
   const total = (f: (m: (typeof r.members)[number]) => number) => yuan(r.members.reduce((x, m) => x + f(m), 0));
   rows.push([
-    '合计 Total',
+    '合计',
     '',
     '',
     total((m) => m.claims),
@@ -102,6 +106,8 @@ export function renderStatement(r: SettlementResult): string {
   out.push('');
   const failed = r.checks.filter((c) => !c.ok).length;
   out.push(`校验 Checks: ${r.checks.length - failed}/${r.checks.length} OK`);
+  out.push(`运行标识 Run ${runId(r.inputs)}（输入文件 SHA-256 的摘要，与工作簿和 CSV 参数表中的一致）`);
+  out.push(`  (a digest of the inputs' SHA-256, the same in the parameters sheet of the workbook and CSV)`);
   return out.join('\n');
 }
 

@@ -1,4 +1,24 @@
-// Terminal text helpers: display width (CJK characters take two columns) and padding.
+// Terminal text helpers: display width (CJK characters take two columns) and padding; how rates are printed.
+import { dec, type Dec } from '../domain/money.js';
+
+/**
+ * Rates, ratios, shares, point values and indicator values in the outputs (JSON, CSV): rounded half-up to this many
+ * decimal places, trailing zeros dropped (README "Precision"). The engine keeps full precision (60 digits) inside;
+ * the workbook's methods sheet also shows the DIP point value in full for auditors.
+ */
+export const RATE_DECIMALS = 10;
+
+export function rateText(d: Dec): string;
+export function rateText(d: Dec | undefined): string | undefined;
+export function rateText(d: Dec | undefined): string | undefined {
+  return d?.toDecimalPlaces(RATE_DECIMALS).toFixed();
+}
+
+/** The same for a decimal already in text form (a workbook number cell written to CSV). */
+export function rateTextOf(text: string): string {
+  const dot = text.indexOf('.');
+  return dot < 0 || text.length - dot - 1 <= RATE_DECIMALS ? text : rateText(dec(text));
+}
 export function displayWidth(s: string): number {
   let w = 0;
   for (const ch of s) {
@@ -16,10 +36,17 @@ export function padStart(s: string, width: number): string {
   return ' '.repeat(Math.max(0, width - displayWidth(s))) + s;
 }
 
-/** Renders rows as a table: first row is the header; columns listed in `right` are right-aligned. */
+/**
+ * Renders rows as a table: the first row is the header (a cell may hold a line break: 中文 over English); columns
+ * listed in `right` are right-aligned.
+ */
 export function table(rows: readonly string[][], right: ReadonlySet<number> = new Set()): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c] ?? ''))));
+  const head = rows[0].map((h) => h.split('\n'));
+  const body = rows.slice(1);
+  const widths = head.map((parts, c) => Math.max(...parts.map(displayWidth), ...body.map((r) => displayWidth(r[c] ?? ''))));
   const line = (r: readonly string[]) => r.map((cell, c) => (right.has(c) ? padStart(cell, widths[c]) : padEnd(cell, widths[c]))).join('  ').trimEnd();
+  const headLines = Math.max(...head.map((p) => p.length));
+  const header = Array.from({ length: headLines }, (_, k) => line(head.map((p) => p[k] ?? '')));
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
-  return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n');
+  return [...header, rule, ...body.map(line)].join('\n');
 }

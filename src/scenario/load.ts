@@ -1,10 +1,10 @@
 // Reads a scenario file (YAML or JSON) from disk: parse with every scalar as text, check shape and rules, load the
 // DRG/DIP tables it names, and resolve claims paths against the scenario file's folder. Every problem is collected.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import YAML from 'yaml';
 import { InputRejected } from '../domain/errors.js';
+import { readInputText } from '../io/input.js';
 import type { InputError, Scenario } from '../domain/types.js';
 import type { InputFile } from '../domain/result.js';
 import { buildScenario, type Tables } from './build.js';
@@ -46,18 +46,62 @@ export function parseScenarioText(text: string, file: string): unknown {
   return dropEmpty(parseScenarioTextRaw(text, file));
 }
 
+/** The Chinese for the YAML library's error codes (its English message is kept for the English half). */
+const YAML_ERROR_ZH: Readonly<Record<string, string>> = {
+  BAD_INDENT: '缩进不正确',
+  TAB_AS_INDENT: '不能用制表符（Tab）缩进，请改用空格',
+  DUPLICATE_KEY: '同一层中键重复',
+  MULTILINE_IMPLICIT_KEY: '键必须写在一行内（可能缺少冒号，或冒号后缺少空格）',
+  MISSING_CHAR: '缺少字符（如闭合的引号或括号）',
+  UNEXPECTED_TOKEN: '出现了意外的符号',
+  BLOCK_AS_IMPLICIT_KEY: '键的写法不正确',
+  BAD_SCALAR_START: '值不能以该字符开头（请加引号）',
+  BAD_DIRECTIVE: '指令不正确',
+  MULTIPLE_DOCS: '文件中只能有一个文档（不要使用 ---）',
+};
+
+function syntaxError(file: string, text: string, code: string, line: number | undefined, message: string): InputError {
+  const lineText = line === undefined ? '' : (text.split(/\r\n|\r|\n/)[line - 1] ?? '');
+  // A full-width colon (Chinese input method) looks like a key separator but is not one.
+  const fullWidth = /：/.test(lineText);
+  const where = line === undefined ? '' : `第 ${line} 行：`;
+  return {
+    file,
+    row: line,
+    rule: 'syntax',
+    value: lineText.trim() === '' ? undefined : lineText.trim(),
+    zh: `场景文件语法错误，${where}${YAML_ERROR_ZH[code] ?? `YAML 语法错误（${code}）`}${fullWidth ? '。该行有全角冒号"："，键与值之间须用半角冒号":"加空格' : ''}`,
+    en: `scenario syntax error: ${message.split('\n')[0].replace(/:$/, '')}${fullWidth ? '. The line has a full-width colon "：": write a key and its value separated by ": " (ASCII colon and a space)' : ''}`,
+  };
+}
+
 /** Like parseScenarioText, but keeps empty values ("", "~", null): in an extending file they remove a key. */
 export function parseScenarioTextRaw(text: string, file: string): unknown {
-  const doc = YAML.parseDocument(text.replace(/^\uFEFF/, ''), { schema: 'failsafe', uniqueKeys: true });
+  const source = text.replace(/^\uFEFF/, '');
+  const doc = YAML.parseDocument(source, { schema: 'failsafe', uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const errs: InputError[] = doc.errors.map((e) => ({
-      file,
-      row: e.linePos?.[0]?.line,
-      rule: 'syntax',
-      zh: `场景文件语法错误：${e.message.split('\n')[0]}`,
-      en: `scenario syntax error: ${e.message.split('\n')[0]}`,
-    }));
-    throw new InputRejected(errs);
+    throw new InputRejected(doc.errors.map((e) => syntaxError(file, source, e.code, e.linePos?.[0]?.line, e.message)));
+  }
+  // Anchors and aliases (& and *) are refused: a self-reference never ends and an alias bomb exhausts memory, and
+  // a scenario a clerk reads should say each value where it applies.
+  let alias: number | undefined;
+  YAML.visit(doc, {
+    Alias(_key, node) {
+      alias = node.range?.[0] ?? 0;
+      return YAML.visit.BREAK;
+    },
+  });
+  if (alias !== undefined) {
+    const line = source.slice(0, alias).split(/\r\n|\r|\n/).length;
+    throw new InputRejected([
+      {
+        file,
+        row: line,
+        rule: 'syntax.alias',
+        zh: `场景文件第 ${line} 行使用了 YAML 别名（*），场景文件不支持锚点与别名（& 和 *）：请把值直接写出`,
+        en: `line ${line} uses a YAML alias (*); scenario files do not support anchors and aliases (& and *): write the values out`,
+      },
+    ]);
   }
   return doc.toJS();
 }
@@ -128,15 +172,6 @@ export function loadScenarioFile(file: string): LoadedScenario {
   return loadScenarioWithOverrides(file, []);
 }
 
-function readScenarioBytes(file: string, shown: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new InputRejected([
-      { file: shown, rule: 'file.unreadable', zh: `无法读取场景文件：${(e as Error).message}`, en: `cannot read the scenario file: ${(e as Error).message}` },
-    ]);
-  }
-}
 
 /** Keys whose values are file paths, written relative to the file that wrote them. */
 const PATH_KEYS: ReadonlyArray<readonly string[]> = [
@@ -204,11 +239,12 @@ function readChain(
       { file: shown, path: 'extends', rule: 'extends.cycle', zh: `extends 形成循环：${cycle}`, en: `extends forms a cycle: ${cycle}` },
     ]);
   }
-  const bytes = readScenarioBytes(abs, shown);
+  // A regular file within the size limit; UTF-8, or GB18030 as Windows Notepad saves "ANSI" (never garbled names).
+  const { bytes, text } = readInputText(abs, shown, 'scenario');
   files.push({ abs, shown, bytes });
   const dir = dirname(abs);
   const top = stack.length === 0;
-  let obj = parseScenarioTextRaw(bytes.toString('utf8'), shown);
+  let obj = parseScenarioTextRaw(text, shown);
   if (!isMapping(obj)) return obj; // the schema reports it
   obj = absolutizePaths(obj, dir, display, (written, p) => (top ? written : relative(topDir, p)));
   const ext = (obj as Obj).extends;

@@ -30,7 +30,8 @@ const RULE_TEXT: Record<string, { zh: string; en: string }> = {
   number: { zh: '应为数字（如 "700" 或 "0.05"）', en: 'must be a number (such as "700" or "0.05")' },
   nonNegative: { zh: '不能为负数', en: 'must not be negative' },
   fraction: { zh: '应为 0 到 1 之间的比例', en: 'must be a rate between 0 and 1' },
-  count: { zh: '应为非负整数', en: 'must be a whole number ≥ 0' },
+  count: { zh: '应为不超过十位数的非负整数', en: 'must be a whole number ≥ 0 of at most ten digits' },
+  range: { zh: '超出允许范围（绝对值不超过 100,000,000,000，即 1000 亿）', en: 'is out of range (at most 100,000,000,000 in magnitude)' },
   year: { zh: '应为四位年份', en: 'must be a four-digit year' },
   month: { zh: '应为年月（如 "2024-07"）', en: 'must be a month such as "2024-07"' },
 };
@@ -82,7 +83,10 @@ export function zodIssueToError(issue: core.$ZodIssue, root: unknown, file?: str
       const t = RULE_TEXT[rule] ?? { zh: issue.message, en: issue.message };
       return { ...base, rule, zh: `${path} 的值 "${value}" ${t.zh}`, en: `${path} is "${value}": ${t.en}` };
     }
+    case 'too_big':
+      return { ...base, rule: 'tooBig', zh: `${path} 过大或过长`, en: `${path} is too large or too long` };
     default:
-      return { ...base, rule: issue.code, zh: `${path}：${issue.message}`, en: `${path}: ${issue.message}` };
+      // Chinese messages stay entirely Chinese: the library's English text goes to the English half only.
+      return { ...base, rule: issue.code, zh: `${path} 的值不符合要求（${issue.code}）`, en: `${path}: ${issue.message}` };
   }
 }

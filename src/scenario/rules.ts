@@ -3,6 +3,10 @@
 import { KPI_IDS, type InputError } from '../domain/types.js';
 import type { RawScenario } from './schema.js';
 import { dec } from '../domain/money.js';
+import { lookalikeKey, normalizeCode } from '../domain/codes.js';
+
+/** The most prepayment installments a year can have: one a day. */
+export const MAX_INSTALLMENTS = 366;
 
 type Push = (path: string, rule: string, zh: string, en: string, value?: string) => void;
 
@@ -27,11 +31,32 @@ export function checkScenarioRules(raw: RawScenario, file?: string): InputError[
 
 function checkGroup(raw: RawScenario, push: Push): void {
   const ids = new Set<string>();
+  const looks = new Map<string, string>(); // lookalikeKey → the first member id with it
   raw.group.members.forEach((m, i) => {
+    const path = `group.members[${i}].id`;
     if (ids.has(m.id)) {
-      push(`group.members[${i}].id`, 'member.duplicate', `成员单位编码 ${m.id} 重复`, `member id ${m.id} appears twice`, m.id);
+      push(path, 'member.duplicate', `成员单位编码 ${m.id} 重复`, `member id ${m.id} appears twice`, m.id);
+    } else if (normalizeCode(m.id) !== m.id) {
+      const plain = normalizeCode(m.id);
+      push(
+        path,
+        'member.code',
+        `成员单位编码 "${m.id}" 含全角字符、不可见字符或首尾空格，请写作 "${plain}"`,
+        `member id "${m.id}" holds full-width, invisible or edge space characters: write "${plain}"`,
+        m.id,
+      );
+    } else if (looks.has(lookalikeKey(m.id))) {
+      const other = looks.get(lookalikeKey(m.id)) as string;
+      push(
+        path,
+        'member.lookalike',
+        `成员单位编码 ${m.id} 与 ${other} 仅大小写或空格不同，结算明细中无法区分`,
+        `member ids ${m.id} and ${other} differ only in case or spaces: claims could not tell them apart`,
+        m.id,
+      );
     }
     ids.add(m.id);
+    if (!looks.has(lookalikeKey(m.id))) looks.set(lookalikeKey(m.id), m.id);
   });
   if (!ids.has(raw.group.lead)) {
     push(
@@ -77,10 +102,21 @@ function checkBudget(raw: RawScenario, push: Push): void {
   const p = raw.budget.prepayment;
   if (p?.installments !== undefined && dec(p.installments).lessThan(1)) {
     push('budget.prepayment.installments', 'prepayment.installments', '预拨期数至少为 1', 'installments must be at least 1', p.installments);
+  } else if (p?.installments !== undefined && dec(p.installments).greaterThan(MAX_INSTALLMENTS)) {
+    // Each installment is a row of the journal and the workbook: more than one a day is a typo, not a schedule.
+    push(
+      'budget.prepayment.installments',
+      'prepayment.installments',
+      `预拨期数最多 ${MAX_INSTALLMENTS} 期（按日预拨）`,
+      `installments must be at most ${MAX_INSTALLMENTS} (one a day)`,
+      p.installments,
+    );
   }
   if (p?.weights !== undefined) {
     if (p.weights.length === 0) {
       push('budget.prepayment.weights', 'prepayment.weights', '预拨权重不能为空', 'weights must not be empty');
+    } else if (p.weights.length > MAX_INSTALLMENTS) {
+      push('budget.prepayment.weights', 'prepayment.weights', `预拨权重最多 ${MAX_INSTALLMENTS} 个`, `at most ${MAX_INSTALLMENTS} weights`);
     } else if (p.installments !== undefined && !dec(p.installments).equals(p.weights.length)) {
       push(
         'budget.prepayment.weights',

@@ -6,7 +6,12 @@ import { BASES, CATEGORIES, FUNDS, METHODS, PACKAGE_FUNDS, SETTINGS, TIERS } fro
 import { dec, isDecimalText } from '../domain/money.js';
 
 const text = z.string().min(1);
-export const decimalText = z.string().refine((s) => isDecimalText(s), { params: { rule: 'number' } });
+export const MAX_SCENARIO_NUMBER = 100_000_000_000;
+export const decimalText = z
+  .string()
+  .refine((s) => isDecimalText(s), { params: { rule: 'number' } })
+  // Every amount, rate and count stays far inside exact fen arithmetic (issue 11): at most 1,000亿 in magnitude.
+  .refine((s) => !isDecimalText(s) || dec(s).abs().lessThanOrEqualTo(MAX_SCENARIO_NUMBER), { params: { rule: 'range' } });
 export const nonNegative = decimalText.refine((s) => !isDecimalText(s) || !dec(s).isNegative() || dec(s).isZero(), {
   params: { rule: 'nonNegative' },
 });
@@ -18,7 +23,7 @@ export const fraction = decimalText.refine(
   },
   { params: { rule: 'fraction' } },
 );
-export const count = z.string().refine((s) => /^\s*\d+\s*$/.test(s), { params: { rule: 'count' } });
+export const count = z.string().refine((s) => /^\s*\d{1,10}\s*$/.test(s), { params: { rule: 'count' } });
 const boolText = z.enum(['true', 'false']);
 const tier = z.enum(TIERS);
 

@@ -2,8 +2,10 @@
 //   DRG: code (DRG分组编码), weight (相对权重)
 //   DIP: code (病种编码), score (分值), avgCost (次均费用, optional)
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { InputRejected } from '../domain/errors.js';
+import { readInputText } from '../io/input.js';
 import Papa from 'papaparse';
+import { normalizeCode } from '../domain/codes.js';
 import { type Dec, dec, isDecimalText } from '../domain/money.js';
 import type { DipGroup, InputError } from '../domain/types.js';
 
@@ -25,11 +27,12 @@ function readTable(path: string, shown: string, needed: string[], optional: stri
   let text: string;
   let sha: string | undefined;
   try {
-    const bytes = readFileSync(path);
-    sha = createHash('sha256').update(bytes).digest('hex');
-    text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+    const input = readInputText(path, shown, 'table'); // regular file, size limit, UTF-8 or GB18030
+    sha = createHash('sha256').update(input.bytes).digest('hex');
+    text = input.text;
   } catch (e) {
-    errors.push({ file: shown, rule: 'file.unreadable', zh: `无法读取文件：${(e as Error).message}`, en: `cannot read the file: ${(e as Error).message}` });
+    if (!(e instanceof InputRejected)) throw e;
+    errors.push(...e.errors);
     return { rows: [] as Record<string, string>[], errors, sha };
   }
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
@@ -48,15 +51,23 @@ function readTable(path: string, shown: string, needed: string[], optional: stri
   const rows = body.map((cells) => {
     const row: Record<string, string> = {};
     for (const col of [...needed, ...optional]) if (index[col] !== undefined) row[col] = (cells[index[col]] ?? '').trim();
+    if (row.code !== undefined) row.code = normalizeCode(row.code); // compared with the claims' codes, normalised alike
     return row;
   });
   return { rows, errors, sha };
 }
 
+/** Weights, scores and average costs stay far inside exact fen arithmetic once multiplied by a base rate. */
+const TABLE_MAX = 1_000_000;
+
 function number(row: Record<string, string>, col: string, at: { file: string; row: number }, errors: InputError[]): Dec | undefined {
   const v = row[col];
   if (!isDecimalText(v) || dec(v).isNegative()) {
     errors.push({ ...at, column: col, value: v, rule: 'table.number', zh: `${col} 应为非负数`, en: `${col} must be a number ≥ 0` });
+    return undefined;
+  }
+  if (dec(v).greaterThan(TABLE_MAX)) {
+    errors.push({ ...at, column: col, value: v, rule: 'table.range', zh: `${col} 超出允许范围（不超过 1,000,000）`, en: `${col} is out of range (at most 1,000,000)` });
     return undefined;
   }
   return dec(v);

@@ -6,7 +6,7 @@
 import { computeBudget } from '../domain/budget.js';
 import { settle } from '../domain/engine.js';
 import { InputRejected } from '../domain/errors.js';
-import { Decimal, type Dec, type Fen, fenDec, roundFen } from '../domain/money.js';
+import { Decimal, type Dec, type Fen, fenDec, formatFenGrouped, roundFen } from '../domain/money.js';
 import type { ActualsResult, InputFile, SettlementResult } from '../domain/result.js';
 import type { Scenario } from '../domain/types.js';
 import type { ClaimTable } from './claimtable.js';
@@ -155,8 +155,8 @@ export async function monitorClaims(
   const end = months[months.length - 1];
   if (end.overrun) {
     warnings.push({
-      zh: `预警：按截至 ${end.month} 的进度推算，年终将超支（结余 ${(end.projectedBalance / 100).toFixed(2)} 元${end.priorProjectedBalance !== undefined ? `；按上年同期推算 ${(end.priorProjectedBalance / 100).toFixed(2)} 元` : ''}）${first && first !== end ? `，自 ${first.month} 起已有超支迹象` : ''}`,
-      en: `Warning: at the pace through ${end.month} the year ends in an overrun (projected balance ${(end.projectedBalance / 100).toFixed(2)} yuan${end.priorProjectedBalance !== undefined ? `; from the prior year's pattern ${(end.priorProjectedBalance / 100).toFixed(2)} yuan` : ''})${first && first !== end ? `; first flagged in ${first.month}` : ''}`,
+      zh: `预警：按截至 ${end.month} 的进度推算，年终将超支（结余 ${formatFenGrouped(end.projectedBalance)} 元${end.priorProjectedBalance !== undefined ? `；按上年同期推算 ${formatFenGrouped(end.priorProjectedBalance)} 元` : ''}）${first && first !== end ? `，自 ${first.month} 起已有超支迹象` : ''}`,
+      en: `Warning: at the pace through ${end.month} the year ends in an overrun (projected balance ${formatFenGrouped(end.projectedBalance)} yuan${end.priorProjectedBalance !== undefined ? `; from the prior year's pattern ${formatFenGrouped(end.priorProjectedBalance)} yuan` : ''})${first && first !== end ? `; first flagged in ${first.month}` : ''}`,
     });
   }
   return { through, months, projection, priorProjection, warnings };

@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BookContext } from '../../src/app/book.js';
 // A small book's policy, shared by the hand-computed tests and the on-disk tests.
 // Three members; one fixed line of 1,200,000.00; R 5% = 60,000.00; P = 1,140,000.00; Q 2% = 22,800.00;
 // P − Q = 1,117,200.00 in 12 equal installments of 93,100.00. Capitation: V01 120 enrollees × 10.00 = 1,200.00 a
@@ -24,3 +27,14 @@ settlement:
 monthly: { mode: claims, withholdRate: "0.1" }
 `;
 
+
+/** Writing small claims files for on-disk book tests. */
+export const HEADER = 'claim_id,patient_id,category,institution_id,out_of_region,setting,service_date,los_days,drg_code,dip_code,total_cost,fund_paid,patient_paid,reverses';
+export const row = (id: string, inst: string, date: string, fund: string, reverses = '') => `${id},P1,resident,${inst},false,outpatient,${date},0,,,${fund},${fund},0,${reverses}`;
+export const claimsFile = (dir: string, name: string, rows: readonly string[]): string => {
+  const p = join(dir, name);
+  writeFileSync(p, `${HEADER}\n${rows.join('\n')}\n`);
+  return p;
+};
+/** The clock of every test command: one fixed instant (the clock is data). */
+export const ctx: BookContext = { now: () => '2025-01-15T08:00:00.000Z', actor: 'test' };

@@ -3,24 +3,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookClear, bookClose, bookImport, bookInit, bookLock, bookSupplement, loadBook, withBook, type BookContext } from '../../src/app/book.js';
+import { bookClear, bookClose, bookImport, bookInit, bookLock, bookSupplement, loadBook, withBook } from '../../src/app/book.js';
 import { bookVerify } from '../../src/app/bookVerify.js';
 import { bookJson } from '../../src/book/json.js';
 import { InputRejected } from '../../src/domain/errors.js';
 import { formatInputErrors } from '../../src/cli/errors.js';
-import { SMALL_YEAR } from './fixtures.js';
+import { SMALL_YEAR, claimsFile, ctx, row } from './fixtures.js';
 import { sha256Hex } from '../../src/book/postings.js';
 
-const ctx: BookContext = { now: () => '2025-01-15T08:00:00.000Z', actor: 'test' };
-const HEADER = 'claim_id,patient_id,category,institution_id,out_of_region,setting,service_date,los_days,drg_code,dip_code,total_cost,fund_paid,patient_paid,reverses';
-const row = (id: string, inst: string, date: string, fund: string, reverses = '') => `${id},P1,resident,${inst},false,outpatient,${date},0,,,${fund},${fund},0,${reverses}`;
 
 let root: string;
-const file = (name: string, rows: string[]) => {
-  const p = join(root, name);
-  writeFileSync(p, `${HEADER}\n${rows.join('\n')}\n`);
-  return p;
-};
+const file = (name: string, rows: string[]) => claimsFile(root, name, rows);
 const rejected = async (p: Promise<unknown>): Promise<string> => {
   try {
     await p;
@@ -68,7 +61,7 @@ describe('book on disk', () => {
     expect(text).toContain('结算单据号 "A1" 已在账簿中');
     expect(text).toContain('the reversed claim "NOPE" is neither in this import nor in the book');
     expect(text).toContain(`the reversal's institution or amounts are not the negation of claim "A2"`);
-    expect(text).toContain('service date 2025-01-01 is outside the year 2024');
+    expect(text).toContain('"2025-01-01" is outside the settlement year 2024');
     const after = await withBook(dir, 'test', loadBook);
     expect(after.state.batches).toHaveLength(1);
     // The same file twice is refused by its hash.

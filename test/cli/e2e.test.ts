@@ -45,7 +45,7 @@ describe('yibao settle (built CLI)', () => {
 
   it('rejects a bad scenario: non-zero exit, every error listed, no output file', () => {
     const out = join(dir, 'bad.json');
-    const r = yibao('settle', 'test/fixtures/scenarios/bad.yaml', '--json', out);
+    const r = yibao('settle', 'test/fixtures/scenarios/bad.yaml', '--json', out, '--report', join(dir, 'bad-errors.csv'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('8 error(s)');
     for (const key of ['group.members[1].tier', 'budget.riskReserveRate', 'budget.qualityDepositRate', 'group.lead', 'enrollment.resident', 'payments.capitation.contracted[0].institution', 'settlement.surplus.bands[1].upTo', 'assessment.depositReturn[1].fraction']) {
@@ -56,7 +56,7 @@ describe('yibao settle (built CLI)', () => {
   });
 
   it('a missing scenario file is an input error, not a crash', () => {
-    const r = yibao('settle', join(dir, 'nope.yaml'));
+    const r = yibao('settle', join(dir, 'nope.yaml'), '--report', join(dir, 'nope-errors.csv'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('无法读取场景文件');
   });

@@ -37,9 +37,9 @@ describe('fund columns beside fund_paid', () => {
     expect(scan.errors.map((e) => [e.row, e.rule])).toEqual([
       [2, 'amount.negative'],
       [3, 'amount.fundsExceedTotal'],
-      [4, 'amount.fundsPlusPatientExceedTotal'],
+      [4, 'amount.fundsPlusPatientNotTotal'],
     ]);
     expect(formatInputError(scan.errors[1])).toContain('各基金支付（统筹、大病保险、医疗救助、其他补助）之和 100.01 大于医疗总费用 100.00');
-    expect(formatInputError(scan.errors[2])).toContain('the fund columns (80.01) plus patient_paid 20.00 exceed total_cost 100.00');
+    expect(formatInputError(scan.errors[2])).toContain('the fund columns (80.01) plus patient_paid 20.00 do not make total_cost 100.00');
   });
 });

@@ -2,12 +2,12 @@
 // exceljs's streaming writer to a temporary file beside the target and renamed only on success.
 import ExcelJS from 'exceljs';
 import type { SettlementResult } from '../../domain/result.js';
-import { writeAtomically } from '../../io/atomic.js';
+import { type OutputWriter, writeAtomically } from '../../io/atomic.js';
 import type { PricedClaimScanner } from '../spool.js';
 import { budgetSheet } from './budget.js';
 import { type CheckAnchors, checksSheet } from './checks.js';
 import { DEFAULT_CLAIM_ROWS_PER_SHEET, writeClaimSheets } from './claims.js';
-import { journalSheet } from './journal.js';
+import { type JournalAnchors, journalSheet } from './journal.js';
 import { costSharingSheet, kpisSheet } from './kpis.js';
 import { membersSheet } from './members.js';
 import { methodsSheet } from './methods.js';
@@ -17,8 +17,8 @@ import { fundsSheet, outOfGroupAnalysisSheet } from './funds.js';
 import { specialCasesSheet } from './special-cases.js';
 import { parametersSheet } from './parameters.js';
 import { prepaymentsSheet } from './prepayments.js';
-import { renderSheet } from './render.js';
-import { summarySheet } from './summary.js';
+import { type Workbook, renderSheet } from './render.js';
+import { type MonthlyPaid, summarySheet } from './summary.js';
 
 export { DEFAULT_CLAIM_ROWS_PER_SHEET } from './claims.js';
 export { SHEET, claimSheetName } from './names.js';
@@ -30,6 +30,8 @@ export interface WorkbookInput {
   /** The scenario as settled, a plain JSON-like object; every key path → value goes on the Parameters sheet. */
   readonly scenarioObject: unknown;
   readonly engineVersion: string;
+  /** In a book: Σ monthly paid and its cell, for Y = T − Σ paid on the Summary sheet (DOMAIN.md §12.4). */
+  readonly monthlyPaid?: MonthlyPaid;
   /** Streams every in-group claim priced; absent in aggregate mode. */
   readonly scanPricedClaims?: PricedClaimScanner;
 }
@@ -37,6 +39,8 @@ export interface WorkbookInput {
 export interface WorkbookOptions {
   /** Claim rows per detail sheet before it continues on the next (default: Excel's 1,048,576 less the 2 header rows). */
   readonly claimRowsPerSheet?: number;
+  /** How the file is written (default: atomically on its own; `settle` stages it with the run's other outputs). */
+  readonly write?: OutputWriter;
 }
 
 /** Every fixed-size sheet as a model, with the anchors the Summary and Checks sheets refer to. */
@@ -63,7 +67,7 @@ export function buildModels(input: WorkbookInput): Models {
   const members = membersSheet(r);
   const methods = methodsSheet(r);
   const journal = journalSheet(r);
-  const summary = summarySheet(r, budget.anchors, members.anchors);
+  const summary = summarySheet(r, budget.anchors, members.anchors, input.monthlyPaid);
   return {
     summary: summary.model,
     budget: budget.model,
@@ -88,28 +92,57 @@ export function buildModels(input: WorkbookInput): Models {
 
 export async function writeWorkbook(path: string, input: WorkbookInput, options: WorkbookOptions = {}): Promise<void> {
   const models = buildModels(input);
+  await streamWorkbook(path, { engineVersion: input.engineVersion, year: input.result.scenario.year }, async (wb, tmp) => {
+    await renderSettlementSheets(wb, input, models, { rowsPerSheet: options.claimRowsPerSheet, spoolPath: `${tmp}.claims` });
+  }, options.write);
+}
+
+/**
+ * The settlement's sheets in workbook order: Summary … the claim detail, the Journal, Checks, Parameters. With
+ * `journal` given, the settlement's own journal sheet is left out and the Checks sheet refers to that one (a book
+ * shows its own journal).
+ */
+export async function renderSettlementSheets(
+  wb: Workbook,
+  input: WorkbookInput,
+  models: Models,
+  options: { readonly rowsPerSheet?: number; readonly spoolPath: string; readonly journal?: JournalAnchors },
+): Promise<void> {
   const r = input.result;
-  await writeAtomically(path, async (tmp) => {
+  for (const m of [models.summary, models.budget, models.prepayments, models.outOfGroup, models.members, models.methods, ...models.extra]) renderSheet(wb, m);
+  const claims = await writeClaimSheets(wb, input.scanPricedClaims, {
+    rowsPerSheet: options.rowsPerSheet ?? DEFAULT_CLAIM_ROWS_PER_SHEET,
+    scenario: r.scenario,
+    spoolPath: options.spoolPath,
+  });
+  if (options.journal === undefined) renderSheet(wb, models.journal);
+  renderSheet(wb, checksSheet(r, { ...models.anchors, journal: options.journal ?? models.anchors.journal, claims }));
+  renderSheet(wb, models.parameters);
+}
+
+/**
+ * Writes a workbook with exceljs's streaming writer to a temporary file beside `path`, renamed only on success.
+ * Its dates are the last day of the year settled (no clock: the same inputs give the same workbook content).
+ */
+export async function streamWorkbook(
+  path: string,
+  meta: { readonly engineVersion: string; readonly year: number },
+  write: (wb: Workbook, tmp: string) => Promise<void>,
+  writer: WorkbookOptions['write'] = writeAtomically,
+): Promise<void> {
+  await (writer ?? writeAtomically)(path, async (tmp) => {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
       filename: tmp,
       useStyles: true,
       useSharedStrings: false, // inline strings: a shared-string table would hold every claim's text in memory
       zip: { zlib: { level: 1 } },
     });
-    wb.creator = `yibao ${input.engineVersion}`;
+    wb.creator = `yibao ${meta.engineVersion}`;
     wb.lastModifiedBy = wb.creator;
-    wb.created = new Date(Date.UTC(r.scenario.year, 11, 31)); // no clock: the same inputs give the same workbook content
+    wb.created = new Date(Date.UTC(meta.year, 11, 31));
     wb.modified = wb.created;
     try {
-      for (const m of [models.summary, models.budget, models.prepayments, models.outOfGroup, models.members, models.methods, ...models.extra]) renderSheet(wb, m);
-      const claims = await writeClaimSheets(wb, input.scanPricedClaims, {
-        rowsPerSheet: options.claimRowsPerSheet ?? DEFAULT_CLAIM_ROWS_PER_SHEET,
-        scenario: r.scenario,
-        spoolPath: `${tmp}.claims`,
-      });
-      renderSheet(wb, models.journal);
-      renderSheet(wb, checksSheet(r, { ...models.anchors, claims }));
-      renderSheet(wb, models.parameters);
+      await write(wb, tmp);
       await wb.commit();
     } catch (e) {
       // Stop the zip and close the file so the temporary file can be removed.

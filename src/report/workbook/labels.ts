@@ -1,4 +1,6 @@
 // Bilingual labels (GLOSSARY.md) for the codes that appear in the workbook and the CSV tables.
+import type { CarryForwardFigure, SettlementFigure } from '../../book/clearing.js';
+import type { TransactionKind } from '../../book/postings.js';
 import type { Basis, Category, Fund, Method, OutlierClass, PackageFund, Tier } from '../../domain/types.js';
 
 export const TIER_LABEL: Record<Tier, string> = {
@@ -6,6 +8,9 @@ export const TIER_LABEL: Record<Tier, string> = {
   township: '乡镇（社区） township',
   village: '村（站） village',
 };
+
+/** The Chinese part of TIER_LABEL, where a table has room for one language only (the terminal statement). */
+export const TIER_ZH = Object.fromEntries(Object.entries(TIER_LABEL).map(([k, v]) => [k, v.slice(0, v.lastIndexOf(' '))])) as Record<Tier, string>;
 
 export const CATEGORY_LABEL: Record<Category, string> = {
   employee: '城镇职工 employee',
@@ -66,6 +71,7 @@ export const SETTING_LABEL: Record<string, string> = { inpatient: '住院 inpati
 export function accountLabel(account: string): string {
   const fixed: Record<string, string> = {
     fund: '医保基金',
+    outOfGroup: '医共体外就医',
     riskReserve: '风险金',
     package: '打包资金',
     qualityDeposit: '质量保证金',
@@ -77,7 +83,40 @@ export function accountLabel(account: string): string {
   if (fixed[account] !== undefined) return fixed[account];
   const og = /^outOfGroup:(inRegion|outOfRegion):(.*)$/.exec(account);
   if (og) return `医共体外机构（${og[1] === 'inRegion' ? '区域内' : '异地'}） ${og[2]}`;
-  const m = /^member:(.*):(claims|capitation|adjustment)$/.exec(account);
-  if (m) return `成员单位 ${m[1]} ${{ claims: '医疗费用', capitation: '按人头付费', adjustment: '分配调整' }[m[2] as 'claims']}`;
+  const m = /^member:(.*):(claims|capitation|adjustment|paid|clearing)$/.exec(account);
+  if (m) return `成员单位 ${m[1]} ${{ claims: '医疗费用', capitation: '按人头付费', adjustment: '分配调整', paid: '月度预结算拨付', clearing: '年终清算拨付' }[m[2] as 'claims']}`;
   return account;
 }
+
+/** A book's transaction kinds (src/book/postings.ts). */
+export const TRANSACTION_KIND_LABEL: Record<TransactionKind, string> = {
+  opening: '年初预算 opening',
+  amendment: '政策调整 amendment',
+  monthly: '月度预结算 monthly',
+  clearing: '年终清算 clearing',
+  supplement: '补充清算 supplement',
+  openingAdjustment: '结转调整 opening adjustment',
+};
+
+/** The money figures a book's clearing posts (§8 `settlement` with `paid`, and `carryForward`), as [中文, English]. */
+export const SETTLEMENT_FIGURE_LABEL: Record<SettlementFigure, readonly [string, string]> = {
+  available: ['可用资金 A', 'Available A'],
+  balance: ['结余（超支）额 X', 'Balance X'],
+  retainedSurplus: ['结余留用 S', 'Retained surplus S'],
+  surplusReturnedToFund: ['结余返还基金', 'Surplus returned to the fund'],
+  fundOverrunShare: ['医保基金分担 F', 'Fund overrun share F'],
+  groupOverrunLiability: ['医共体自付 G', 'Group overrun liability G'],
+  depositReturned: ['保证金返还', 'Deposit returned'],
+  depositForfeited: ['保证金扣除 Qf', 'Deposit forfeited Qf'],
+  groupTotal: ['医共体应得总额 T', 'Group total T'],
+  yearEndPayment: ['年终清算拨付 Y', 'Year-end payment Y'],
+  fundRetained: ['基金留存', 'Fund kept'],
+  paid: ['已按月预结算拨付 Σ paid', 'Paid monthly Σ paid'],
+};
+
+export const CARRY_FORWARD_LABEL: Record<CarryForwardFigure, readonly [string, string]> = {
+  opening: ['结转储备金期初', 'Carry-forward opening'],
+  added: ['结转储备金本年提取', 'Carry-forward added'],
+  used: ['结转储备金本年使用', 'Carry-forward used'],
+  closing: ['结转储备金期末', 'Carry-forward closing'],
+};

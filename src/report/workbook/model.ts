@@ -2,6 +2,7 @@
 // formulas with the value they must show). The same model renders to an Excel worksheet (render.ts) and to a CSV
 // table (../csv.ts), so both outputs carry the same figures.
 import type { Fen } from '../../domain/money.js';
+import { rateTextOf } from '../text.js';
 
 export type Cell =
   | null
@@ -83,7 +84,7 @@ export function cellText(c: Cell, grouped: (fen: Fen) => string): string {
     case 'money':
       return grouped(c.fen);
     case 'num':
-      return c.text;
+      return rateTextOf(c.text); // CSV: rates at the outputs' fixed precision (report/text.ts)
     case 'str':
       return c.v;
   }

@@ -41,3 +41,13 @@ export const CSV = {
 export function sheetTitle(sheet: string, scenario: { readonly name: string; readonly year: number; readonly groupId: string }): string {
   return `${sheet} — ${scenario.name}（${scenario.year}）· 医共体 group ${scenario.groupId}`;
 }
+
+/** The book workbook's own sheets (`book status --xlsx`); the clearing's sheets keep the names above. */
+export const BOOK_SHEET = {
+  monthly: '月度预结算 Monthly',
+  monthlyByMember: '月度拨付 Paid by member',
+  clearing: '年终清算 Clearing',
+  supplements: '补充清算 Supplements',
+  journal: SHEET.journal,
+  batches: '批次 Batches',
+} as const;

@@ -1,6 +1,7 @@
 // 参数 Parameters: the scenario as settled (every key path → value), the input files with their SHA-256, and the
 // engine version, so an auditor can prove which inputs produced the workbook.
 import type { SettlementResult } from '../../domain/result.js';
+import { runId } from '../../io/outputs.js';
 import type { Row, SheetModel } from './model.js';
 import { CSV, SHEET, sheetTitle } from './names.js';
 
@@ -24,6 +25,7 @@ export function parametersSheet(r: SettlementResult, scenarioObject: unknown, en
   const rows: Row[] = [];
   rows.push({ kind: 'section', cells: ['引擎与输入文件', 'Engine and input files'] });
   rows.push({ cells: ['engine', `yibao ${engineVersion}`, '引擎版本 engine version'] });
+  rows.push({ cells: ['run', runId(r.inputs), '运行标识：输入文件 SHA-256 的摘要（结算单、JSON 与各表相同即为同一次运行）run id: digest of the inputs\' SHA-256'] });
   for (const f of r.inputs) rows.push({ cells: [`input.${f.role}（${ROLE[f.role] ?? f.role}）`, f.file, f.sha256] });
   if (r.inputs.length === 0) rows.push({ kind: 'note', cells: ['（无输入文件记录 no input files recorded）'] });
   rows.push({ kind: 'blank', cells: [] });

@@ -1,7 +1,7 @@
 // 汇总 Summary: the statement as a waterfall (DOMAIN.md §5) from B down to T, Y and what the fund keeps. Every
 // derived figure is a live formula over the cells above it (or a reference to the sheet that details it), written
 // with its cached value, so the sheet shows the engine's figures before and after recalculation.
-import { roundFen } from '../../domain/money.js';
+import { type Fen, roundFen } from '../../domain/money.js';
 import type { SettlementResult } from '../../domain/result.js';
 import type { BudgetAnchors } from './budget.js';
 import type { MemberAnchors } from './members.js';
@@ -11,9 +11,15 @@ import { CSV, SHEET, sheetTitle } from './names.js';
 export const SUMMARY_AMOUNT_COL = 4;
 
 /** Keys of the figures on the Summary sheet whose cells other sheets refer to. */
-export type SummaryKey = 'B' | 'R' | 'P' | 'Q' | 'D' | 'A' | 'L' | 'C' | 'X' | 'S' | 'F' | 'G' | 'Qf' | 'T' | 'prepaid' | 'Y' | 'fundKept' | 'cfAdded' | 'cfUsed';
+export type SummaryKey = 'B' | 'R' | 'P' | 'Q' | 'D' | 'A' | 'L' | 'C' | 'X' | 'S' | 'F' | 'G' | 'Qf' | 'T' | 'prepaid' | 'paid' | 'Y' | 'fundKept' | 'cfAdded' | 'cfUsed';
 
-export function summarySheet(r: SettlementResult, budget: BudgetAnchors, members: MemberAnchors): { model: SheetModel; anchors: ReadonlyMap<SummaryKey, string> } {
+/** In a book (DOMAIN.md §12.4) the year-end payment is Y = T − Σ monthly paid: that sum in fen and the cell that holds it. */
+export interface MonthlyPaid {
+  readonly fen: Fen;
+  readonly ref: string;
+}
+
+export function summarySheet(r: SettlementResult, budget: BudgetAnchors, members: MemberAnchors, monthlyPaid?: MonthlyPaid): { model: SheetModel; anchors: ReadonlyMap<SummaryKey, string> } {
   const b = r.budget;
   const a = r.actuals;
   const s = r.settlement;
@@ -74,8 +80,12 @@ export function summarySheet(r: SettlementResult, budget: BudgetAnchors, members
   section('应得与清算', 'Group total and year-end payment');
   if (surplus) line('T', '医共体应得总额', 'Group total', money(s.groupTotal, `${D('L')}+${D('C')}+${D('S')}-${D('Qf')}`), 'T = L + C + S − Qf', 'total', 'T');
   else line('T', '医共体应得总额', 'Group total', money(s.groupTotal, `${D('A')}+${D('F')}-${D('Qf')}`), 'T = A + F − Qf', 'total', 'T');
-  line('', '已预拨', 'Prepaid', money(b.package - b.qualityDeposit, `${D('P')}-${D('Q')}`), 'P − Q（预拨表合计 = Σ prepayments）', 'data', 'prepaid');
-  line('Y', s.yearEndPayment < 0 ? '年终清算拨付（负数：医共体返还）' : '年终清算拨付', s.yearEndPayment < 0 ? 'Year-end payment (negative: the group repays)' : 'Year-end payment', money(s.yearEndPayment, `${D('T')}-${D('prepaid')}`), 'Y = T − (P − Q)', 'total', 'Y');
+  const prepaid = monthlyPaid === undefined ? (['已预拨', 'Prepaid'] as const) : (['预拨额度（P − Q）', 'Installments scheduled (P − Q)'] as const);
+  line('', prepaid[0], prepaid[1], money(b.package - b.qualityDeposit, `${D('P')}-${D('Q')}`), 'P − Q（预拨表合计 = Σ prepayments）', 'data', 'prepaid');
+  if (monthlyPaid !== undefined) line('', '已按月预结算拨付', 'Paid by monthly pre-settlement', money(monthlyPaid.fen, monthlyPaid.ref), 'Σ paid_m（月度预结算表 Monthly sheet）', 'data', 'paid');
+  const Y = monthlyPaid === undefined ? s.yearEndPayment : s.groupTotal - monthlyPaid.fen;
+  const paidKey = monthlyPaid === undefined ? 'prepaid' : 'paid';
+  line('Y', Y < 0 ? '年终清算拨付（负数：医共体返还）' : '年终清算拨付', Y < 0 ? 'Year-end payment (negative: the group repays)' : 'Year-end payment', money(Y, `${D('T')}-${D(paidKey)}`), monthlyPaid === undefined ? 'Y = T − (P − Q)' : 'Y = T − Σ paid_m（§12.4）', 'total', 'Y');
   if (surplus) line('', '基金留存', 'Fund kept', money(s.fundRetained, `${D('R')}+(${D('X')}-${D('S')})+${D('Qf')}`), '= R + (X − S) + Qf', 'data', 'fundKept');
   else line('', '基金留存', 'Fund kept', money(s.fundRetained, `${D('R')}-${D('F')}+${D('Qf')}`), '= R − F + Qf', 'data', 'fundKept');
   line('', '预算守恒：T + D + 基金留存', 'Conservation: T + D + fund kept (= B)', money(s.groupTotal + a.outOfGroupDeductions + s.fundRetained, `${D('T')}+${D('D')}+${D('fundKept')}`), '应等于 must equal B', 'subtotal');

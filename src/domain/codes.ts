@@ -1,0 +1,46 @@
+// Codes (institution, DRG/DIP, claim and patient ids) as compared: two codes that look the same to a clerk must
+// compare equal, or the run must stop. Exports carry full-width forms (Ｈ０１), no-break spaces, zero-width spaces
+// and BOMs pasted from web pages; one such character once turned a member's claims into out-of-group spend.
+
+// Zero-width and invisible format characters: never part of a code.
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g;
+// Space characters at either end (NFKC already folds U+00A0, U+3000 and the like to U+0020).
+const EDGE_SPACE = /^\s+|\s+$/g;
+
+/** A code as compared: Unicode NFKC, zero-width characters removed, spaces trimmed. ASCII codes are returned as is. */
+export function normalizeCode(code: string): string {
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f) return code.normalize('NFKC').replace(INVISIBLE, '').replace(EDGE_SPACE, '');
+  }
+  return code;
+}
+
+/** The key under which codes count as "the same" to a person: normalised, every space removed, upper case. */
+export function lookalikeKey(code: string): string {
+  return normalizeCode(code).replace(/\s+/g, '').toUpperCase();
+}
+
+/**
+ * Finds the member a non-member code looks like ("h01", "H 01" for member H01); codes are already normalised.
+ * Results are cached per code: a file repeats the same few codes.
+ */
+export class LookalikeCodes {
+  private readonly byKey = new Map<string, string>();
+  private readonly seen = new Map<string, string | null>();
+
+  constructor(private readonly members: ReadonlySet<string>) {
+    for (const m of members) this.byKey.set(lookalikeKey(m), m);
+  }
+
+  /** The member `code` looks like, or undefined when it is a member or like none. */
+  memberLike(code: string): string | undefined {
+    if (code === '' || this.members.has(code)) return undefined;
+    let hit = this.seen.get(code);
+    if (hit === undefined) {
+      hit = this.byKey.get(lookalikeKey(code)) ?? null;
+      this.seen.set(code, hit);
+    }
+    return hit ?? undefined;
+  }
+}

@@ -5,6 +5,12 @@
 // original: the fingerprint of its negated amounts must equal the original's. A reversal whose original comes later
 // waits in a small Map until the original appears (or is reported at the end).
 //
+// Rows that are not reversals are inserted in batches, in the order of their slots rather than row by row: the table
+// is far larger than the caches, and visiting its slots in address order costs about a third less than jumping
+// about (measured at 1M ids). A reversal row, or a row whose id a waiting reversal names, sees every earlier row:
+// the batch is inserted before it. Within a batch, two rows with the same id keep their row order (the later one is
+// the suspect), and suspects are listed in row order.
+//
 // Hash collisions: two different ids with the same 64-bit hash would look like a duplicate. Such a suspected
 // duplicate is never reported on the hash alone: the ledger keeps the suspects (few) and the importer confirms them
 // with a second, id-only pass over the files (`confirmDuplicates`), comparing the actual id texts and naming the
@@ -51,7 +57,20 @@ export class ClaimLedger {
   private slots: number;
   private size = 0;
   private readonly pending = new Map<string, Pending>();
-  readonly suspects: Suspect[] = [];
+  private readonly found: Suspect[] = [];
+  // The batch of rows not yet inserted.
+  private batched = 0;
+  private readonly bHi = new Uint32Array(BATCH);
+  private readonly bLo = new Uint32Array(BATCH);
+  private readonly bMeta = new Uint32Array(BATCH);
+  private readonly bHome = new Uint32Array(BATCH);
+  private readonly bRow = new Int32Array(BATCH);
+  private readonly bFileIndex = new Int32Array(BATCH);
+  private readonly bId: string[] = [];
+  private readonly bFile: string[] = [];
+  private readonly bColumn: string[] = [];
+  private readonly order = new Uint32Array(BATCH);
+  private readonly buckets = new Uint32Array(BUCKETS + 1);
 
   constructor(
     expectedRows: number,
@@ -63,12 +82,20 @@ export class ClaimLedger {
   }
 
   get count(): number {
+    this.flush();
     return this.size;
   }
 
   /** Bytes held by the hash table. */
   get bytes(): number {
+    this.flush();
     return this.table.byteLength;
+  }
+
+  /** The ids whose 64-bit hash was seen before (suspected duplicates), in row order. */
+  get suspects(): readonly Suspect[] {
+    this.flush();
+    return this.found;
   }
 
   /**
@@ -95,10 +122,24 @@ export class ClaimLedger {
     hash64(id);
     const hi = H.hi;
     const lo = H.lo;
+    if (!isReversal) {
+      const k = this.batched++;
+      this.bHi[k] = hi;
+      this.bLo[k] = lo;
+      this.bMeta[k] = OCCUPIED | (fp << 3) | flags;
+      this.bRow[k] = row;
+      this.bFileIndex[k] = fileIndex;
+      this.bId[k] = id;
+      this.bFile[k] = file;
+      this.bColumn[k] = labels.id;
+      if (k + 1 === BATCH) this.flush();
+      return;
+    }
+    this.flush();
     const slot = this.find(hi, lo);
     const t = this.table;
     if (t[slot * 3 + 2] !== 0) {
-      this.suspects.push({ hi, lo, id, file, fileIndex, row, column: labels.id });
+      this.found.push({ hi, lo, id, file, fileIndex, row, column: labels.id });
       return; // a (suspected) duplicate does not replace the first occurrence
     }
     t[slot * 3] = hi;
@@ -136,6 +177,7 @@ export class ClaimLedger {
    * instead, for a caller that knows claims beyond these files (a book, whose earlier batches may hold the originals).
    */
   finish(defer = false): PendingReversal[] {
+    this.flush();
     if (defer) {
       const out = [...this.pending.values()].map((p) => ({ original: p.original, file: p.file, row: p.row, column: p.column }));
       this.pending.clear();
@@ -173,12 +215,76 @@ export class ClaimLedger {
     if (((meta >>> 3) & 0x0fffffff) !== fp) this.report(msg.reversalMismatch(at), fileIndex);
   }
 
+  /**
+   * Inserts the batch, in the order of the rows' home slots (a counting sort on the slot's leading bits; stable, so
+   * rows with the same id keep their row order). The table is grown first, so that no slot moves meanwhile.
+   */
+  private flush(): void {
+    const n = this.batched;
+    if (n === 0) return;
+    this.batched = 0;
+    while (this.size + n > this.slots * MAX_LOAD) this.grow();
+    const { bHi, bLo, bMeta, bHome, order, buckets } = this;
+    const slots = this.slots;
+    const perBucket = slots / BUCKETS;
+    buckets.fill(0);
+    for (let k = 0; k < n; k++) {
+      const home = this.home(bHi[k], bLo[k]);
+      bHome[k] = home;
+      buckets[Math.floor(home / perBucket) + 1]++;
+    }
+    for (let b = 1; b <= BUCKETS; b++) buckets[b] += buckets[b - 1];
+    for (let k = 0; k < n; k++) order[buckets[Math.floor(bHome[k] / perBucket)]++] = k;
+    const t = this.table;
+    const firstSuspect = this.found.length;
+    for (let q = 0; q < n; q++) {
+      const k = order[q];
+      const hi = bHi[k];
+      const lo = bLo[k];
+      const slot = this.probe(bHome[k], hi, lo);
+      if (t[slot * 3 + 2] !== 0) {
+        this.found.push({ hi, lo, id: this.bId[k], file: this.bFile[k], fileIndex: this.bFileIndex[k], row: this.bRow[k], column: this.bColumn[k] });
+        continue;
+      }
+      t[slot * 3] = hi;
+      t[slot * 3 + 1] = lo;
+      t[slot * 3 + 2] = bMeta[k];
+      this.size++;
+      // A reversal that was waiting for this claim.
+      if (this.pending.size > 0) {
+        const id = this.bId[k];
+        const p = this.pending.get(id);
+        if (p) {
+          this.pending.delete(id);
+          this.matchReversal(slot, p.fp, p.original, p.file, p.fileIndex, p.row, p.column);
+        }
+      }
+    }
+    if (this.found.length - firstSuspect > 1) {
+      const mine = this.found.splice(firstSuspect).sort((a, b) => a.fileIndex - b.fileIndex || a.row - b.row);
+      this.found.push(...mine);
+    }
+    this.bId.fill('', 0, n);
+    this.bFile.fill('', 0, n);
+    this.bColumn.fill('', 0, n);
+  }
+
+  /**
+   * The home slot of a hash: a 32-bit mix of it scaled to [0, slots) (multiply-shift; exact enough and always in
+   * range, as the product is below slots × 2^32 and dividing by 2^32 is exact).
+   */
+  private home(hi: number, lo: number): number {
+    return Math.floor((((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0) * this.slots) / 0x100000000);
+  }
+
   private find(hi: number, lo: number): number {
+    return this.probe(this.home(hi, lo), hi, lo);
+  }
+
+  /** The slot holding the hash, or the first empty one from `i` on (linear probing). */
+  private probe(i: number, hi: number, lo: number): number {
     const t = this.table;
     const slots = this.slots;
-    // The slot: a 32-bit mix of the hash scaled to [0, slots) (multiply-shift; exact enough and always in range, as
-    // the product is below slots × 2^32 and dividing by 2^32 is exact).
-    let i = Math.floor(((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0) * slots / 0x100000000);
     for (;;) {
       const b = i * 3;
       if (t[b + 2] === 0 || (t[b] === hi && t[b + 1] === lo)) return i;
@@ -202,3 +308,6 @@ export class ClaimLedger {
 
 /** The most a table is filled before it doubles. */
 const MAX_LOAD = 0.75;
+/** Rows per batch, and the buckets of the counting sort that orders a batch by home slot. */
+const BATCH = 1 << 15;
+const BUCKETS = 1 << 12;

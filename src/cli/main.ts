@@ -4,21 +4,17 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputRejected, InvariantViolation } from '../domain/errors.js';
 import { ENGINE_VERSION } from '../version.js';
 import { formatInputErrors } from './errors.js';
-import { registerBookCommands } from './book.js';
-import { runBudget } from './budget.js';
-import { registerServeCommands } from './serve.js';
-import { runCompare } from './compare.js';
-import { runGenerate } from './generate.js';
-import { runMonitor } from './monitor.js';
-import { runRisk } from './risk.js';
-import { runSettle } from './settle.js';
-import { runSweepCommand } from './sweep.js';
-import { runValidate } from './validate.js';
+
+// Each command's module is imported when the command runs, so that a settle does not first load what other commands
+// need (exceljs, resvg, the what-if and budget code). The book and serve commands bring DuckDB and the server with
+// their registration, so they are registered only when the command line is not one of the other commands (help lists
+// them all).
+const OTHER_COMMANDS = new Set(['settle', 'validate', 'generate', 'compare', 'sweep', 'risk', 'monitor', 'budget']);
 
 const encodingOption = () =>
   new Option('--encoding <name>', 'CSV encoding 编码 (auto-detected by default; gbk = gb18030)').choices(['auto', 'utf-8', 'gb18030', 'gbk']);
 
-export function buildProgram(): Command {
+export async function buildProgram(options: { book?: boolean } = {}): Promise<Command> {
   const program = new Command();
   program
     .name('yibao')
@@ -42,7 +38,7 @@ export function buildProgram(): Command {
     .option('--no-progress', 'no progress bar on stderr')
     .option('--report <file>', 'where a rejected run writes its error report 错误报告', 'settle-errors.csv')
     .action(async (scenario: string, opts) => {
-      process.exitCode = await runSettle(scenario, opts);
+      process.exitCode = await (await import('./settle.js')).runSettle(scenario, opts);
     });
 
   program
@@ -56,7 +52,7 @@ export function buildProgram(): Command {
     .option('--report <file>', 'where to write the error report 错误报告', 'validation-errors.csv')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (files: string[], opts) => {
-      process.exitCode = await runValidate(files, opts);
+      process.exitCode = await (await import('./validate.js')).runValidate(files, opts);
     });
 
   program
@@ -69,8 +65,9 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <f>', 'file format').choices(['csv', 'xlsx']).default('csv'))
     .addOption(new Option('--encoding <name>', 'CSV encoding').choices(['utf-8', 'gb18030']).default('utf-8'))
     .addOption(new Option('--headers <h>', 'column headers').choices(['canonical', 'chinese']))
+    .addOption(new Option('--mix <name>', 'claims mix 明细构成 (drg-heavy: 30% inpatient, mostly DRG/DIP)').choices(['default', 'drg-heavy']))
     .action(async (scenario: string, opts) => {
-      process.exitCode = await runGenerate(scenario, opts);
+      process.exitCode = await (await import('./generate.js')).runGenerate(scenario, opts);
     });
 
   const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -92,7 +89,7 @@ export function buildProgram(): Command {
       .option('--csv <file>', 'write the comparison as CSV (UTF-8 with BOM)')
       .option('--json <file>', 'write the comparison as JSON'),
   ).action(async (scenarios: string[], opts) => {
-    process.exitCode = await runCompare(scenarios, opts);
+    process.exitCode = await (await import('./compare.js')).runCompare(scenarios, opts);
   });
 
   readOptions(
@@ -106,7 +103,7 @@ export function buildProgram(): Command {
       .option('--xlsx <file>', 'write the grid as a workbook')
       .option('--json <file>', 'write a JSON array, one { set, settlement, members } per variant'),
   ).action(async (base: string, opts) => {
-    process.exitCode = await runSweepCommand(base, opts);
+    process.exitCode = await (await import('./sweep.js')).runSweepCommand(base, opts);
   });
 
   readOptions(
@@ -125,7 +122,7 @@ export function buildProgram(): Command {
       .option('--png <file>', 'write the histogram of the balance as PNG')
       .option('--xlsx <file>', 'write percentiles, bins and the histogram picture as a workbook'),
   ).action(async (base: string, opts) => {
-    process.exitCode = await runRisk(base, opts);
+    process.exitCode = await (await import('./risk.js')).runRisk(base, opts);
   });
 
   readOptions(
@@ -140,11 +137,13 @@ export function buildProgram(): Command {
       .option('--csv <file>', 'write the month-by-month table as CSV (UTF-8 with BOM)')
       .option('--xlsx <file>', 'write the month-by-month table as a workbook'),
   ).action(async (scenario: string, opts) => {
-    process.exitCode = await runMonitor(scenario, opts);
+    process.exitCode = await (await import('./monitor.js')).runMonitor(scenario, opts);
   });
 
-  registerBookCommands(program);
-  registerServeCommands(program);
+  if (options.book !== false) {
+    (await import('./book.js')).registerBookCommands(program);
+    (await import('./serve.js')).registerServeCommands(program);
+  }
 
   readOptions(
     program
@@ -156,14 +155,14 @@ export function buildProgram(): Command {
       .option('--xlsx <file>', 'write the 测算 workbook (live formulas) 输出测算工作簿')
       .option('--scenario <file>', 'write a scenario fragment (budget line, capitation rates) to paste or extends: 输出场景片段'),
   ).action(async (history: string, opts) => {
-    process.exitCode = await runBudget(history, opts);
+    process.exitCode = await (await import('./budget.js')).runBudget(history, opts);
   });
 
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram({ book: !OTHER_COMMANDS.has(argv[2] ?? '') });
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

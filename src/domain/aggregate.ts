@@ -3,10 +3,10 @@
 // year before any one of them can be priced: those keep a compact typed-array record (no strings) until `finish`.
 import { InputRejected } from './errors.js';
 import { type Dec, type Fen, ZERO, roundFen } from './money.js';
-import { ClaimPricer, fundColumns, isProblem } from './pricing/index.js';
+import { ClaimPricer, isProblem } from './pricing/index.js';
 import type { ActualsResult, DipPointValue, FundsResult, MemberActuals, MethodTotals, OutOfGroupAnalysisLine, OutOfGroupLine } from './result.js';
 import { SpecialCaseTracker } from './specialCases.js';
-import { type Claim, type InputError, METHODS, type Method, type OutlierClass, PACKAGE_FUNDS, type PackageFund, type Scenario, type Tier } from './types.js';
+import { type Category, type Claim, type InputError, METHODS, type Method, type OutlierClass, PACKAGE_FUNDS, type PackageFund, type Scenario, type Tier } from './types.js';
 import type { DipKeySums } from './pricing/dip.js';
 import type { KpiCounts } from './kpis.js';
 
@@ -22,8 +22,22 @@ interface MutableTotals {
 }
 
 const newTotals = (): MutableTotals => ({ claims: 0, totalCost: 0, fundPaid: 0, patientPaid: 0, standard: 0, liability: 0, highOutliers: 0, lowOutliers: 0 });
-const METHOD_INDEX = new Map<Method, number>(METHODS.map((m, i) => [m, i]));
-const DIP = METHOD_INDEX.get('dip')!;
+const METHOD_INDEX = Object.fromEntries(METHODS.map((m, i) => [m, i])) as Readonly<Record<Method, number>>;
+const DIP = METHOD_INDEX.dip;
+/** Out-of-group lines of one institution, by region × category × referral (see `oogSlot`). */
+const CATEGORY_INDEX: Readonly<Record<Category, number>> = { employee: 0, resident: 1, poverty: 2 };
+type OogReferral = 'unknown' | 'none' | 'up' | 'down';
+interface OogLine {
+  readonly line: Omit<OutOfGroupLine, 'claims' | 'fundPaid'>;
+  claims: number;
+  fundPaid: Fen;
+}
+interface OogAnalysis {
+  readonly line: Pick<OutOfGroupAnalysisLine, 'institutionId' | 'outOfRegion' | 'category' | 'referral'>;
+  claims: number;
+  funds: Fen[];
+  deduction: Fen;
+}
 // Indices of the indicator counters.
 const K_VISITS = 0;
 const K_VISITS_IN = 1;
@@ -65,6 +79,11 @@ class DeferredDip {
   }
 }
 
+const REFERRAL_INDEX: Readonly<Record<OogReferral, number>> = { unknown: 0, none: 1, up: 2, down: 3 };
+function oogSlot(outOfRegion: boolean, category: Category, referral: OogReferral): number {
+  return ((outOfRegion ? 3 : 0) + CATEGORY_INDEX[category]) * 4 + REFERRAL_INDEX[referral];
+}
+
 export interface AggregateOptions {
   readonly maxProblems?: number;
 }
@@ -74,9 +93,11 @@ export class ClaimAggregator {
   private readonly memberIndex = new Map<string, number>();
   private readonly tiers: Tier[] = [];
   private readonly totals: MutableTotals[][] = [];
-  private readonly outOfGroup = new Map<string, { line: Omit<OutOfGroupLine, 'claims' | 'fundPaid'>; claims: number; fundPaid: Fen }>();
+  private readonly outOfGroup = new Map<string, OogLine>();
   /** 外转分析: by institution × region × category × referral, every fund column. */
-  private readonly analysis = new Map<string, { line: Pick<OutOfGroupAnalysisLine, 'institutionId' | 'outOfRegion' | 'category' | 'referral'>; claims: number; funds: Fen[]; deduction: Fen }>();
+  private readonly analysis = new Map<string, OogAnalysis>();
+  /** The two lines a row adds to, by institution then `oogSlot` (no key strings built per row). */
+  private readonly oogLines = new Map<string, Array<{ g: OogLine; a: OogAnalysis } | undefined>>();
   /** §13.1 recorded fund columns, in group and out of group (PACKAGE_FUNDS order). */
   private readonly inGroupFunds: Fen[] = [0, 0, 0, 0];
   private readonly outOfGroupFunds: Fen[] = [0, 0, 0, 0];
@@ -152,7 +173,7 @@ export class ClaimAggregator {
       f[2] += claim.assistancePaid ?? 0;
       f[3] += claim.otherPaid ?? 0;
     }
-    const t = this.totals[m][METHOD_INDEX.get(price.method)!];
+    const t = this.totals[m][METHOD_INDEX[price.method]];
     t.claims += sign;
     t.totalCost += claim.totalCost;
     t.fundPaid += claim.fundPaid;
@@ -224,28 +245,54 @@ export class ClaimAggregator {
     const deduction = this.pricer.packagedAmount(claim); // Σ of the packaged fund columns (§13.1)
     if (claim.outOfRegion) this.dOutOfRegion += deduction;
     else this.dInRegion += deduction;
+    const referral: OogReferral = claim.referral === undefined ? 'unknown' : claim.referral === '' ? 'none' : claim.referral;
+    let slots = this.oogLines.get(claim.institutionId);
+    if (slots === undefined) {
+      slots = [];
+      this.oogLines.set(claim.institutionId, slots);
+    }
+    const k = oogSlot(claim.outOfRegion, claim.category, referral);
+    let lines = slots[k];
+    if (lines === undefined) {
+      lines = this.oogLinesOf(claim, referral);
+      slots[k] = lines;
+    }
+    const { g, a } = lines;
+    g.claims += sign;
+    g.fundPaid += deduction;
+    a.claims += sign;
+    a.deduction += deduction;
+    const f = a.funds;
+    const o = this.outOfGroupFunds;
+    // The claim's §13.1 fund columns (fundColumns), without an array per row.
+    const critical = claim.criticalPaid ?? 0;
+    const assistance = claim.assistancePaid ?? 0;
+    const other = claim.otherPaid ?? 0;
+    f[0] += claim.fundPaid;
+    f[1] += critical;
+    f[2] += assistance;
+    f[3] += other;
+    o[0] += claim.fundPaid;
+    o[1] += critical;
+    o[2] += assistance;
+    o[3] += other;
+  }
+
+  /** The out-of-group line and analysis line of a claim's institution × region × category (× referral). */
+  private oogLinesOf(claim: Claim, referral: OogReferral): { g: OogLine; a: OogAnalysis } {
     const key = `${claim.institutionId}\u0000${claim.outOfRegion ? 1 : 0}\u0000${claim.category}`;
     let g = this.outOfGroup.get(key);
     if (g === undefined) {
       g = { line: { institutionId: claim.institutionId, outOfRegion: claim.outOfRegion, category: claim.category }, claims: 0, fundPaid: 0 };
       this.outOfGroup.set(key, g);
     }
-    g.claims += sign;
-    g.fundPaid += deduction;
-    const referral = claim.referral === undefined ? 'unknown' : claim.referral === '' ? 'none' : claim.referral;
     const aKey = `${key}\u0000${referral}`;
     let a = this.analysis.get(aKey);
     if (a === undefined) {
       a = { line: { ...g.line, referral }, claims: 0, funds: [0, 0, 0, 0], deduction: 0 };
       this.analysis.set(aKey, a);
     }
-    a.claims += sign;
-    a.deduction += deduction;
-    const cols = fundColumns(claim);
-    for (let i = 0; i < 4; i++) {
-      a.funds[i] += cols[i];
-      this.outOfGroupFunds[i] += cols[i];
-    }
+    return { g, a };
   }
 
   /** §13.1 D and L per fund (when the package names funds or the claims carry fund columns beside fund_paid). */

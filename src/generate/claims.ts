@@ -33,7 +33,45 @@ export interface GenerateOptions {
   readonly costScale?: number;
   /** Multiplies every referral probability (default 1; 0 writes no referrals). */
   readonly referralScale?: number;
+  /** A preset of the options above and of the shape of the file (see MIXES); explicit options win. */
+  readonly mix?: ClaimMix;
 }
+
+/** Named mixes: `default` (the demo's), `drg-heavy` (a county-hospital export dominated by DRG/DIP stays). */
+export type ClaimMix = 'default' | 'drg-heavy';
+export const CLAIM_MIXES: readonly ClaimMix[] = ['default', 'drg-heavy'];
+
+interface MixShape {
+  readonly options: Omit<GenerateOptions, 'claims' | 'seed' | 'year' | 'mix'>;
+  /** Members used: the first N of the scenario's list (all when undefined). */
+  readonly members?: number;
+  /** Out-of-group institutions used: in region, out of region. */
+  readonly outOfGroup: readonly [number, number];
+  /** Of the county's ordinary stays: share priced by single disease, and the upper bound of DRG-coded (the rest ungrouped). */
+  readonly countySingle: number;
+  readonly countyCoded: number;
+  /** Share of the township's ordinary stays with a DIP code. */
+  readonly townshipCoded: number;
+  /** Columns written: the first N of CANONICAL_HEADERS (all when undefined). */
+  readonly columns?: number;
+}
+
+/**
+ * `drg-heavy` (issue 14): 30% inpatient, six in seven stays with a DRG or DIP code, a dozen members, three
+ * out-of-group institutions, no reversals or referrals, 13 columns (claim_id … patient_paid).
+ */
+export const MIXES: Readonly<Record<ClaimMix, MixShape>> = {
+  default: { options: {}, outOfGroup: [4, 3], countySingle: 0.06, countyCoded: 0.95, townshipCoded: 0.92 },
+  'drg-heavy': {
+    options: { inpatientRate: 0.3, reversalRate: 0, referralScale: 0 },
+    members: 12,
+    outOfGroup: [2, 1],
+    countySingle: 0,
+    countyCoded: 6 / 7,
+    townshipCoded: 6 / 7,
+    columns: 13,
+  },
+};
 
 /** Out-of-group institutions: city hospitals in region, provincial hospitals out of region. */
 const OUT_OF_GROUP_IN_REGION = ['C3301', 'C3302', 'C3303', 'C3304'];
@@ -105,6 +143,9 @@ function claimId(year: number, seq: number): string {
  * Yields `opts.claims` claims for the scenario's group. Same scenario + options → same claims, in the same order.
  */
 export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Generator<Claim> {
+  const shape = MIXES[opts.mix ?? 'default'];
+  if (shape === undefined) throw new Error(`unknown mix ${opts.mix}`);
+  opts = { ...shape.options, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)), claims: opts.claims, seed: opts.seed };
   const n = opts.claims;
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`claims must be a whole number ≥ 0, got ${n}`);
   const rng = new Rng(opts.seed);
@@ -124,13 +165,14 @@ export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Gene
 
   // Members by tier; a tier without members borrows the lead (or any member).
   const byTier: Record<Tier, string[]> = { county: [], township: [], village: [] };
-  for (const m of scenario.group.members) byTier[m.tier].push(m.id);
+  const members = shape.members === undefined ? scenario.group.members : scenario.group.members.slice(0, shape.members);
+  for (const m of members) byTier[m.tier].push(m.id);
   const anyMember = scenario.group.members.length > 0 ? [lead] : [];
   const membersOf = (t: Tier): string[] => (byTier[t].length > 0 ? byTier[t] : byTier.county.length > 0 ? byTier.county : anyMember.length > 0 ? anyMember : byTier.township.concat(byTier.village));
   const memberIds = new Set(scenario.group.members.map((m) => m.id));
   const notMember = (ids: string[]) => ids.map((id) => { let x = id; while (memberIds.has(x)) x += 'X'; return x; });
-  const oogIn = notMember(OUT_OF_GROUP_IN_REGION);
-  const oogOut = notMember(OUT_OF_GROUP_OUT_OF_REGION);
+  const oogIn = notMember(OUT_OF_GROUP_IN_REGION.slice(0, shape.outOfGroup[0]));
+  const oogOut = notMember(OUT_OF_GROUP_OUT_OF_REGION.slice(0, shape.outOfGroup[1]));
 
   // Insured people: category weights by enrollment × use; ids within each category's enrollment.
   const enrol = scenario.enrollment;
@@ -250,13 +292,13 @@ export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Gene
         else dipCode = rng.pick(dipCodes).code;
       } else if (tier === 'county') {
         const r = rng.next();
-        if (r < 0.06 && singleCodes.length > 0) {
+        if (r < shape.countySingle && singleCodes.length > 0) {
           // Single-disease case (按单病种): the disease code in 病种编码, no DRG group.
           const sd = rng.pick(singleCodes);
           dipCode = sd.code;
           costFen = sd.standardFen * (0.8 + 0.5 * rng.next());
           losDays = rng.int(3, 8);
-        } else if (r < 0.95) {
+        } else if (r < shape.countyCoded) {
           const g = rng.pick(drgCodes);
           drgCode = g.code;
           costFen = costAround(g.standardFen, drgHigh, drgLow);
@@ -266,7 +308,7 @@ export function* generateClaims(scenario: Scenario, opts: GenerateOptions): Gene
           losDays = rng.int(2, 14);
         }
       } else {
-        if (rng.chance(0.92)) {
+        if (rng.chance(shape.townshipCoded)) {
           const g = rng.pick(dipCodes);
           dipCode = g.code;
           costFen = costAround(g.standardFen * dipTownshipCoef, dipHigh, dipLow);

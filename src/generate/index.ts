@@ -1,5 +1,5 @@
 // Synthetic claims for demos, tests and benchmarks (see generateClaims and writeClaims).
-export { generateClaims, type GenerateOptions } from './claims.js';
+export { CLAIM_MIXES, generateClaims, MIXES, type ClaimMix, type GenerateOptions } from './claims.js';
 export {
   writeClaims,
   writeClaimsCsv,

@@ -17,6 +17,23 @@ export interface WriteOptions {
   readonly encoding?: ClaimsEncoding; // CSV only; default utf-8
   /** Default: chinese for GB18030 CSV (as real exports look), canonical otherwise. Chinese headers bring Chinese values. */
   readonly headers?: ClaimsHeaders;
+  /** Only the first N columns of CANONICAL_HEADERS (at least 13: claim_id … patient_paid); default all. */
+  readonly columns?: number;
+}
+
+/** The number of leading columns to write; a row that needs a column beyond them (a reversal) is refused. */
+function columnCount(n: number | undefined): number {
+  if (n === undefined) return CANONICAL_HEADERS.length;
+  if (!Number.isInteger(n) || n < 13 || n > CANONICAL_HEADERS.length) throw new Error(`columns must be 13–${CANONICAL_HEADERS.length}, got ${n}`);
+  return n;
+}
+
+/** The row's cells cut to `n` columns; throws when a dropped cell is not empty. */
+function leading(cells: string[], n: number): string[] {
+  if (n === cells.length) return cells;
+  for (let i = n; i < cells.length; i++) if (cells[i] !== '') throw new Error(`claim ${cells[0]} has a ${CANONICAL_HEADERS[i]} but only ${n} columns are written`);
+  cells.length = n;
+  return cells;
 }
 
 /** The claims columns of DOMAIN.md §10, in file order: the importer's canonical names and their Chinese headers. */
@@ -70,8 +87,9 @@ async function finish(out: WriteStream): Promise<void> {
 export async function writeClaimsCsv(
   file: string,
   claims: Iterable<Claim>,
-  opts: { encoding?: ClaimsEncoding; headers?: ClaimsHeaders } = {},
+  opts: { encoding?: ClaimsEncoding; headers?: ClaimsHeaders; columns?: number } = {},
 ): Promise<number> {
+  const width = columnCount(opts.columns);
   const gb = opts.encoding === 'gb18030';
   const chinese = (opts.headers ?? (gb ? 'chinese' : 'canonical')) === 'chinese';
   const eol = gb ? '\r\n' : '\n';
@@ -81,9 +99,9 @@ export async function writeClaimsCsv(
   const encode = (s: string): string | Buffer => (gb ? encodeGb18030(s) : s);
   let rows = 0;
   const work = (async () => {
-    let buf = (chinese ? CHINESE_HEADERS : CANONICAL_HEADERS).join(',') + eol;
+    let buf = (chinese ? CHINESE_HEADERS : CANONICAL_HEADERS).slice(0, width).join(',') + eol;
     for (const c of claims) {
-      buf += claimCells(c, chinese).map(csvCell).join(',') + eol;
+      buf += leading(claimCells(c, chinese), width).map(csvCell).join(',') + eol;
       rows++;
       if (buf.length >= 1 << 18) {
         await writeChunk(out, encode(buf));
@@ -120,14 +138,15 @@ async function letZipCatchUp(sheet: unknown): Promise<void> {
  * Writes claims as an XLSX workbook (one sheet, 结算明细) with exceljs's streaming writer; amounts and bed-days are
  * number cells (as exported spreadsheets have them), everything else text. Returns the number of data rows.
  */
-export async function writeClaimsXlsx(file: string, claims: Iterable<Claim>, opts: { headers?: ClaimsHeaders } = {}): Promise<number> {
+export async function writeClaimsXlsx(file: string, claims: Iterable<Claim>, opts: { headers?: ClaimsHeaders; columns?: number } = {}): Promise<number> {
+  const width = columnCount(opts.columns);
   const chinese = opts.headers === 'chinese';
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false });
   const sheet = workbook.addWorksheet('结算明细');
-  sheet.addRow([...(chinese ? CHINESE_HEADERS : CANONICAL_HEADERS)]).commit();
+  sheet.addRow((chinese ? CHINESE_HEADERS : CANONICAL_HEADERS).slice(0, width)).commit();
   let rows = 0;
   for (const c of claims) {
-    const cells: Array<string | number> = claimCells(c, chinese);
+    const cells: Array<string | number> = leading(claimCells(c, chinese), width);
     cells[7] = c.losDays;
     cells[10] = c.totalCost / 100; // the nearest double to the two-decimal amount; its shortest text is exact
     cells[11] = c.fundPaid / 100;
@@ -145,7 +164,7 @@ export async function writeClaimsXlsx(file: string, claims: Iterable<Claim>, opt
 export async function writeClaims(file: string, claims: Iterable<Claim>, opts: WriteOptions = {}): Promise<number> {
   if ((opts.format ?? 'csv') === 'xlsx') {
     if (opts.encoding === 'gb18030') throw new Error('XLSX files are always Unicode; --encoding applies to CSV only');
-    return writeClaimsXlsx(file, claims, { headers: opts.headers });
+    return writeClaimsXlsx(file, claims, { headers: opts.headers, columns: opts.columns });
   }
   return writeClaimsCsv(file, claims, opts);
 }

@@ -56,4 +56,40 @@ describe('ClaimLedger', () => {
       { numRuns: 60 },
     );
   });
+
+  it('across insertion batches: a reversal before its original, duplicates far apart, suspects in row order', () => {
+    const { l, errors } = ledger(1000);
+    let row = 2;
+    const o = (i: number) => claim({ claimId: `JS${i}`, institutionId: 'V01', totalCost: 1000 + i, fundPaid: 600 });
+    // reversals waiting for originals that come 50,000 and 90,000 rows later (one with the wrong amounts)
+    const rev = (c: Claim, id: string, fund: number) => ({ ...c, claimId: id, reverses: c.claimId, totalCost: -c.totalCost, fundPaid: fund, patientPaid: -c.totalCost - fund });
+    add(l, rev(o(50_000), 'RA', -600), row++);
+    add(l, rev(o(90_000), 'RB', -601), row++);
+    const dupRows: number[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      add(l, o(i), row++);
+      if (i % 20_000 === 7) {
+        dupRows.push(row);
+        add(l, o(i - 7), row++); // a repeat of an id from thousands of rows before
+      }
+    }
+    dupRows.push(row);
+    add(l, o(3), row++);
+    l.finish();
+    expect(l.count).toBe(100_002);
+    expect(l.suspects.map((s) => s.row)).toEqual(dupRows);
+    expect(l.suspects.map((s) => s.id)).toEqual(['JS0', 'JS20000', 'JS40000', 'JS60000', 'JS80000', 'JS3']);
+    expect(errors.map((e) => [e.rule, e.row])).toEqual([['reversal.mismatch', 3]]);
+  });
+
+  it('a reversal row reusing an earlier id is the suspect, not the earlier row (the batch is inserted first)', () => {
+    const { l } = ledger(100);
+    const a = claim({ claimId: 'A1', institutionId: 'V01', totalCost: 1000, fundPaid: 600 });
+    const b = claim({ claimId: 'B1', institutionId: 'V01', totalCost: 2000, fundPaid: 600 });
+    add(l, a, 2);
+    add(l, b, 3);
+    add(l, { ...b, claimId: 'A1', reverses: 'B1', totalCost: -2000, fundPaid: -600, patientPaid: -1400 }, 4);
+    l.finish();
+    expect(l.suspects.map((s) => [s.id, s.row])).toEqual([['A1', 4]]);
+  });
 });

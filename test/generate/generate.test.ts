@@ -261,3 +261,58 @@ describe('runGenerate', () => {
     }
   });
 });
+
+describe('generateClaims --mix drg-heavy (issue 14)', () => {
+  it('30% inpatient, six in seven stays coded, a dozen members, three out-of-group institutions, no reversals', () => {
+    const members = new Map(scenario.group.members.map((m) => [m.id, m.tier]));
+    const n = 60000;
+    let inpatient = 0;
+    let inGroupStays = 0;
+    let coded = 0;
+    const used = new Set<string>();
+    const outside = new Set<string>();
+    for (const c of generateClaims(scenario, { claims: n, seed: 3, mix: 'drg-heavy' })) {
+      expect(c.reverses).toBe('');
+      expect(c.referral ?? '').toBe('');
+      if (c.setting === 'inpatient') inpatient++;
+      const tier = members.get(c.institutionId);
+      if (tier === undefined) outside.add(c.institutionId);
+      else {
+        used.add(c.institutionId);
+        if (c.setting === 'inpatient' && c.losDays < 60) {
+          inGroupStays++;
+          if ((tier === 'county' && c.drgCode !== '') || (tier === 'township' && c.dipCode !== '')) coded++;
+        }
+      }
+    }
+    expect(inpatient / n).toBeGreaterThan(0.28);
+    expect(inpatient / n).toBeLessThan(0.32);
+    expect(coded / inGroupStays).toBeGreaterThan(6 / 7 - 0.02);
+    expect(coded / inGroupStays).toBeLessThan(6 / 7 + 0.02);
+    expect([...used].sort()).toEqual(scenario.group.members.slice(0, 12).map((m) => m.id).sort());
+    expect(outside.size).toBe(3);
+  });
+
+  it('writes the 13 columns claim_id … patient_paid, the same bytes per seed', async () => {
+    const file = join(dir, 'heavy.csv');
+    const write = async () => {
+      await writeClaims(file, generateClaims(scenario, { claims: 3000, seed: 4, mix: 'drg-heavy' }), { columns: 13 });
+      return readFileSync(file);
+    };
+    const a = await write();
+    expect(a.equals(await write())).toBe(true);
+    const [header, ...rows] = rowsOf(a.toString('utf8'));
+    expect(header).toEqual(CANONICAL_HEADERS.slice(0, 13));
+    for (const r of rows) expect(r).toHaveLength(13);
+  });
+
+  it('refuses to drop a column a row needs (a reversal or a referral in 13 columns)', async () => {
+    await expect(writeClaims(join(dir, 'narrow.csv'), generateClaims(scenario, { claims: 3000, seed: 9 }), { columns: 13 })).rejects.toThrow(/has a (reverses|referral|referred_from) but only 13 columns/);
+  });
+
+  it('the default mix is unchanged by the option (same claims as without it)', () => {
+    const a = [...generateClaims(scenario, { claims: 2000, seed: 11 })];
+    const b = [...generateClaims(scenario, { claims: 2000, seed: 11, mix: 'default' })];
+    expect(b).toEqual(a);
+  });
+});

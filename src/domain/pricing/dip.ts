@@ -27,7 +27,7 @@ export interface DipPoints {
 }
 
 export class DipPricer {
-  private readonly cache = new Map<string, number>();
+  private readonly cache: Readonly<Record<Tier, Map<string, number>>> = { county: new Map(), township: new Map(), village: new Map() };
   private readonly entries: DipGroupTier[] = [];
   constructor(private readonly p: DipParams) {}
 
@@ -37,8 +37,8 @@ export class DipPricer {
 
   /** Index of (code, tier), or -1 when the code has no group. */
   keyOf(code: string, tier: Tier): number {
-    const k = `${tier}\u0000${code}`;
-    const hit = this.cache.get(k);
+    const byCode = this.cache[tier];
+    const hit = byCode.get(code);
     if (hit !== undefined) return hit;
     const g = this.p.groups.get(code);
     let index = -1;
@@ -54,7 +54,7 @@ export class DipPricer {
       });
       index = this.entries.length - 1;
     }
-    this.cache.set(k, index);
+    byCode.set(code, index);
     return index;
   }
 

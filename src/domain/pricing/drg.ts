@@ -17,7 +17,8 @@ export interface DrgPayment {
 }
 
 export class DrgPricer {
-  private readonly cache = new Map<string, DrgStandard | null>();
+  // Per tier, by code: computed once in Decimal, then reused (the row's code string is the key: no concatenation).
+  private readonly cache: Readonly<Record<Tier, Map<string, DrgStandard | null>>> = { county: new Map(), township: new Map(), village: new Map() };
   constructor(private readonly p: DrgParams) {}
 
   has(code: string): boolean {
@@ -25,8 +26,8 @@ export class DrgPricer {
   }
 
   private standard(code: string, tier: Tier): DrgStandard | null {
-    const key = `${tier}\u0000${code}`;
-    let s = this.cache.get(key);
+    const byCode = this.cache[tier];
+    let s = byCode.get(code);
     if (s !== undefined) return s;
     const rw = this.p.weights.get(code);
     if (rw === undefined) {
@@ -42,7 +43,7 @@ export class DrgPricer {
         lowCeil: Number(std.times(this.p.lowMultiple).ceil().toFixed(0)),
       };
     }
-    this.cache.set(key, s);
+    byCode.set(code, s);
     return s;
   }
 

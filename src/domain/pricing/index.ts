@@ -8,7 +8,7 @@ import { SPECIAL_CASE_METHODS } from '../specialCases.js';
 import type { Claim, InputError, Method, OutlierClass, PackageFund, Payments, SpecialCase, Tier } from '../types.js';
 import { DipPricer } from './dip.js';
 import { DrgPricer } from './drg.js';
-import { matchMethod } from './rules.js';
+import { MethodMatcher } from './rules.js';
 
 export interface ClaimPrice {
   readonly method: Method;
@@ -51,10 +51,34 @@ function liabilityOf(paymentFen: Fen, reductionFen: Fen): Fen {
   return l > 0 ? l : 0;
 }
 
+/**
+ * Every ClaimPrice has the same fields in the same order (absent ones undefined): one object shape for the hot loop.
+ * Callers test `!== undefined`, never `in`.
+ */
+function priced(
+  method: Method,
+  sign: 1 | -1,
+  standard: Fen | undefined,
+  liability: Fen | undefined,
+  outlier: OutlierClass,
+  points?: Dec,
+  dipKey?: number,
+  reduction?: Fen,
+  special?: SpecialCasePrice,
+): ClaimPrice {
+  return { method, sign, standard, liability, outlier, points, dipKey, reduction, special };
+}
+
 export class ClaimPricer {
   readonly drg?: DrgPricer;
   readonly dip?: DipPricer;
   private readonly perDiemDaily = new Map<Tier, Dec | undefined>();
+  private readonly matcher: MethodMatcher;
+  // Payments that depend on a few values only, computed once in Decimal and reused (the same fen every time):
+  // per-diem by tier × paid days, single disease by code, a normal DIP claim under a budget point value by key.
+  private readonly perDiemPayment: Readonly<Record<Tier, Map<number, Fen>>> = { county: new Map(), township: new Map(), village: new Map() };
+  private readonly singleDiseasePayment = new Map<string, Fen>();
+  private readonly dipNormalPayment = new Map<Dec, Map<number, Fen>>();
   /** Which of [basic, critical, assistance, other] are packaged. */
   readonly packaged: readonly [boolean, boolean, boolean, boolean];
   private readonly basicOnly: boolean;
@@ -68,6 +92,7 @@ export class ClaimPricer {
     this.packaged = [funds.includes('basic'), funds.includes('critical'), funds.includes('assistance'), funds.includes('other')];
     this.basicOnly = this.packaged[0] && !this.packaged[1] && !this.packaged[2] && !this.packaged[3];
     this.specialCases = options.specialCases !== undefined && options.specialCases.size > 0 ? options.specialCases : undefined;
+    this.matcher = new MethodMatcher(payments.rules);
     if (payments.drg) this.drg = new DrgPricer(payments.drg);
     if (payments.dip) this.dip = new DipPricer(payments.dip);
     for (const t of ['county', 'township', 'village'] as const) {
@@ -76,7 +101,7 @@ export class ClaimPricer {
   }
 
   methodOf(claim: Claim, tier: Tier): Method {
-    return matchMethod(this.payments.rules, claim, tier);
+    return this.matcher.method(claim, tier);
   }
 
   /** Σ of the claim's packaged fund columns (signed): its out-of-group deduction, or its ffs liability. */
@@ -116,14 +141,8 @@ export class ClaimPricer {
     const sign = formula.sign;
     const unpackaged = this.unpackagedAmount(claim);
     const reduction = sign * claim.patientPaid + sign * unpackaged;
-    return {
-      method: formula.method,
-      sign,
-      standard: sign * listed.agreed,
-      liability: sign * liabilityOf(listed.agreed, reduction),
-      outlier: 'none',
-      special: { case: listed, formulaStandard: formula.standard, formulaPoints: formula.points, unpackaged },
-    };
+    const special = { case: listed, formulaStandard: formula.standard, formulaPoints: formula.points, unpackaged };
+    return priced(formula.method, sign, sign * listed.agreed, sign * liabilityOf(listed.agreed, reduction), 'none', undefined, undefined, undefined, special);
   }
 
   private priceByFormula(claim: Claim, tier: Tier, pointValue: Dec | undefined): ClaimPrice | PricingProblem {
@@ -133,29 +152,21 @@ export class ClaimPricer {
     const method = this.methodOf(claim, tier);
     switch (method) {
       case 'ffs':
-        return { method, sign, liability: this.packagedAmount(claim), outlier: 'none' };
+        return priced(method, sign, undefined, this.packagedAmount(claim), 'none');
       case 'capitation':
-        return { method, sign, liability: 0, outlier: 'none' };
+        return priced(method, sign, undefined, 0, 'none');
       case 'drg': {
         const p = claim.drgCode === '' ? undefined : this.drg!.price(claim.drgCode, tier, cost);
         if (p === undefined) return missingCode('drg_code', claim.drgCode, 'DRG', '相对权重表（weights）', 'the DRG weights table');
-        return { method, sign, standard: sign * p.payment, liability: sign * liabilityOf(p.payment, patient), outlier: p.outlier };
+        return priced(method, sign, sign * p.payment, sign * liabilityOf(p.payment, patient), p.outlier);
       }
       case 'dip': {
         const key = claim.dipCode === '' ? -1 : this.dip!.keyOf(claim.dipCode, tier);
         if (key < 0) return missingCode('dip_code', claim.dipCode, 'DIP', '病种分值表（groups）', 'the DIP groups table');
         const pts = this.dip!.points(key, cost);
-        if (pointValue === undefined) return { method, sign, outlier: pts.outlier, points: pts.points, dipKey: key, reduction: patient };
-        const payment = roundFen(pts.points.times(pointValue).times(100));
-        return {
-          method,
-          sign,
-          standard: sign * payment,
-          liability: sign * liabilityOf(payment, patient),
-          outlier: pts.outlier,
-          points: pts.points,
-          dipKey: key,
-        };
+        if (pointValue === undefined) return priced(method, sign, undefined, undefined, pts.outlier, pts.points, key, patient);
+        const payment = pts.outlier === 'none' ? this.dipNormal(key, pointValue) : roundFen(pts.points.times(pointValue).times(100));
+        return priced(method, sign, sign * payment, sign * liabilityOf(payment, patient), pts.outlier, pts.points, key);
       }
       case 'perDiem': {
         const daily = this.perDiemDaily.get(tier);
@@ -164,13 +175,18 @@ export class ClaimPricer {
         }
         const max = this.payments.perDiem?.maxDays;
         const days = max === undefined ? Math.abs(claim.losDays) : Math.min(Math.abs(claim.losDays), max);
-        const payment = roundFen(daily.times(days).times(100));
-        return { method, sign, standard: sign * payment, liability: sign * liabilityOf(payment, patient), outlier: 'none' };
+        const byDays = this.perDiemPayment[tier];
+        let payment = byDays.get(days);
+        if (payment === undefined) {
+          payment = roundFen(daily.times(days).times(100));
+          byDays.set(days, payment);
+        }
+        return priced(method, sign, sign * payment, sign * liabilityOf(payment, patient), 'none');
       }
       case 'singleDisease': {
         const prices = this.payments.singleDisease!.prices;
-        const price = (claim.dipCode !== '' ? prices.get(claim.dipCode) : undefined) ?? (claim.drgCode !== '' ? prices.get(claim.drgCode) : undefined);
-        if (price === undefined) {
+        const code = claim.dipCode !== '' && prices.has(claim.dipCode) ? claim.dipCode : claim.drgCode !== '' && prices.has(claim.drgCode) ? claim.drgCode : undefined;
+        if (code === undefined) {
           const code = claim.dipCode || claim.drgCode;
           return {
             column: claim.dipCode ? 'dip_code' : 'drg_code',
@@ -180,10 +196,29 @@ export class ClaimPricer {
             en: `single-disease payment: code "${code}" has no price in payments.singleDisease.prices`,
           };
         }
-        const payment = roundFen(price.times(100));
-        return { method, sign, standard: sign * payment, liability: sign * liabilityOf(payment, patient), outlier: 'none' };
+        let payment = this.singleDiseasePayment.get(code);
+        if (payment === undefined) {
+          payment = roundFen(prices.get(code)!.times(100));
+          this.singleDiseasePayment.set(code, payment);
+        }
+        return priced(method, sign, sign * payment, sign * liabilityOf(payment, patient), 'none');
       }
     }
+  }
+
+  /** The payment of a normal (no outlier) DIP claim of `key` at `pointValue`: base points × value, once per key. */
+  dipNormal(key: number, pointValue: Dec): Fen {
+    let byKey = this.dipNormalPayment.get(pointValue);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.dipNormalPayment.set(pointValue, byKey);
+    }
+    let payment = byKey.get(key);
+    if (payment === undefined) {
+      payment = roundFen(this.dip!.basePoints(key).times(pointValue).times(100));
+      byKey.set(key, payment);
+    }
+    return payment;
   }
 
   /** Liability and standard of a deferred dip claim, once the point value is known. Amounts unsigned in, signed out. */

@@ -1,15 +1,15 @@
 // 明细 Claims: every in-group claim as priced, streamed row by row (nothing is buffered), continued on further
-// sheets past the row limit. Returns per-member liability sums for the reconciliation on the Checks sheet.
-import { createReadStream, rmSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+// sheets past the row limit. The rows' XML is written here, not by exceljs (see ClaimRowXml); the sheet around them,
+// the styles and the zip are exceljs's. Returns per-member liability sums for the reconciliation on the Checks sheet.
+import { createReadStream, existsSync, rmSync } from 'node:fs';
 import type ExcelJS from 'exceljs';
 import type { RowRef } from '../../claims/source.js';
 import type { Fen } from '../../domain/money.js';
 import type { PricedClaim } from '../../domain/result.js';
 import { CATEGORY_LABEL, METHOD_LABEL, OUTLIER_LABEL, SETTING_LABEL, TIER_LABEL } from './labels.js';
-import { type Cell, type Column, FIRST_DATA_ROW, INT_FMT, MONEY_FMT, addr, int, money, num } from './model.js';
+import { type Cell, type Column, FIRST_DATA_ROW, INT_FMT, MONEY_FMT, addr, col, int, money, num } from './model.js';
 import { claimSheetName, sheetTitle } from './names.js';
-import { type PricedClaimScanner, spoolClaims } from '../spool.js';
+import { type PricedClaimScanner, type Spooled, spoolClaims, spoolFile } from '../spool.js';
 import { type Sheet, type Workbook, addSheet, fenToNumber, writeCells, writeHeader, writeTitle } from './render.js';
 
 export const EXCEL_MAX_ROWS = 1_048_576;
@@ -98,12 +98,138 @@ const plain = (cell: Cell): Plain => {
 };
 
 /**
- * Flow control between the worksheet and the zip. exceljs's worksheet stream (a StreamBuf) hands each 64 KiB block
- * to its consumer without waiting, and that consumer is the PassThrough archiver puts in front of every entry
+ * Text as exceljs writes it into XML (utils.xmlEncode): the five markup characters escaped, control characters other
+ * than tab, line feed and carriage return (and DEL) dropped.
+ */
+const XML_SPECIAL = /[<>&'"\x7F\x00-\x08\x0B-\x0C\x0E-\x1F]/;
+export function xmlText(text: string): string {
+  if (!XML_SPECIAL.test(text)) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) out += '&quot;';
+    else if (c === 38) out += '&amp;';
+    else if (c === 39) out += '&apos;';
+    else if (c === 60) out += '&lt;';
+    else if (c === 62) out += '&gt;';
+    else if (c === 127 || (c <= 31 && (c <= 8 || (c >= 11 && c !== 13)))) continue;
+    else out += text[i];
+  }
+  return out;
+}
+
+/** The style keys a cell takes from its column (exceljs Cell._mergeStyle with an empty row style). */
+const STYLE_KEYS = ['numFmt', 'font', 'alignment', 'border', 'fill', 'protection'] as const;
+
+/**
+ * `String(fen / 100)`, the text exceljs writes for a money cell, from the integer: the amount with two decimals,
+ * trailing zeros (and a bare point) dropped. Equal for |fen| < 10^14 (then fen / 100 has at most 15 significant
+ * digits, so the shortest round-trip text of the double is that decimal; a property test checks it); beyond, the
+ * double's own text.
+ */
+export function fenNumberText(fen: number): string {
+  if (!(fen > -1e14 && fen < 1e14) || !Number.isInteger(fen)) return String(fen / 100);
+  const abs = fen < 0 ? -fen : fen;
+  const yuan = Math.floor(abs / 100);
+  const cents = abs - yuan * 100;
+  const sign = fen < 0 ? '-' : '';
+  if (cents === 0) return `${sign}${yuan}`;
+  if (cents % 10 === 0) return `${sign}${yuan}.${cents / 10}`;
+  return `${sign}${yuan}.${cents < 10 ? '0' : ''}${cents}`;
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+/** Text as a byte string of its UTF-8 (the same text when it is ASCII). */
+function utf8Bytes(text: string): string {
+  return NOT_ASCII.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
+}
+
+/** At most this many distinct texts per column keep their finished cell XML (labels, codes, members, files). */
+const CACHED_TEXTS = 4096;
+
+/**
+ * A claim row as the XML exceljs's streaming writer renders for it (row-xform / cell-xform: the same `spans`, style
+ * ids, `t="str"` text and number text), built directly: exceljs's Row and Cell objects and its XML stream cost about
+ * 20 µs a row, most of the workbook's time at 1M claims. The sheet XML is byte-identical (a test compares it with
+ * exceljs's own rendering of the same rows), and the style ids come from the workbook's own style table.
+ */
+export class ClaimRowXml {
+  private readonly letters = CLAIM_COLUMNS.map((_, i) => col(i + 1));
+  /** Per column, the ` s="…"` attribute of a text cell and of a number cell ('' for style 0), once known. */
+  private readonly textStyle: Array<string | undefined> = [];
+  private readonly numberStyle: Array<string | undefined> = [];
+  /** Per column, text → the cell's XML after its address (`" s=… t="str"><v>…</v></c>`), while the column has few texts. */
+  private readonly textCells: Array<Map<string, string> | undefined> = CLAIM_COLUMNS.map(() => new Map());
+
+  constructor(
+    private readonly wb: Workbook,
+    private readonly ws: Sheet,
+  ) {}
+
+  private styleAttr(i: number, type: ExcelJS.ValueType): string {
+    const column = this.ws.getColumn(i + 1) as unknown as { style: Record<string, unknown> };
+    const style: Record<string, unknown> = {};
+    for (const k of STYLE_KEYS) if (column.style[k]) style[k] = column.style[k];
+    const styles = (this.wb as unknown as { styles: { addStyleModel(style: unknown, type: ExcelJS.ValueType): number } }).styles;
+    const id = styles.addStyleModel(style, type);
+    return id ? ` s="${id}"` : '';
+  }
+
+  private textCell(i: number, text: string): string {
+    const cache = this.textCells[i];
+    const hit = cache?.get(text);
+    if (hit !== undefined) return hit;
+    const s = (this.textStyle[i] ??= this.styleAttr(i, VALUE_STRING));
+    const xml = utf8Bytes(`"${s} t="str"><v>${xmlText(text)}</v></c>`);
+    if (cache !== undefined) {
+      if (cache.size < CACHED_TEXTS) cache.set(text, xml);
+      else this.textCells[i] = undefined; // many distinct texts (ids, dates): not worth keeping
+    }
+    return xml;
+  }
+
+  private numberCell(i: number, text: string): string {
+    return `"${(this.numberStyle[i] ??= this.styleAttr(i, VALUE_NUMBER))}><v>${text}</v></c>`;
+  }
+
+  /**
+   * The row's XML as a byte string: each character one byte of its UTF-8 (write it with the 'latin1' encoding).
+   * Labels in Chinese would otherwise make every row a two-byte string, encoded again on every write.
+   */
+  row(cells: readonly Cell[], rowNumber: number): string {
+    let first = 0;
+    let last = 0;
+    let body = '';
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i];
+      if (cell === null) continue;
+      let rest: string;
+      if (typeof cell === 'string') rest = this.textCell(i, cell);
+      else if (cell.t === 'money') rest = this.numberCell(i, fenNumberText(cell.fen));
+      else if (cell.t === 'int') rest = this.numberCell(i, String(cell.v));
+      else if (cell.t === 'num') rest = this.numberCell(i, String(Number(cell.text)));
+      else rest = this.textCell(i, cell.v);
+      if (first === 0) first = i + 1;
+      last = i + 1;
+      body += `<c r="${this.letters[i]}${rowNumber}${rest}`;
+    }
+    if (first === 0) return '';
+    return `<row r="${rowNumber}" spans="${first}:${last}" x14ac:dyDescent="0.25">${body}</row>`;
+  }
+}
+
+// exceljs's Enums.ValueType (the cell type a style is registered for).
+const VALUE_NUMBER = 2 as ExcelJS.ValueType;
+const VALUE_STRING = 3 as ExcelJS.ValueType;
+
+/**
+ * Flow control between the worksheet and the zip. exceljs's worksheet stream (a StreamBuf) hands each block to its
+ * consumer without waiting, and that consumer is the PassThrough archiver puts in front of every entry
  * (archiver-utils wraps streams that lack `_readableState`). That PassThrough (readable-stream 2.x, which has no
  * `writableLength`/`readableLength` getters) queues every block it is given while deflate — run on the thread pool —
- * works through them a few KiB per event-loop turn; rows come far faster than that, so without a limit the whole
- * uncompressed sheet (~800 B a claim row, 0.8 GB for 1M claims) sits in that queue. `backlog` counts what is queued ahead of deflate, and
+ * works through them; rows come far faster than that, so without a limit the whole uncompressed sheet (~880 B a
+ * claim row, 0.8 GB for 1M claims) sits in that queue. `backlog` counts what is queued ahead of deflate, and
  * `zipCaughtUp` waits, on the queue's own 'drain' event, until it is back under the low-water mark.
  */
 interface Queue {
@@ -116,8 +242,14 @@ interface Queue {
   removeListener(event: 'drain', listener: () => void): unknown;
 }
 
-function sheetStream(ws: Sheet): { buffers?: Array<{ length: number }>; pipes?: Queue[] } | undefined {
-  return (ws as unknown as { stream?: { buffers?: Array<{ length: number }>; pipes?: Queue[] } }).stream;
+interface SheetStream {
+  buffers?: Array<{ length: number }>;
+  pipes?: Queue[];
+  write(data: Buffer): Promise<unknown>;
+}
+
+function sheetStream(ws: Sheet): SheetStream | undefined {
+  return (ws as unknown as { stream?: SheetStream }).stream;
 }
 
 /** Bytes the worksheet has written that deflate has not taken yet. */
@@ -142,23 +274,24 @@ async function zipCaughtUp(ws: Sheet, failed: () => Error | undefined): Promise<
     const err = failed();
     if (err !== undefined) throw err;
     const queue = sheetStream(ws)?.pipes?.[0];
-    if (queue === undefined || queue.destroyed === true) throw new Error('the workbook zip stopped before the claim sheet was written');
+    if (queue?.destroyed === true) throw new Error('the workbook zip stopped before the claim sheet was written');
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        queue.removeListener('drain', done);
+        queue?.removeListener('drain', done);
         resolve();
       };
       const timer = setTimeout(done, RECHECK_MS);
-      queue.once('drain', done);
+      queue?.once('drain', done); // no queue yet: the zip is still on an earlier entry; look again shortly
     });
   }
 }
 
 /**
  * Writes the detail sheet(s). The claim scan calls back synchronously, faster than the zip can compress, and offers
- * no way to pause it; so the rows are first spooled to a temporary file with synchronous writes (bounded memory),
- * then replayed into the worksheets, waiting for the zip whenever it falls behind. A sheet is committed when full.
+ * no way to pause it; so the rows are first spooled — as their finished sheet XML, one file per sheet — with
+ * synchronous writes (bounded memory), then copied into the worksheets' streams, waiting for the zip whenever it
+ * falls behind. A sheet is committed when full.
  */
 export async function writeClaimSheets(
   wb: Workbook,
@@ -168,90 +301,82 @@ export async function writeClaimSheets(
   if (!Number.isSafeInteger(opts.rowsPerSheet) || opts.rowsPerSheet < 1 || opts.rowsPerSheet > DEFAULT_CLAIM_ROWS_PER_SHEET) {
     throw new Error(`claim rows per sheet must be 1..${DEFAULT_CLAIM_ROWS_PER_SHEET}`);
   }
-  try {
-    const spooled = scan === undefined ? undefined : await spoolClaims(opts.spoolPath, scan, (p, at) => `${JSON.stringify(claimCells(p, at).map(plain))}\n`);
-    const sheets = await replay(wb, scan === undefined ? undefined : opts.spoolPath, opts);
-    return { sheets, rows: spooled?.rows ?? 0, liabilityByMember: spooled?.liabilityByMember ?? new Map<string, Fen>() };
-  } finally {
-    rmSync(opts.spoolPath, { force: true });
-  }
-}
-
-async function replay(wb: Workbook, spool: string | undefined, opts: ClaimSheetOptions): Promise<Array<{ name: string; firstRow: number; lastRow: number }>> {
   const widths = CLAIM_COLUMNS.map((c) => c.width ?? 12);
   const sheets: Array<{ name: string; firstRow: number; lastRow: number }> = [];
   let ws: Sheet | undefined;
-  let inSheet = 0;
-  const close = () => {
-    const last = sheets[sheets.length - 1];
-    if (inSheet > 0) ws!.autoFilter = { from: addr(1, FIRST_DATA_ROW - 1), to: addr(CLAIM_COLUMNS.length, last.lastRow) };
-    ws!.commit();
-  };
-  const open = () => {
+  const open = (): Sheet => {
     const name = claimSheetName(sheets.length + 1);
     ws = addSheet(wb, name, CLAIM_COLUMNS, widths, 0);
     setColumnFormats(ws);
     writeTitle(ws, sheets.length === 0 ? sheetTitle(name, opts.scenario) : `${sheetTitle(name, opts.scenario)}（续 continued）`, 8);
     writeHeader(ws, CLAIM_COLUMNS);
     sheets.push({ name, firstRow: FIRST_DATA_ROW, lastRow: FIRST_DATA_ROW - 1 });
-    inSheet = 0;
+    return ws;
   };
-  if (spool !== undefined) {
-    // An error from the zip ends the wait for it (writeWorkbook then cleans up).
-    const zip = (wb as unknown as { zip?: NodeJS.EventEmitter }).zip;
-    let zipError: Error | undefined;
-    const onZipError = (e: Error) => {
-      zipError ??= e;
-    };
-    zip?.on('error', onZipError);
-    const lines = createInterface({ input: createReadStream(spool, { encoding: 'utf8' }), crlfDelay: Infinity });
-    try {
-      // Every data cell of a column gets the same style, so they share one style object per column and sheet:
-      // exceljs caches a style's id by object identity and otherwise serialises each cell's fresh copy to look it up.
-      let styles: Array<Partial<ExcelJS.Style>> = [];
-      let sinceCheck = 0;
-      for await (const line of lines) {
-        if (line === '') continue;
-        if (ws === undefined || inSheet === opts.rowsPerSheet) {
-          if (ws !== undefined) close();
-          open();
-          styles = [];
-        }
-        const row = ws!.getRow(FIRST_DATA_ROW + inSheet);
-        const values = JSON.parse(line) as Plain[];
-        for (let i = 0; i < values.length; i++) {
-          if (values[i] === null) continue;
-          const cell = row.getCell(i + 1);
-          cell.style = styles[i] ??= cell.style;
-          cell.value = values[i];
-        }
-        row.commit();
-        inSheet += 1;
-        sheets[sheets.length - 1].lastRow = FIRST_DATA_ROW + inSheet - 1;
-        if (++sinceCheck === 200) {
-          sinceCheck = 0;
-          // Deflate runs on the thread pool but needs this thread between its steps: give it a turn now and then.
-          if (backlog(ws!) > HIGH_WATER) await zipCaughtUp(ws!, () => zipError);
-          else await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-      }
-      if (zipError !== undefined) throw zipError;
-    } finally {
-      lines.close();
-      zip?.removeListener('error', onZipError);
+  const close = (rows: number) => {
+    const last = sheets[sheets.length - 1];
+    if (rows > 0) ws!.autoFilter = { from: addr(1, FIRST_DATA_ROW - 1), to: addr(CLAIM_COLUMNS.length, last.lastRow) };
+    ws!.commit();
+  };
+  // The first sheet is opened before the scan: its title and header are written, its column styles registered.
+  const firstSheet = open();
+  let spooled: Spooled | undefined;
+  try {
+    if (scan !== undefined) {
+      const xml = new ClaimRowXml(wb, firstSheet);
+      const perSheet = opts.rowsPerSheet;
+      spooled = await spoolClaims(opts.spoolPath, scan, (p, at, i) => xml.row(claimCells(p, at), FIRST_DATA_ROW + (i % perSheet)), '', perSheet, 'latin1');
     }
+    let rows = 0;
+    for (const file of spooled?.files ?? []) {
+      if (file.rows === 0) continue;
+      if (rows > 0) {
+        close(opts.rowsPerSheet);
+        open();
+      }
+      await copyInto(wb, ws!, file.path);
+      sheets[sheets.length - 1].lastRow = FIRST_DATA_ROW + file.rows - 1;
+      rows = file.rows;
+    }
+    if (rows === 0) {
+      writeCells(ws!, FIRST_DATA_ROW, [opts.note ?? (scan === undefined ? '汇总模式：无结算明细 Aggregate mode: no claim detail' : '无医共体内结算单据 No in-group claims')], 'note');
+    }
+    close(rows);
+    return { sheets, rows: spooled?.rows ?? 0, liabilityByMember: spooled?.liabilityByMember ?? new Map<string, Fen>() };
+  } finally {
+    for (let k = 0; existsSync(spoolFile(opts.spoolPath, k)); k++) rmSync(spoolFile(opts.spoolPath, k), { force: true });
   }
-  if (ws === undefined) {
-    open();
-    writeCells(ws!, FIRST_DATA_ROW, [opts.note ?? (spool === undefined ? '汇总模式：无结算明细 Aggregate mode: no claim detail' : '无医共体内结算单据 No in-group claims')], 'note');
+}
+
+/** Copies a spool file of finished row XML into the worksheet's stream, waiting whenever the zip falls behind. */
+async function copyInto(wb: Workbook, ws: Sheet, path: string): Promise<void> {
+  const stream = sheetStream(ws);
+  if (stream === undefined) throw new Error('exceljs worksheet has no stream');
+  // An error from the zip ends the wait for it (writeWorkbook then cleans up).
+  const zip = (wb as unknown as { zip?: NodeJS.EventEmitter }).zip;
+  let zipError: Error | undefined;
+  const onZipError = (e: Error) => {
+    zipError ??= e;
+  };
+  zip?.on('error', onZipError);
+  const input = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of input) {
+      if (zipError !== undefined) throw zipError;
+      await stream.write(chunk as Buffer);
+      if (backlog(ws) > HIGH_WATER) await zipCaughtUp(ws, () => zipError);
+    }
+    if (zipError !== undefined) throw zipError;
+  } finally {
+    input.destroy();
+    zip?.removeListener('error', onZipError);
   }
-  close();
-  return sheets;
 }
 
 const MONEY_COLS = [13, 14, 15, 17, 20];
 
-function setColumnFormats(ws: Sheet): void {
+/** The claim sheet's column formats (money, bed-days, row, points; centred flags, dates and codes). */
+export function setColumnFormats(ws: Sheet): void {
   for (const c of MONEY_COLS) ws.getColumn(c).numFmt = MONEY_FMT;
   ws.getColumn(10).numFmt = INT_FMT;
   ws.getColumn(22).numFmt = '0';

@@ -135,7 +135,7 @@ export async function streamWorkbook(
       filename: tmp,
       useStyles: true,
       useSharedStrings: false, // inline strings: a shared-string table would hold every claim's text in memory
-      zip: { zlib: { level: 6 } },
+      zip: { zlib: { level: 1 } },
     });
     wb.creator = `yibao ${meta.engineVersion}`;
     wb.lastModifiedBy = wb.creator;

@@ -14,7 +14,7 @@
 // shared. With --xlsx-report, `settle` also writes the auditor workbook (the `settle+xlsx` step).
 //
 // The `book` step (UTF-8 CSV only) opens a fresh book (结算账簿) with the same policy plus a monthly rule, imports
-// the file as one batch (`book import`), closes the twelve months, re-clears the year from the stored rows
+// the file as one batch (`book import`), closes the twelve months, re-clears the year from what the book stored
 // (`book clear`), and times `book status` and `book verify`; compare import and clear with `settle` on the same file.
 //
 // UTF-8 CSV at every size; GB18030 CSV and XLSX as well at sizes up to --extra-max. Files are reused between runs

@@ -323,6 +323,16 @@ async function bookWideErrors(
   pending: readonly PendingReversal[],
 ): Promise<InputError[]> {
   const errs: InputError[] = [];
+  // Every sum the engine makes over the book's claims stays exact in integer fen: Σ |total_cost| of the whole book
+  // (every amount of a claim is at most its total) must stay below 2^53 fen.
+  if ((await store.absoluteCostTotal()) > BigInt(Number.MAX_SAFE_INTEGER)) {
+    errs.push({
+      file: files[files.length - 1],
+      rule: 'amount.bookSumRange',
+      zh: '导入后账簿全部结算单的医疗总费用之和超出精确计算范围（2^53 分），无法精确结算；请检查金额单位（元/分）',
+      en: "after this import the book's claims would add up beyond the exact range (2^53 fen) and could not be settled exactly; check the amounts' unit (yuan, not fen)",
+    });
+  }
   for (let b = first; b < first + files.length; b++) {
     for (const d of await store.duplicatesOf(b)) {
       const firstBatch = d.firstBatch < first ? state.batches[d.firstBatch - 1].file : basename(files[d.firstBatch - first]);

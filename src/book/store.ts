@@ -313,6 +313,12 @@ export class BookStore implements BookClaims {
     );
   }
 
+  /** Σ |total_cost| over every stored row (exact: DuckDB sums BIGINT into HUGEINT). */
+  async absoluteCostTotal(): Promise<bigint> {
+    const r = await this.db.runAndReadAll('SELECT coalesce(sum(abs(total_cost)), 0)::VARCHAR FROM claims');
+    return BigInt(String(r.getRows()[0][0]));
+  }
+
   /** Duplicate claim ids between a new batch and the earlier ones (§12.6). */
   async duplicatesOf(batch: number): Promise<Array<{ row: number; id: string; firstBatch: number; firstRow: number }>> {
     const r = await this.db.runAndReadAll(

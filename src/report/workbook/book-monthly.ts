@@ -4,7 +4,7 @@
 import type { BookState } from '../../book/state.js';
 import { versionInForce } from '../../book/state.js';
 import type { Fen } from '../../domain/money.js';
-import { TIER_LABEL } from './labels.js';
+import { MONTH_FIGURE_LABEL, TIER_LABEL } from './labels.js';
 import { type Row, type SheetModel, absAddr, addr, int, money, num, okCell, rowOf, sheetRef } from './model.js';
 import { BOOK_SHEET, sheetTitle } from './names.js';
 
@@ -135,15 +135,10 @@ export function monthlySheet(state: BookState): { model: SheetModel; anchors: Mo
         { zh: '状态', en: 'Status' },
         { zh: '政策版本', en: 'Version' },
         { zh: '结算行数', en: 'Claim rows' },
-        { zh: '预拨额度 I', en: 'Installment I' },
-        { zh: '医共体内统筹支付 L', en: 'In-group liability L' },
-        { zh: '按人头付费 C', en: 'Capitation C' },
-        { zh: '工作量 W', en: 'Workload W' },
-        { zh: '外转扣减 D', en: 'Out-of-group D' },
-        { zh: '应付', en: 'Due' },
-        { zh: '预算空间 K', en: 'Room K' },
-        { zh: '拨付', en: 'Paid' },
-        { zh: '暂扣', en: 'Withheld' },
+        ...(['installment', 'inGroupLiability', 'capitation', 'workload', 'outOfGroupDeductions', 'due', 'room', 'paid', 'withheld'] as const).map((k) => ({
+          zh: MONTH_FIGURE_LABEL[k][0],
+          en: MONTH_FIGURE_LABEL[k][1],
+        })),
         { zh: '预结算点值', en: 'DIP point value' },
       ],
       rows,

@@ -98,6 +98,19 @@ export const TRANSACTION_KIND_LABEL: Record<TransactionKind, string> = {
   openingAdjustment: '结转调整 opening adjustment',
 };
 
+/** A closed month's figures (§12.3, §12.8 `months[]`), as [中文, English], GLOSSARY terms. */
+export const MONTH_FIGURE_LABEL = {
+  installment: ['预拨额度 I', 'Installment I'],
+  inGroupLiability: ['医共体内统筹支付 L', 'In-group liability L'],
+  capitation: ['按人头付费 C', 'Capitation C'],
+  workload: ['工作量 W', 'Workload W'],
+  outOfGroupDeductions: ['医共体外就医扣减 D', 'Out-of-group D'],
+  due: ['应付', 'Due'],
+  room: ['预算空间 K', 'Room K'],
+  paid: ['拨付', 'Paid'],
+  withheld: ['暂扣', 'Withheld'],
+} as const satisfies Record<string, readonly [string, string]>;
+
 /** The money figures a book's clearing posts (§8 `settlement` with `paid`, and `carryForward`), as [中文, English]. */
 export const SETTLEMENT_FIGURE_LABEL: Record<SettlementFigure, readonly [string, string]> = {
   available: ['可用资金 A', 'Available A'],

@@ -17,6 +17,7 @@ import { checkAmend, checkClear, checkClose, checkLock, checkSameGroup, checkSup
 import { type BookEvent, type BookState, type BatchRecord, applyEvent, inputStamp, supplementEvent } from '../book/state.js';
 import { BookStore, RowSpool } from '../book/store.js';
 import type { PendingReversal } from '../claims/ledger.js';
+import { msg } from '../claims/messages.js';
 import { readVersion, versionLoader } from '../book/versions.js';
 
 export interface BookContext {
@@ -351,11 +352,9 @@ async function bookWideErrors(
     const o = await store.reversalOriginal(batchOf.get(p.file)!, p.row, p.original);
     const where = { file: p.file, row: p.row, column: p.column, value: p.original };
     if (!o.found) errs.push({ ...where, rule: 'reversal.unknown', zh: `冲销的原结算单 "${p.original}" 不在本次导入或账簿中`, en: `the reversed claim "${p.original}" is neither in this import nor in the book` });
-    else if (o.isReversal) errs.push({ ...where, rule: 'reversal.ofReversal', zh: `"${p.original}" 本身是冲销单，不能再冲销`, en: `"${p.original}" is itself a reversal and cannot be reversed` });
+    else if (o.isReversal) errs.push(msg.reversalOfReversal(where));
     else if (o.alreadyReversed) errs.push({ ...where, rule: 'reversal.twice', zh: `"${p.original}" 已在账簿中被冲销过`, en: `"${p.original}" was already reversed in the book` });
-    else if (!o.negates) {
-      errs.push({ ...where, rule: 'reversal.mismatch', zh: `冲销行的机构或金额不是原结算单 "${p.original}" 的相反数`, en: `the reversal's institution or amounts are not the negation of claim "${p.original}"` });
-    }
+    else if (!o.negates) errs.push(msg.reversalMismatch(where));
   }
   return errs;
 }

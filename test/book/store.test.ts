@@ -60,7 +60,7 @@ describe('book on disk', () => {
     expect(text).toContain('claim_id "A1" is already in the book (batch 1 checks-01.csv, row 2)');
     expect(text).toContain('结算单据号 "A1" 已在账簿中');
     expect(text).toContain('the reversed claim "NOPE" is neither in this import nor in the book');
-    expect(text).toContain(`the reversal's institution or amounts are not the negation of claim "A2"`);
+    expect(text).toContain('a reversal must have the institution of claim "A2" and exactly the negatives of its amounts');
     expect(text).toContain('"2025-01-01" is outside the settlement year 2024');
     const after = await withBook(dir, 'test', loadBook);
     expect(after.state.batches).toHaveLength(1);

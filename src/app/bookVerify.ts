@@ -3,11 +3,10 @@
 // re-derives, with the engine's own code, from the stored versions and rows alone. Names the first thing that differs.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { openClaimFiles, parseMapping } from '../claims/index.js';
 import type { Claim } from '../domain/types.js';
 import { clearingRecord, computeClearing, computeMonth } from '../book/compute.js';
 import { type BookTransaction, canonicalJson, sha256Hex, transactionContent } from '../book/postings.js';
-import { type BookEvent, type BookState, applyEvent, supplementEvent } from '../book/state.js';
+import { type BatchRecord, type BookEvent, type BookState, applyEvent, supplementEvent } from '../book/state.js';
 import { type BookStore, claimCsvLine } from '../book/store.js';
 import { versionLoader } from '../book/versions.js';
 
@@ -54,7 +53,7 @@ export async function bookVerify(store: BookStore): Promise<VerifyReport> {
     if (createHash('sha256').update(readFileSync(path)).digest('hex') !== b.sha256) {
       return fail(`批次 ${b.seq}（${b.file}）的原始文件与其 SHA-256 不符`, `batch ${b.seq} (${b.file}): the original file does not match its SHA-256`);
     }
-    const differs = await firstRowDifference(store, b.seq, path, b.options);
+    const differs = await firstRowDifference(store, b);
     if (differs !== undefined) {
       return fail(`批次 ${b.seq}（${b.file}）第 ${differs} 行：账簿中存储的明细与原始文件不一致`, `batch ${b.seq} (${b.file}) row ${differs}: the stored row differs from the original file`);
     }
@@ -128,14 +127,9 @@ class BlockHashes {
  * The first row (as the file numbers it) where the stored rows and a fresh read of the original file differ:
  * both sides are hashed in blocks of rows; only a block that differs is read again, row by row.
  */
-async function firstRowDifference(store: BookStore, seq: number, path: string, options: { encoding?: string; sheet?: string; mapping?: string }): Promise<number | undefined> {
-  const source = openClaimFiles([{ path, shown: `batch ${seq}` }], {
-    encoding: options.encoding,
-    sheet: options.sheet,
-    mapping: options.mapping === undefined ? undefined : parseMapping(options.mapping, 'mapping'),
-    progress: false,
-    deferUnknownReversals: true,
-  });
+async function firstRowDifference(store: BookStore, batch: BatchRecord): Promise<number | undefined> {
+  const seq = batch.seq;
+  const source = store.originalSource(batch);
   const line = (c: Claim, row: number) => claimCsvLine(seq, row, Number(c.serviceDate.slice(5, 7)), c);
   const fromFile = new BlockHashes();
   const fromBook = new BlockHashes();

@@ -26,21 +26,11 @@ export interface BookClaims {
   scanBatches?(batches: readonly BatchRecord[], visit: ClaimVisitor): Promise<number>;
 }
 
-function sourceOf(claims: BookClaims, filter: { throughBatch: number; month?: number }, files: readonly InputFile[]): ClaimSource {
+/** The book's claims as the engine's ClaimSource (they were checked when imported: no errors to report). */
+function sourceOf(read: (visit: ClaimVisitor) => Promise<number>): ClaimSource {
   return {
     async scan(visit) {
-      const rows = await claims.scan(filter, visit);
-      return { rows, files, errors: [], errorCount: 0 };
-    },
-  };
-}
-
-/** Every claim of the given batches (the clearing's source). */
-function allClaimsOf(claims: BookClaims, batches: readonly BatchRecord[]): ClaimSource {
-  return {
-    async scan(visit) {
-      const rows = claims.scanBatches ? await claims.scanBatches(batches, visit) : await claims.scan({ throughBatch: batches.length }, visit);
-      return { rows, files: [], errors: [], errorCount: 0 };
+      return { rows: await read(visit), files: [], errors: [], errorCount: 0 };
     },
   };
 }
@@ -68,7 +58,7 @@ export async function computeMonth(state: BookState, claims: BookClaims): Promis
   const month = state.months.length + 1;
   const version = versionInForce(state, month);
   const { scenario, pointValueGiven } = monthlyPricing(version.scenario);
-  const { actuals } = await aggregateClaims(scenario, sourceOf(claims, { throughBatch: state.batches.length, month }, []));
+  const { actuals } = await aggregateClaims(scenario, sourceOf((visit) => claims.scan({ throughBatch: state.batches.length, month }, visit)));
   const dipClaims = actuals.members.some((m) => m.methods.some((t) => t.method === 'dip' && (t.claims !== 0 || t.totalCost !== 0)));
   if (!pointValueGiven && dipClaims) {
     const name = `${state.year}-${String(month).padStart(2, '0')}`;
@@ -97,7 +87,10 @@ export async function computeClearing(state: BookState, claims: BookClaims): Pro
   const v = lastVersion(state);
   const scenario: Scenario = { ...v.scenario, carryForward: { ...v.scenario.carryForward, opening: state.opening } };
   const inputs = bookInputs(state);
-  const { actuals } = await aggregateClaims(scenario, allClaimsOf(claims, state.batches));
+  const { actuals } = await aggregateClaims(
+    scenario,
+    sourceOf((visit) => (claims.scanBatches ? claims.scanBatches(state.batches, visit) : claims.scan({ throughBatch: state.batches.length }, visit))),
+  );
   const result = settle(scenario, actuals, inputs);
   return clearingOf(result, state.months);
 }

@@ -5,7 +5,8 @@
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { ClaimVisitor } from '../claims/source.js';
+import { openClaimFiles, parseMapping } from '../claims/index.js';
+import type { ClaimSource, ClaimVisitor } from '../claims/source.js';
 import type { Fen } from '../domain/money.js';
 import type { Claim } from '../domain/types.js';
 import type { BookClaims } from './compute.js';
@@ -360,7 +361,6 @@ export class BookStore implements BookClaims {
    * `verify` holds the two equal, row by row.
    */
   async scanBatches(batches: readonly BatchRecord[], visit: ClaimVisitor): Promise<number> {
-    const { openClaimFiles, parseMapping } = await import('../claims/index.js');
     let n = 0;
     for (const b of batches) {
       const path = this.filePath(b.sha256);
@@ -368,20 +368,24 @@ export class BookStore implements BookClaims {
         n += await this.scan({ throughBatch: b.seq, batch: b.seq }, visit);
         continue;
       }
-      const shown = `batch ${b.seq}`;
-      const scan = await openClaimFiles([{ path, shown }], {
-        encoding: b.options.encoding,
-        sheet: b.options.sheet,
-        mapping: b.options.mapping === undefined ? undefined : parseMapping(b.options.mapping, 'mapping'),
-        progress: false,
-        deferUnknownReversals: true,
-      }).scan(visit);
+      const scan = await this.originalSource(b).scan(visit);
       if (scan.errorCount > 0 || scan.rows !== b.rows) {
         throw new Error(`batch ${b.seq} (${b.file}) no longer reads as it was imported (${scan.errorCount} errors, ${scan.rows} of ${b.rows} rows): run book verify`);
       }
       n += scan.rows;
     }
     return n;
+  }
+
+  /** A batch's original file read again through the importer, the way it was imported (its encoding, sheet, mapping). */
+  originalSource(b: BatchRecord): ClaimSource {
+    return openClaimFiles([{ path: this.filePath(b.sha256), shown: `batch ${b.seq}` }], {
+      encoding: b.options.encoding,
+      sheet: b.options.sheet,
+      mapping: b.options.mapping === undefined ? undefined : parseMapping(b.options.mapping, 'mapping'),
+      progress: false,
+      deferUnknownReversals: true,
+    });
   }
 
   /** Streams stored claims (a single batch in row order; otherwise in no particular order). */

@@ -2,13 +2,13 @@
 // command → compute with the engine → append the event and its transactions in one database transaction.
 // The clock enters here (ctx.now) and is stored in the event.
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { loadMapping, openClaimFiles, type ImportOptions } from '../claims/index.js';
+import { openClaimFiles, parseMapping, type ImportOptions } from '../claims/index.js';
+import { readInputText } from '../io/input.js';
 import { InputRejected } from '../domain/errors.js';
 import type { Fen } from '../domain/money.js';
 import type { InputError } from '../domain/types.js';
-import { sha256 } from '../scenario/load.js';
 import { type BookClaims, clearingRecord, computeClearing, computeMonth } from '../book/compute.js';
 import { isZeroDifference } from '../book/clearing.js';
 import { lockBook } from '../book/lock.js';
@@ -140,8 +140,7 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
     if (events > 0) throw bookError(dir, 'book.exists', `${dir} 已有账簿`, `${dir} already holds a book`);
     for (const f of ['book.duckdb', 'book.duckdb.wal']) rmSync(join(dir, f), { force: true });
   }
-  const bytes = readFileSync(scenarioFile);
-  const { record, scenario, files: attachments } = readVersion(scenarioFile, bytes, 1);
+  const { record, scenario, files: attachments } = readVersion(scenarioFile, 1);
   let opening: Fen = scenario.carryForward.opening;
   let prev: { dir: string; head: string } | undefined;
   if (previous !== undefined) {
@@ -185,8 +184,7 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
 export async function bookAmend(store: BookStore, scenarioFile: string, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
   const book = await loadBook(store);
   {
-    const bytes = readFileSync(scenarioFile);
-    const { record, scenario, files: attachments } = readVersion(scenarioFile, bytes, book.state.versions.length + 1);
+    const { record, scenario, files: attachments } = readVersion(scenarioFile, book.state.versions.length + 1);
     const shown = basename(scenarioFile);
     const errors = [
       ...checkAmend(book.state, scenario.effectiveFrom, scenario.year, shown),
@@ -241,11 +239,12 @@ export async function bookImport(store: BookStore, files: readonly string[], ctx
   }
   if (errors.length > 0) throw new InputRejected(errors);
 
-  const mappingText = options.mappingFile ? readFileSync(options.mappingFile, 'utf8') : undefined;
+  // The mapping as the importer decodes it (UTF-8 or GB18030), kept with the batch so it reads again the same way.
+  const mappingText = options.mappingFile ? readInputText(options.mappingFile, options.mappingFile, 'mapping').text : undefined;
   const importOptions: ImportOptions = {
     encoding: options.encoding,
     sheet: options.sheet,
-    mapping: options.mappingFile ? loadMapping(options.mappingFile) : undefined,
+    mapping: mappingText === undefined ? undefined : parseMapping(mappingText, options.mappingFile!),
     progress: options.progress,
     deferUnknownReversals: true,
     year: state.year, // §12.1: a row dated outside the book's year is a row error

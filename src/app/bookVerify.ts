@@ -3,6 +3,7 @@
 // re-derives, with the engine's own code, from the stored versions and rows alone. Names the first thing that differs.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { decodeText } from '../io/input.js';
 import type { Claim } from '../domain/types.js';
 import { clearingRecord, computeClearing, computeMonth } from '../book/compute.js';
 import { type BookTransaction, canonicalJson, sha256Hex, transactionContent } from '../book/postings.js';
@@ -37,7 +38,10 @@ export async function bookVerify(store: BookStore): Promise<VerifyReport> {
   // 2. Versions and batches against their hashes; rows against the original files.
   for (const e of events) {
     const v = e.kind === 'open' || e.kind === 'amend' ? e.version : undefined;
-    if (v && (sha256Hex(v.text) !== v.sha256 || sha256Hex(v.resolved) !== v.resolvedSha256)) {
+    // The text as given is the kept bytes of the file (its SHA-256), decoded as the loader decodes them.
+    const kept = v?.attachments?.find((a) => a.key === 'scenario' && a.sha256 === v.sha256);
+    const keptText = kept && existsSync(store.filePath(kept.sha256)) ? decodeText(readFileSync(store.filePath(kept.sha256)))?.text : undefined;
+    if (v && (keptText !== v.text || sha256Hex(v.resolved) !== v.resolvedSha256)) {
       return fail(`政策版本 ${v.index}（${v.file}）与其 SHA-256 不符`, `policy version ${v.index} (${v.file}) does not match its SHA-256`);
     }
     for (const a of v?.attachments ?? []) {

@@ -2,6 +2,7 @@
 // self-contained resolved form (its `extends` merged, its DRG/DIP tables inlined, no claims), which is what the
 // engine reads back, so a book never depends on files outside its folder.
 import { readFileSync } from 'node:fs';
+import { readInputText } from '../io/input.js';
 import { basename } from 'node:path';
 import { InputRejected } from '../domain/errors.js';
 import type { Scenario } from '../domain/types.js';
@@ -12,7 +13,6 @@ import type { VersionRecord } from './state.js';
 /** Reads and validates a scenario file into a version record (index and effectiveFrom given by the caller's rules). */
 export function readVersion(
   file: string,
-  bytes: Buffer,
   index: number,
 ): { record: VersionRecord; scenario: Scenario; files: Array<{ sha256: string; bytes: Buffer }> } {
   // A book's policy needs no claims (they come as batches): an empty list stands in for them.
@@ -50,7 +50,10 @@ export function readVersion(
     };
   }
   // The special-case list cannot be inlined: the book keeps its bytes under their SHA-256 and names them so.
-  const attachments: Array<{ key: string; file: string; sha256: string; bytes: Buffer }> = [];
+  // The scenario's own bytes are kept too: its text is stored as the loader decoded it (UTF-8 or GB18030), and
+  // `verify` decodes the kept bytes again to check it.
+  const { bytes, text } = readInputText(file, shown, 'scenario');
+  const attachments: Array<{ key: string; file: string; sha256: string; bytes: Buffer }> = [{ key: 'scenario', file: shown, sha256: sha256(bytes), bytes }];
   if (s.specialCases !== undefined) {
     const bytes = readFileSync(s.specialCases.file);
     const h = sha256(bytes);
@@ -62,11 +65,11 @@ export function readVersion(
     index,
     effectiveFrom: index === 1 ? `${s.year}-01` : (s.effectiveFrom ?? ''),
     file: shown,
-    text: bytes.toString('utf8'),
+    text,
     sha256: sha256(bytes),
     resolved,
     resolvedSha256: sha256(resolved),
-    attachments: attachments.length === 0 ? undefined : attachments.map(({ key, file: f, sha256: h }) => ({ key, file: f, sha256: h })),
+    attachments: attachments.map(({ key, file: f, sha256: h }) => ({ key, file: f, sha256: h })),
   };
   return { record, scenario: s, files: attachments.map(({ sha256: h, bytes: b }) => ({ sha256: h, bytes: b })) };
 }

@@ -249,7 +249,28 @@ describe('a book with packaged funds and special cases (§13)', () => {
     expect(report.actuals.funds).toEqual(oneShot.actuals.funds);
     expect(report.actuals.specialCases).toEqual(oneShot.actuals.specialCases);
     expect({ ...report.settlement, yearEndPayment: 0, paid: 0 }).toEqual({ ...oneShot.settlement, yearEndPayment: 0, paid: 0 });
-    expect(state.versions[0].record.attachments?.map((a) => a.file)).toEqual(['special-cases.csv']);
+    expect(state.versions[0].record.attachments?.map((a) => [a.key, a.file])).toEqual([
+      ['scenario', 'scenario.yaml'],
+      ['specialCases.file', 'special-cases.csv'],
+    ]);
     expect((await withBook(dir, 'test', bookVerify)).ok).toBe(true);
+  });
+});
+
+describe('a policy saved by Windows Notepad as GB18030 ("ANSI")', () => {
+  it('is kept as given and read as the loader reads it; verify accepts it and still catches an altered text', async () => {
+    const { encodeGb18030 } = await import('../../src/generate/gb18030.js');
+    const policy = join(root, 'gbk-policy.yaml');
+    writeFileSync(policy, encodeGb18030(SMALL_YEAR));
+    const dir = join(root, 'gbk');
+    await bookInit(dir, policy, ctx);
+    const { state } = await withBook(dir, 'test', loadBook);
+    expect(state.versions[0].record.text).toContain('县医院');
+    expect(state.versions[0].scenario.group.members.map((m) => m.name)).toEqual(['县医院', '镇卫生院', '村卫生室']);
+    expect((await withBook(dir, 'test', bookVerify)).ok).toBe(true);
+    await withBook(dir, 'test', async (s) => void (await s.db.run(`UPDATE events SET payload = replace(payload, '县医院', '市医院') WHERE kind = 'open'`)));
+    const r = await withBook(dir, 'test', bookVerify);
+    expect(r.ok).toBe(false);
+    expect(r.lines.at(-1)).toContain('policy version 1 (gbk-policy.yaml) does not match its SHA-256');
   });
 });

@@ -2,7 +2,7 @@
 // members list, all twelve months (open ones with their installment and nulls). Pure.
 import { formatFen } from '../domain/money.js';
 import { monthJson, supplementJson } from './records.js';
-import { type BookEvent, type BookState, inputStamp } from './state.js';
+import { type BookEvent, type BookState, isDraftCurrent } from './state.js';
 
 export function bookJson(state: BookState, events: readonly BookEvent[]) {
   const importedAt = new Map<string, string>();
@@ -27,7 +27,7 @@ export function bookJson(state: BookState, events: readonly BookEvent[]) {
       members: members.map((id) => ({ id, workload: null, paid: null })),
     };
   });
-  const clearingState = state.locked ? 'locked' : state.draft ? (state.draft.stamp === inputStamp(state) ? 'draft' : 'stale') : 'none';
+  const clearingState = state.locked ? 'locked' : state.draft ? (isDraftCurrent(state) ? 'draft' : 'stale') : 'none';
   return {
     year: state.year,
     groupId: state.groupId,

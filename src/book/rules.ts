@@ -1,6 +1,6 @@
 // What a book refuses, as bilingual input errors (pure checks on the state; the commands call them first).
 import type { InputError } from '../domain/types.js';
-import { type BookState, inputStamp } from './state.js';
+import { type BookState, isDraftCurrent } from './state.js';
 
 const e = (rule: string, zh: string, en: string, extra: Partial<InputError> = {}): InputError => ({ rule, zh, en, ...extra });
 
@@ -92,7 +92,7 @@ export function checkClear(s: BookState): InputError[] {
 export function checkLock(s: BookState): InputError[] {
   if (s.locked) return [e('book.locked', `${s.year} 年度清算已锁定`, `the ${s.year} clearing is already locked`)];
   if (s.draft === undefined) return [e('book.noDraft', '尚无清算草稿，请先运行 book clear', 'there is no draft clearing: run book clear first')];
-  if (s.draft.stamp !== inputStamp(s)) {
+  if (!isDraftCurrent(s)) {
     return [
       e(
         'book.draftStale',

@@ -127,6 +127,11 @@ export function inputStamp(s: Pick<BookState, 'batches' | 'versions' | 'adjustme
   return `v${s.versions.length}:b${s.batches.length}:a${s.adjustments}:m${s.months.length}`;
 }
 
+/** The draft clearing was computed on the inputs the book holds now (no batch, version or adjustment since). */
+export function isDraftCurrent(s: BookState): boolean {
+  return s.draft !== undefined && s.draft.stamp === inputStamp(s);
+}
+
 /** How many batches the book held when a stamp was taken. */
 export function batchesAtStamp(stamp: string): number {
   return Number(/:b(\d+):/.exec(stamp)?.[1] ?? '0');
@@ -144,10 +149,6 @@ export function supplementEvent(s: BookState, clearing: ClearingRecordJson, at: 
     clearing,
     difference: figuresDifference(clearing.figures, s.posted),
   };
-}
-
-export function lastClosedMonth(s: BookState): number {
-  return s.months.length;
 }
 
 /** The version in force in month m (1–12): the last one whose effectiveFrom ≤ m. */

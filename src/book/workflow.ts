@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { InputError } from '../domain/types.js';
-import { type BookState, inputStamp } from './state.js';
+import { type BookState, isDraftCurrent } from './state.js';
 
 export type WorkflowAction = 'publish' | 'confirm' | 'object' | 'reply' | 'approve';
 
@@ -102,7 +102,7 @@ export function workflowState(book: BookState, events: readonly WorkflowEvent[])
   const key = book.locked ? ([...events].reverse().find((e) => e.action === 'approve')?.draft ?? null) : draftKey(book);
   if (!book.locked) {
     if (!book.draft || key === null) return { phase: 'none', draft: null, deadline: null, responses: members.map(blank), history: events };
-    if (book.draft.stamp !== inputStamp(book)) return { phase: 'stale', draft: key, deadline: null, responses: members.map(blank), history: events };
+    if (!isDraftCurrent(book)) return { phase: 'stale', draft: key, deadline: null, responses: members.map(blank), history: events };
   }
   const responses = new Map(members.map((id) => [id, blank(id)]));
   let phase: Phase = 'draft';

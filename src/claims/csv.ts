@@ -2,10 +2,11 @@
 // Records end at LF, CRLF or a lone CR. Lines without a quote take a fast path; quoted fields (RFC 4180, doubled
 // quotes) are read field by field and must close on their own line: no claims column holds a line break, and a
 // quote left open would swallow the rows after it. Never throws for bad content: problems become InputErrors.
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import type { Hash } from 'node:crypto';
 import { msg } from './messages.js';
+import type { InputError } from '../domain/types.js';
 import type { ErrorSink } from './rows.js';
 
 export type Encoding = 'utf-8' | 'gb18030' | 'auto';
@@ -18,6 +19,11 @@ export interface TableSink {
   header(cells: string[], row: number): boolean | 'next';
   /** A data record; `row` as a spreadsheet shows it (header = 1, blank lines counted). Do not keep `cells`. */
   row(cells: string[], row: number): void;
+  /**
+   * Optional, CSV only: a data record without quotes whose first cell starts with a visible ASCII character, as its
+   * raw text. Return true when it was taken; false to have it offered to `row` as cells instead. Do not keep `r`.
+   */
+  record?(r: RawRecord, row: number): boolean;
 }
 
 export interface ReadContext {
@@ -51,56 +57,170 @@ function sniff(chunk: Uint8Array): 'utf-8' | 'gb18030' | undefined {
   }
 }
 
-export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext, sink: TableSink): Promise<void> {
-  const { file, errors } = ctx;
-  let decoder: TextDecoder | undefined;
-  let chosen: 'utf-8' | 'gb18030' | undefined = encoding === 'auto' ? undefined : encoding;
-  const makeDecoder = (enc: 'utf-8' | 'gb18030') => new TextDecoder(enc, { fatal: true });
-  if (chosen) decoder = makeDecoder(chosen);
+/** What the text of a CSV file holds, in file order (CsvText's output). */
+export interface RecordEvents {
+  /** A record without quotes, as its raw text and cell boundaries; valid only during the call. */
+  record(rec: RawRecord, row: number): void;
+  /** A record with quotes (RFC 4180), split into cells. */
+  quoted(cells: string[], row: number): void;
+  /** A problem in the text (an open quote, text after a closing quote, bytes not in the encoding). */
+  error(e: InputError): void;
+}
 
-  let carry = '';
-  let row = 0; // records seen, including blank lines
-  let headerSeen = false;
-  let stopped = false;
-  let delim = ',';
-  let delimSeen = false;
-  let offered = false; // a non-blank record was offered as the header
+/**
+ * A CSV file's bytes → its records, chunk by chunk: the encoding (a UTF-8 BOM or valid UTF-8 means UTF-8, anything
+ * else GB18030, unless given), the delimiter (comma, or tab when the first line holding either has only tabs), record
+ * ends (LF, CRLF or a lone CR) and cell boundaries. No I/O: `push` the file's chunks, then `end`. After an error that
+ * ends the reading (an open quote, bytes not in the encoding), or `stop`, further bytes are ignored.
+ */
+export class CsvText {
+  stopped = false;
+  private chosen: 'utf-8' | 'gb18030' | undefined;
+  private gbDecoder: TextDecoder | undefined;
+  // The text being read, as UTF-8 bytes (a GB18030 file is decoded and re-encoded): `len` bytes, of which the first
+  // `valid` are known to be whole, valid UTF-8 (the rest: a character cut by the chunk's end, checked with the next).
+  private work: Buffer;
+  private len = 0;
+  private valid = 0;
+  private bomChecked = false;
+  private row = 0; // records seen, including blank lines
+  private delim = ',';
+  private delimSeen = false;
+  private readonly rec: RawRecord;
 
-  const reused: string[] = [];
-  const emit = (cells: string[]): void => {
-    if (!headerSeen) {
-      if (cells.length === 1 && cells[0].replace(/^\uFEFF/, '').trim() === '') return;
-      cells[0] = cells[0].replace(/^\uFEFF/, '');
-      offered = true;
-      const verdict = sink.header(cells, row);
-      if (verdict === 'next') return;
-      headerSeen = true;
-      if (!verdict) stopped = true;
-      return;
-    }
-    if (cells[0] === '' || cells[0].trim() === '') {
-      let blank = true;
-      for (let i = 0; i < cells.length; i++) {
-        if (cells[i] !== '' && cells[i].trim() !== '') {
-          blank = false;
-          break;
+  constructor(
+    encoding: Encoding,
+    private readonly file: string,
+    private readonly events: RecordEvents,
+    chunk: number = CHUNK,
+  ) {
+    this.chosen = encoding === 'auto' ? undefined : encoding;
+    if (this.chosen === 'gb18030') this.gbDecoder = new TextDecoder('gb18030', { fatal: true });
+    this.work = Buffer.allocUnsafe(chunk * 2);
+    this.rec = { text: '', bytes: this.work, ascii: true, starts: new Int32Array(64), ends: new Int32Array(64), count: 0 };
+  }
+
+  /** Stops reading records (the sink wants no more). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** The next bytes of the file (the caller may reuse `chunk` once this returns). */
+  push(chunk: Uint8Array): void {
+    if (this.stopped || chunk.length === 0) return;
+    if (this.gbDecoder !== undefined) {
+      if (!this.appendGb(chunk)) return;
+    } else {
+      if (this.chosen === undefined) {
+        const enc = sniff(chunk);
+        if (enc === 'gb18030') {
+          // Decided now: these bytes are GB18030 text, to be decoded like the rest.
+          this.chosen = enc;
+          this.gbDecoder = new TextDecoder('gb18030', { fatal: true });
+          if (!this.appendGb(chunk)) return;
+          this.process(this.valid, false);
+          return;
         }
+        if (enc === 'utf-8') this.chosen = enc;
       }
-      if (blank) return;
+      this.reserve(chunk.length);
+      this.work.set(chunk, this.len);
+      this.len += chunk.length;
+      this.skipBom();
+      if (this.chosen === undefined) this.valid = this.len; // all ASCII: the same text in either encoding, decide later
+      else if (!this.checkUtf8(false)) return;
     }
-    sink.row(cells, row);
-  };
+    this.process(this.valid, false);
+  }
+
+  /** The end of the file: the last record, if it has no line end. */
+  end(): void {
+    if (this.stopped) return;
+    if (this.gbDecoder !== undefined) {
+      try {
+        this.appendText(this.gbDecoder.decode());
+      } catch {
+        this.encodingError('gb18030');
+        return;
+      }
+    } else if (!this.checkUtf8(true)) return;
+    this.process(this.len, true);
+  }
+
+  private encodingError(enc: 'utf-8' | 'gb18030'): void {
+    this.events.error(msg.encoding({ file: this.file }, enc));
+    this.stopped = true;
+  }
+
+  /** Decodes a GB18030 chunk into `work` as UTF-8; false (after reporting) when the bytes are not GB18030. */
+  private appendGb(chunk: Uint8Array): boolean {
+    let text: string;
+    try {
+      text = (this.gbDecoder as TextDecoder).decode(chunk, { stream: true });
+    } catch {
+      this.encodingError('gb18030');
+      return false;
+    }
+    this.appendText(text);
+    return true;
+  }
+
+  private appendText(text: string): void {
+    this.reserve(text.length * 3);
+    this.len += this.work.write(text, this.len, 'utf8');
+    this.valid = this.len;
+  }
+
+  /** Makes room for `more` bytes after the first `len` of `work`. */
+  private reserve(more: number): void {
+    if (this.len + more <= this.work.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.work.length * 2, this.len + more));
+    this.work.copy(bigger, 0, 0, this.len);
+    this.work = bigger;
+  }
+
+  /** Checks the new bytes up to the last whole character; false (after reporting) when they are not UTF-8. */
+  private checkUtf8(final: boolean): boolean {
+    const upTo = final ? this.len : utf8WholeEnd(this.work, this.valid, this.len);
+    if (upTo > this.valid && !isUtf8(this.work.subarray(this.valid, upTo))) {
+      this.encodingError('utf-8');
+      return false;
+    }
+    this.valid = upTo;
+    return true;
+  }
+
+  /** A UTF-8 BOM at the file's start is not text. */
+  private skipBom(): void {
+    if (this.bomChecked || this.len < 3) return;
+    this.bomChecked = true;
+    const w = this.work;
+    if (w[0] === 0xef && w[1] === 0xbb && w[2] === 0xbf) {
+      w.copyWithin(0, 3, this.len);
+      this.len -= 3;
+      this.valid = Math.max(0, this.valid - 3);
+    }
+  }
+
+  /** Reads the records in the first `upTo` bytes of `work` and keeps the rest for the next chunk. */
+  private process(upTo: number, final: boolean): void {
+    const used = this.consume(this.work.toString('latin1', 0, upTo), final);
+    if (used > 0) {
+      this.work.copyWithin(0, used, this.len);
+      this.len -= used;
+      this.valid = Math.max(0, this.valid - used);
+    }
+  }
 
   /**
-   * Splits complete records out of `text`; returns the unconsumed tail. At EOF (`final`) consumes everything.
-   * A record ends at LF, CRLF or a lone CR (old Mac / "CSV (Macintosh)" exports). No claims column holds a line
-   * break, so a quoted field that does not close on its own line is an error naming the row where it opened
-   * (an unclosed quote would otherwise swallow the rows after it); reading the file stops there.
+   * Reads the complete records at the start of `text` (the first bytes of `work`, one character per byte); returns
+   * how many characters were consumed. At EOF (`final`) consumes everything. No claims column holds a line break, so
+   * a quoted field that does not close on its own line is an error naming the row where it opened (an unclosed quote
+   * would otherwise swallow the rows after it); reading the file stops there.
    */
-  const consume = (text: string, final: boolean): string => {
-    let pos = 0;
+  private consume(text: string, final: boolean): number {
     const n = text.length;
-    if (!delimSeen) {
+    if (!this.delimSeen) {
       // Delimiter: a tab-separated export has tabs and no commas in its first line holding either (title rows above
       // the header usually hold neither).
       for (let from = 0; from < n; ) {
@@ -108,17 +228,27 @@ export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext
         if (end >= n && !final) break;
         const line = text.slice(from, end);
         if (line.indexOf('\t') >= 0 || line.indexOf(',') >= 0) {
-          if (line.indexOf(',') < 0) delim = '\t';
-          delimSeen = true;
+          if (line.indexOf(',') < 0) this.delim = '\t';
+          this.delimSeen = true;
           break;
         }
         from = end + 1;
       }
     }
+    const delim = this.delim;
+    const bytes = this.work;
+    const rec = this.rec;
+    const events = this.events;
+    rec.text = text;
+    rec.bytes = bytes;
+    // Cells beyond ASCII are decoded from the bytes; an all-ASCII text (the usual export) is its own decoding.
+    rec.ascii = isAscii(bytes.subarray(0, n));
+    let pos = 0;
     let q = -2; // next quote at or after pos; -1: none left in text
     let lf = -2; // next LF at or after pos; -1: none left
     let cr = -2; // next CR at or after pos; -1: none left
-    while (pos < n && !stopped) {
+    let d = -2; // next delimiter at or after pos; -1: none left
+    while (pos < n && !this.stopped) {
       if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
       if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
       let end: number; // the record's last character + 1
@@ -132,157 +262,233 @@ export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext
         end = lf;
         next = lf + 1;
       } else {
-        if (!final) break;
+        if (!final) break; // the rest is in the next chunk
         end = n;
         next = n;
       }
-      if (q !== -1 && q < pos) q = text.indexOf('"', pos);
-      if (q < 0 || q >= end) {
-        row++;
-        if (end > pos) {
-          if (!headerSeen) emit(text.slice(pos, end).split(delim));
-          else {
-            // Fields by indexOf into one reused array (the sink must not keep it): ~20% faster than split().
-            let k = 0;
-            let p = pos;
-            for (;;) {
-              const d = text.indexOf(delim, p);
-              if (d < 0 || d >= end) {
-                reused[k++] = text.slice(p, end);
-                break;
-              }
-              reused[k++] = text.slice(p, d);
-              p = d + 1;
-            }
-            if (reused.length !== k) reused.length = k;
-            emit(reused);
+      const row = ++this.row;
+      if (end > pos) {
+        if (q !== -1 && q < pos) q = text.indexOf('"', pos);
+        if (q >= 0 && q < end) {
+          const r = quotedCells(bytes.toString('utf8', pos, end), delim);
+          if (r.open !== undefined) {
+            events.error(end >= n ? msg.quote({ file: this.file, row }, r.open) : msg.lineBreak({ file: this.file, row }, r.open));
+            this.stopped = true;
+            return n;
           }
-        }
-        pos = next;
-        continue;
-      }
-      // A record with a quote: fields one by one up to `end`. A quoted field must close before `end`.
-      const cells: string[] = [];
-      let i = pos;
-      let trailing = -1; // column of a quoted field followed by text before its delimiter
-      for (;;) {
-        let field: string;
-        if (i < end && text.charCodeAt(i) === 34) {
-          let j = i + 1;
-          let value = '';
-          let closed = false;
-          for (;;) {
-            const k = text.indexOf('"', j);
-            if (k < 0 || k >= end) break;
-            if (k + 1 < end && text.charCodeAt(k + 1) === 34) {
-              value += text.slice(j, k + 1);
-              j = k + 2;
-              continue;
-            }
-            value += text.slice(j, k);
-            j = k + 1;
-            closed = true;
-            break;
-          }
-          if (!closed) {
-            if (end >= n && !final) return text.slice(pos); // the rest of the line is in the next chunk
-            row++;
-            errors.add(end >= n ? msg.quote({ file, row }, cells.length + 1) : msg.lineBreak({ file, row }, cells.length + 1));
-            stopped = true;
-            return '';
-          }
-          let e = text.indexOf(delim, j);
-          if (e < 0 || e > end) e = end;
-          if (e > j && trailing < 0 && text.slice(j, e).trim() !== '') trailing = cells.length + 1; // spaces are fine
-          field = value;
-          i = e;
+          if (r.trailing !== undefined) events.error(msg.quoteText({ file: this.file, row }, r.trailing));
+          else events.quoted(r.cells, row);
         } else {
-          let e = text.indexOf(delim, i);
-          if (e < 0 || e > end) e = end;
-          field = text.slice(i, e);
-          i = e;
+          // Cell boundaries by indexOf (a native scan: faster than a loop over the characters).
+          let starts = rec.starts;
+          let ends = rec.ends;
+          let k = 0;
+          let p = pos;
+          for (;;) {
+            if (d !== -1 && d < p) d = text.indexOf(delim, p);
+            if (k + 1 >= starts.length) {
+              rec.starts = starts = grow(starts);
+              rec.ends = ends = grow(ends);
+            }
+            starts[k] = p;
+            if (d < 0 || d >= end) {
+              ends[k++] = end;
+              break;
+            }
+            ends[k++] = d;
+            p = d + 1;
+          }
+          rec.count = k;
+          events.record(rec, row);
         }
-        cells.push(field);
-        if (i >= end) break;
-        i++; // the delimiter
       }
-      row++;
-      if (trailing >= 0) errors.add(msg.quoteText({ file, row }, trailing));
-      else emit(cells);
       pos = next;
     }
-    return pos >= n ? '' : text.slice(pos);
-  };
-
-  try {
-    for await (const buf of readChunks(path)) {
-      ctx.hash?.update(buf);
-      ctx.onBytes(buf.length);
-      if (stopped) continue; // keep hashing the raw bytes
-      if (!decoder) {
-        const enc = sniff(buf);
-        if (!enc) {
-          // All ASCII so far: the same text in either encoding, so no need to decide yet.
-          const ascii = buf.toString('latin1');
-          carry = consume(carry.length > 0 ? carry + ascii : ascii, false);
-          continue;
-        }
-        chosen = enc;
-        decoder = makeDecoder(enc);
-      }
-      let text: string;
-      try {
-        text = decoder.decode(buf, { stream: true });
-      } catch {
-        errors.add(msg.encoding({ file }, chosen ?? 'utf-8'));
-        stopped = true;
-        continue;
-      }
-      carry = consume(carry.length > 0 ? carry + text : text, false);
-    }
-    if (!stopped) {
-      if (!decoder) decoder = makeDecoder('utf-8');
-      let tail = '';
-      try {
-        tail = decoder.decode();
-      } catch {
-        errors.add(msg.encoding({ file }, chosen ?? 'utf-8'));
-        stopped = true;
-      }
-      if (!stopped) consume(carry + tail, true);
-    }
-  } catch (e) {
-    errors.add(msg.unreadable({ file }, reason(e)));
-    return;
+    return pos;
   }
-  if (!offered && !stopped) errors.add(msg.noHeader({ file, row: 1 }));
+}
+
+/** The cells of a record as strings. */
+export function recordCells(rec: RawRecord, into: string[] = []): string[] {
+  const { text, bytes, starts, ends, count } = rec;
+  for (let f = 0; f < count; f++) into[f] = rec.ascii ? text.slice(starts[f], ends[f]) : bytes.toString('utf8', starts[f], ends[f]);
+  if (into.length !== count) into.length = count;
+  return into;
 }
 
 /**
- * The file's bytes in chunks, read into one reused buffer: no allocation per chunk, so external memory stays flat
- * (a read stream's fresh Buffers pile up as garbage faster than V8 collects them: ~100 MB at 1M rows).
- * Each chunk is valid only until the next one is requested.
+ * Records → a TableSink: title rows and the header offered to `header`, blank records skipped, data records to
+ * `record` (when the sink reads records in place) or to `row` as cells.
  */
+export class TableReader implements RecordEvents {
+  /** A non-blank record was offered as the header. */
+  offered = false;
+  private headerSeen = false;
+  private readonly reused: string[] = [];
+
+  constructor(
+    private readonly sink: TableSink,
+    private readonly errors: ErrorSink,
+    /** Called when the sink wants no more records. */
+    private readonly stop: () => void,
+  ) {}
+
+  record(rec: RawRecord, row: number): void {
+    if (this.headerSeen && this.sink.record !== undefined) {
+      // Records whose first cell starts with a visible ASCII character are never blank: the sink may read them in place.
+      const c0 = rec.text.charCodeAt(rec.starts[0]);
+      if (c0 > 32 && c0 < 127 && rec.ends[0] > rec.starts[0] && this.sink.record(rec, row)) return;
+    }
+    this.cells(this.headerSeen ? recordCells(rec, this.reused) : recordCells(rec), row);
+  }
+
+  quoted(cells: string[], row: number): void {
+    this.cells(cells, row);
+  }
+
+  error(e: InputError): void {
+    this.errors.add(e);
+  }
+
+  private cells(cells: string[], row: number): void {
+    if (!this.headerSeen) {
+      if (cells.length === 1 && cells[0].replace(/^\uFEFF/, '').trim() === '') return;
+      cells[0] = cells[0].replace(/^\uFEFF/, '');
+      this.offered = true;
+      const verdict = this.sink.header(cells, row);
+      if (verdict === 'next') return;
+      this.headerSeen = true;
+      if (!verdict) this.stop();
+      return;
+    }
+    if (cells[0] === '' || cells[0].trim() === '') {
+      let blank = true;
+      for (let i = 0; i < cells.length; i++) {
+        if (cells[i] !== '' && cells[i].trim() !== '') {
+          blank = false;
+          break;
+        }
+      }
+      if (blank) return;
+    }
+    this.sink.row(cells, row);
+  }
+}
+
+export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext, sink: TableSink): Promise<void> {
+  const { file, errors } = ctx;
+  let text: CsvText | undefined = undefined;
+  const reader = new TableReader(sink, errors, () => text?.stop());
+  text = new CsvText(encoding, file, reader);
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    fh = await open(path, 'r');
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      const got = buf.subarray(0, bytesRead);
+      ctx.hash?.update(got);
+      ctx.onBytes(bytesRead);
+      text.push(got); // ignored once stopped; the raw bytes are still hashed
+    }
+    text.end();
+  } catch (e) {
+    errors.add(msg.unreadable({ file }, reason(e)));
+    return;
+  } finally {
+    await fh?.close();
+  }
+  if (!reader.offered && !text.stopped) errors.add(msg.noHeader({ file, row: 1 }));
+}
+
+/** A record without quotes, as offered to `TableSink.record`; valid only during the call. */
+export interface RawRecord {
+  /** The text of `bytes`, one character per byte (Latin-1): a cell with no byte beyond ASCII is its slice. */
+  text: string;
+  /** The record's UTF-8 bytes at the same offsets as `text`. */
+  bytes: Buffer;
+  /** Whether the whole text is ASCII (then every cell is its slice of `text`). */
+  ascii: boolean;
+  /** Cell i is text[starts[i], ends[i]). */
+  starts: Int32Array;
+  ends: Int32Array;
+  count: number;
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Where the whole UTF-8 characters in buf[from, to) end: before a last character cut off by the chunk's end. */
+function utf8WholeEnd(buf: Uint8Array, from: number, to: number): number {
+  let i = to - 1;
+  let back = 0;
+  while (i >= from && back < 3 && (buf[i] & 0xc0) === 0x80) {
+    i--;
+    back++;
+  }
+  if (i < from) return to; // let the check see it
+  const c = buf[i];
+  const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+  return to - i < need ? i : to;
+}
+
+/**
+ * A record with quotes (RFC 4180, doubled quotes), split into cells. `open`: the column of a quoted cell that does
+ * not close within the record; `trailing`: the column of a quoted cell followed by text before its delimiter.
+ */
+function quotedCells(line: string, delim: string): { cells: string[]; open?: number; trailing?: number } {
+  const cells: string[] = [];
+  const end = line.length;
+  let i = 0;
+  let trailing: number | undefined;
+  for (;;) {
+    let field: string;
+    if (i < end && line.charCodeAt(i) === 34) {
+      let j = i + 1;
+      let value = '';
+      let closed = false;
+      for (;;) {
+        const k = line.indexOf('"', j);
+        if (k < 0) break;
+        if (k + 1 < end && line.charCodeAt(k + 1) === 34) {
+          value += line.slice(j, k + 1);
+          j = k + 2;
+          continue;
+        }
+        value += line.slice(j, k);
+        j = k + 1;
+        closed = true;
+        break;
+      }
+      if (!closed) return { cells, open: cells.length + 1 };
+      let e = line.indexOf(delim, j);
+      if (e < 0) e = end;
+      if (e > j && trailing === undefined && line.slice(j, e).trim() !== '') trailing = cells.length + 1; // spaces are fine
+      field = value;
+      i = e;
+    } else {
+      let e = line.indexOf(delim, i);
+      if (e < 0) e = end;
+      field = line.slice(i, e);
+      i = e;
+    }
+    cells.push(field);
+    if (i >= end) break;
+    i++; // the delimiter
+  }
+  return { cells, trailing };
+}
+
 /** Where the line starting at `from` ends: the first LF or CR, or the text's end. */
 function lineEnd(text: string, from: number): number {
   const lf = text.indexOf('\n', from);
   const cr = text.indexOf('\r', from);
   if (lf < 0) return cr < 0 ? text.length : cr;
   return cr < 0 || lf < cr ? lf : cr;
-}
-
-export async function* readChunks(path: string, size: number = CHUNK): AsyncGenerator<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(size);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, size, null);
-      if (bytesRead === 0) break;
-      yield buf.subarray(0, bytesRead);
-    }
-  } finally {
-    await fh.close();
-  }
 }
 
 /** Why a file could not be read, in both languages. */

@@ -10,15 +10,20 @@ export const MAX_CLAIM_FEN = 10_000_000_000;
  * comma ("12,50" as a decimal comma, "1,2,3.00") is not an amount. Input is trimmed.
  */
 export function parseFen(s: string): number {
-  const n = s.length;
-  if (n === 0) return NaN;
-  let i = 0;
+  return parseFenAt(s, 0, s.length);
+}
+
+/** `parseFen` of text[from, to), without taking the substring (the CSV fast path reads cells in place). */
+export function parseFenAt(s: string, from: number, to: number): number {
+  const n = to;
+  if (n <= from) return NaN;
+  let i = from;
   let neg = false;
-  let c = s.charCodeAt(0);
+  let c = s.charCodeAt(i);
   if (c === 45) {
     neg = true;
-    i = 1;
-  } else if (c === 43) i = 1;
+    i++;
+  } else if (c === 43) i++;
   let int = 0;
   let digits = 0;
   let group = 0; // digits since the last comma
@@ -62,10 +67,15 @@ function isDigit(c: number): boolean {
 
 /** A non-negative whole number (days); -1 when the text is not one. */
 export function parseCount(s: string): number {
-  const n = s.length;
-  if (n === 0 || n > 6) return -1;
+  return parseCountAt(s, 0, s.length);
+}
+
+/** `parseCount` of text[from, to). */
+export function parseCountAt(s: string, from: number, to: number): number {
+  const n = to - from;
+  if (n <= 0 || n > 6) return -1;
   let v = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c < 48 || c > 57) return -1;
     v = v * 10 + (c - 48);
@@ -157,8 +167,19 @@ function mix(h: number, v: number): number {
 
 /** A 28-bit fingerprint of (institution, amounts): a reversal must match its original's, amounts negated. */
 export function fingerprint(institution: string, total: number, fund: number, patient: number): number {
+  return fingerprintOf(institutionHash(institution), total, fund, patient);
+}
+
+/** The institution's part of `fingerprint` (rows repeat a few institutions: the caller may keep it). */
+export function institutionHash(institution: string): number {
   let h = 0x9747b28c;
   for (let i = 0; i < institution.length; i++) h = mix(h, institution.charCodeAt(i));
+  return h;
+}
+
+/** `fingerprint` from the institution's part. */
+export function fingerprintOf(institution: number, total: number, fund: number, patient: number): number {
+  let h = institution;
   h = mix(h, total >>> 0);
   h = mix(h, Math.floor(total / 4294967296) >>> 0);
   h = mix(h, fund >>> 0);

@@ -17,7 +17,7 @@
 // first occurrence. Only the reversal lookup relies on the hash alone: a reversal naming an unknown id whose hash
 // equals another id's (probability ~n/2^64 per reversal) would additionally have to match a 28-bit fingerprint.
 import type { Claim, InputError } from '../domain/types.js';
-import { fingerprint, H, hash64 } from './fields.js';
+import { fingerprint, fingerprintOf, H, hash64, institutionHash } from './fields.js';
 import { msg } from './messages.js';
 
 const OCCUPIED = 0x80000000;
@@ -71,6 +71,8 @@ export class ClaimLedger {
   private readonly bColumn: string[] = [];
   private readonly order = new Uint32Array(BATCH);
   private readonly buckets = new Uint32Array(BUCKETS + 1);
+  private lastInstitution = '';
+  private lastInstitutionHash = institutionHash('');
 
   constructor(
     expectedRows: number,
@@ -116,8 +118,14 @@ export class ClaimLedger {
     const isReversal = reverses !== '';
     let fp = 0;
     let flags = isReversal ? IS_REVERSAL : 0;
-    if (claim) fp = fingerprint(claim.institutionId, claim.totalCost, claim.fundPaid, claim.patientPaid);
-    else flags |= NO_AMOUNTS;
+    if (claim) {
+      // The institution's part of the fingerprint, kept while rows repeat the same institution string.
+      if (claim.institutionId !== this.lastInstitution) {
+        this.lastInstitution = claim.institutionId;
+        this.lastInstitutionHash = institutionHash(claim.institutionId);
+      }
+      fp = fingerprintOf(this.lastInstitutionHash, claim.totalCost, claim.fundPaid, claim.patientPaid);
+    } else flags |= NO_AMOUNTS;
 
     hash64(id);
     const hi = H.hi;

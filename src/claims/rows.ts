@@ -107,6 +107,44 @@ export class HeaderSearch {
   }
 }
 
+/** A cell's text as checked: trimmed, with Excel's ="…" text wrapper removed. */
+export function cellText(raw: string): string {
+  let v = raw;
+  if (v.length === 0) return v;
+  const c0 = v.charCodeAt(0);
+  const cl = v.charCodeAt(v.length - 1);
+  if (c0 <= 32 || cl <= 32 || c0 === 0x3000 || cl === 0x3000) v = v.trim();
+  if (v.length >= 3 && v.charCodeAt(0) === 61 && v.charCodeAt(1) === 34 && v.charCodeAt(v.length - 1) === 34) {
+    v = v.slice(2, -1).trim();
+  }
+  return v;
+}
+
+/** A value of an enumerated column (category, setting, flag, referral): as written, else normalised; undefined if none. */
+export function enumValue<T>(map: ReadonlyMap<string, T>, text: string): T | undefined {
+  const v = map.get(text);
+  return v !== undefined ? v : map.get(normalizeValue(text));
+}
+
+/** `amountsRule` results that are not a patient share (valid shares are integers, these are not). */
+export const AMOUNTS_FUND_EXCEEDS_TOTAL = 0.25;
+export const AMOUNTS_FUNDS_EXCEED_TOTAL = 0.5;
+export const AMOUNTS_NOT_TOTAL = 0.75;
+
+/**
+ * The amounts' rules across cells (DOMAIN.md §10): |fund_paid| ≤ |total_cost|, |Σ funds| ≤ |total_cost|, and a
+ * recorded patient_paid (Infinity when the cell is empty) makes total_cost with the funds. Returns the patient share
+ * (total_cost − Σ funds when not recorded), or which rule is broken (one of the AMOUNTS_ fractions).
+ */
+export function amountsRule(totalCost: number, fundPaid: number, patientPaid: number, funds: number): number {
+  const t = Math.abs(totalCost);
+  if (Math.abs(fundPaid) > t) return AMOUNTS_FUND_EXCEEDS_TOTAL;
+  if (Math.abs(funds) > t) return AMOUNTS_FUNDS_EXCEED_TOTAL;
+  if (patientPaid === Infinity) return totalCost - funds;
+  // A recorded patient_paid must make total_cost with the fund columns: otherwise L moves by the difference.
+  return funds + patientPaid !== totalCost ? AMOUNTS_NOT_TOTAL : patientPaid;
+}
+
 const CATEGORY_OPTIONS = 'employee/resident/poverty（职工/居民/建档立卡）';
 const SETTING_OPTIONS = 'inpatient/outpatient（住院/门诊）';
 const FLAG_OPTIONS = 'true/false（是/否，1/0）';
@@ -163,15 +201,7 @@ export class RowChecker {
   cell(cells: readonly string[], k: number): string {
     const i = this.idx[k];
     if (i < 0 || i >= cells.length) return '';
-    let v = cells[i];
-    if (v.length === 0) return v;
-    const c0 = v.charCodeAt(0);
-    const cl = v.charCodeAt(v.length - 1);
-    if (c0 <= 32 || cl <= 32 || c0 === 0x3000 || cl === 0x3000) v = v.trim();
-    if (v.length >= 3 && v.charCodeAt(0) === 61 && v.charCodeAt(1) === 34 && v.charCodeAt(v.length - 1) === 34) {
-      v = v.slice(2, -1).trim();
-    }
-    return v;
+    return cellText(cells[i]);
   }
 
   /** A code or id cell as compared: NFKC, zero-width characters removed, trimmed (domain/codes.ts). */
@@ -196,34 +226,25 @@ export class RowChecker {
     else ok = this.memberCode(institutionId, row, C.institution_id) && ok;
 
     const catText = this.cell(cells, C.category);
-    let category: Category | undefined = this.vocab.category.get(catText);
+    const category = enumValue(this.vocab.category, catText);
     if (category === undefined) {
-      category = this.vocab.category.get(normalizeValue(catText));
-      if (category === undefined) {
-        ok = this.fail(
-          catText === '' ? msg.required(this.at(row, C.category, '')) : msg.enumValue(this.at(row, C.category, catText), CATEGORY_OPTIONS),
-        );
-      }
+      ok = this.fail(
+        catText === '' ? msg.required(this.at(row, C.category, '')) : msg.enumValue(this.at(row, C.category, catText), CATEGORY_OPTIONS),
+      );
     }
 
     const setText = this.cell(cells, C.setting);
-    let setting: Setting | undefined = this.vocab.setting.get(setText);
+    const setting = enumValue(this.vocab.setting, setText);
     if (setting === undefined) {
-      setting = this.vocab.setting.get(normalizeValue(setText));
-      if (setting === undefined) {
-        ok = this.fail(
-          setText === '' ? msg.required(this.at(row, C.setting, '')) : msg.enumValue(this.at(row, C.setting, setText), SETTING_OPTIONS),
-        );
-      }
+      ok = this.fail(
+        setText === '' ? msg.required(this.at(row, C.setting, '')) : msg.enumValue(this.at(row, C.setting, setText), SETTING_OPTIONS),
+      );
     }
 
     // An empty 异地就医标志 means a local visit: many exports leave it blank unless the visit was out of region.
     const flagText = this.cell(cells, C.out_of_region);
-    let outOfRegion: boolean | undefined = flagText === '' ? false : this.vocab.flag.get(flagText);
-    if (outOfRegion === undefined) {
-      outOfRegion = this.vocab.flag.get(normalizeValue(flagText));
-      if (outOfRegion === undefined) ok = this.fail(msg.enumValue(this.at(row, C.out_of_region, flagText), FLAG_OPTIONS));
-    }
+    const outOfRegion = flagText === '' ? false : enumValue(this.vocab.flag, flagText);
+    if (outOfRegion === undefined) ok = this.fail(msg.enumValue(this.at(row, C.out_of_region, flagText), FLAG_OPTIONS));
 
     const dateText = this.cell(cells, C.service_date);
     const serviceDate = dateText === '' ? undefined : parseDate(dateText);
@@ -246,7 +267,7 @@ export class RowChecker {
     let referral: Referral | undefined = '';
     const refText = this.idx[C.referral] < 0 ? '' : this.cell(cells, C.referral);
     if (refText !== '') {
-      referral = this.vocab.referral.get(refText) ?? this.vocab.referral.get(normalizeValue(refText));
+      referral = enumValue(this.vocab.referral, refText);
       if (referral === undefined) ok = this.fail(msg.enumValue(this.at(row, C.referral, refText), REFERRAL_OPTIONS));
     }
 
@@ -263,21 +284,18 @@ export class RowChecker {
     else {
       const [critical, assistance, other] = extra.map((x) => (x === Infinity ? 0 : x));
       const funds = fundPaid + critical + assistance + other;
-      const explicitPatient = patientPaid !== Infinity;
-      if (!explicitPatient) patientPaid = totalCost - funds;
-      const t = Math.abs(totalCost);
-      const f = Math.abs(fundPaid);
-      const all = Math.abs(funds);
-      if (f > t) ok = this.fail(msg.fundExceedsTotal(this.at(row, C.fund_paid, fenText(fundPaid)), fenText(fundPaid), fenText(totalCost)));
-      else if (all > t) ok = this.fail(msg.fundsExceedTotal(this.at(row, C.fund_paid, fenText(funds)), fenText(funds), fenText(totalCost)));
-      else if (explicitPatient && funds + patientPaid !== totalCost) {
-        // A recorded patient_paid must make total_cost with the fund columns: otherwise L moves by the difference.
+      const rule = amountsRule(totalCost, fundPaid, patientPaid, funds);
+      if (rule === AMOUNTS_FUND_EXCEEDS_TOTAL) {
+        ok = this.fail(msg.fundExceedsTotal(this.at(row, C.fund_paid, fenText(fundPaid)), fenText(fundPaid), fenText(totalCost)));
+      } else if (rule === AMOUNTS_FUNDS_EXCEED_TOTAL) {
+        ok = this.fail(msg.fundsExceedTotal(this.at(row, C.fund_paid, fenText(funds)), fenText(funds), fenText(totalCost)));
+      } else if (rule === AMOUNTS_NOT_TOTAL) {
         ok = this.fail(
-          all === f
+          Math.abs(funds) === Math.abs(fundPaid)
             ? msg.sumNotTotal(this.at(row, C.patient_paid, fenText(patientPaid)), fenText(fundPaid), fenText(patientPaid), fenText(totalCost))
             : msg.fundsPlusPatientNotTotal(this.at(row, C.patient_paid, fenText(patientPaid)), fenText(funds), fenText(patientPaid), fenText(totalCost)),
         );
-      }
+      } else patientPaid = rule;
       if (ok && this.fundColumns) {
         fundsOut.criticalPaid = critical;
         fundsOut.assistancePaid = assistance;

@@ -1,0 +1,157 @@
+// A claims CSV file read on a second thread (csvWorker.ts): the reading, splitting and in-place checking of records
+// there, the ledger, the aggregation and every message here — on two cores, the two halves of `settle` overlap.
+// The importer's thread sees what it would see reading the file itself (csv.ts readCsv with a FastRowChecker): the
+// same header cells, the same rows as cells for RowChecker, the same claims in file order, the same errors; and it
+// hashes the same raw bytes. Used for files big enough to repay starting the thread, when the compiled worker exists
+// (YIBAO_CSV_THREAD=always|never overrides, for tests and benchmarks).
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Claim, InputError } from '../domain/types.js';
+import type { ColumnMapping } from './columns.js';
+import { type Encoding, type ReadContext, type TableSink } from './csv.js';
+import { ClaimDecoder, MEMO_NAMES, type ClaimShape, type EncodedClaims, type FastRules, type MemoValues } from './fastRows.js';
+import { msg } from './messages.js';
+
+export const ITEM_CLAIM = 0;
+export const ITEM_HEADER = 1;
+export const ITEM_ROW = 2;
+export const ITEM_ERROR = 3;
+
+/** What the reader thread is given. */
+export interface ThreadInput {
+  readonly path: string;
+  readonly file: string;
+  readonly encoding: Encoding;
+  readonly mapping: ColumnMapping | undefined;
+  readonly rules: FastRules;
+  readonly chunk: number;
+  readonly maxInFlight: number;
+  readonly inFlight: SharedArrayBuffer;
+}
+
+/** One chunk's worth of the file, as the reader thread sends it. */
+export interface ChunkMessage {
+  raw: Uint8Array | undefined;
+  text: string;
+  /** The items in file order: ITEM_* codes, each taking the next of its kind. */
+  order: Uint8Array;
+  nums: Float64Array;
+  count: number;
+  side: unknown[];
+  cells: { cells: string[]; row: number }[];
+  errors: InputError[];
+  memo: Partial<Record<string, unknown[]>>;
+  shape: ClaimShape | undefined;
+  final: boolean;
+  noHeader?: boolean;
+  unreadable?: boolean;
+  crash?: string;
+}
+
+/** A table sink that also takes claims checked on the reader thread. */
+export interface ClaimTableSink extends TableSink {
+  claim(claim: Claim, row: number): void;
+}
+
+const WORKER = new URL('./csvWorker.js', import.meta.url);
+const MIN_BYTES = 8 << 20;
+
+/** Whether to read this file on a second thread. */
+export function useReaderThread(path: string): boolean {
+  const mode = process.env.YIBAO_CSV_THREAD;
+  if (mode === 'never') return false;
+  if (!existsSync(fileURLToPath(WORKER))) return false; // running from the TypeScript sources (tests)
+  if (mode === 'always') return true;
+  try {
+    return statSync(path).size >= MIN_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+export function readCsvThreaded(
+  path: string,
+  encoding: Encoding,
+  ctx: ReadContext,
+  sink: ClaimTableSink,
+  options: { mapping?: ColumnMapping; rules: FastRules },
+): Promise<void> {
+  const inFlight = new SharedArrayBuffer(4);
+  const counter = new Int32Array(inFlight);
+  const input: ThreadInput = {
+    path,
+    file: ctx.file,
+    encoding,
+    mapping: options.mapping,
+    rules: options.rules,
+    chunk: Number(process.env.YIBAO_CHUNK ?? 1 << 18),
+    maxInFlight: 6,
+    inFlight,
+  };
+  const worker = new Worker(WORKER, { workerData: input });
+  let stopped = false; // the sink wants no more records
+  let decoder: ClaimDecoder | undefined;
+  let values: MemoValues | undefined;
+  const enc: EncodedClaims = { nums: new Float64Array(0), count: 0, side: [] };
+  return new Promise<void>((resolve, reject) => {
+    const fail = (e: unknown): void => {
+      void worker.terminate();
+      reject(e);
+    };
+    worker.on('error', fail);
+    worker.on('message', (m: ChunkMessage) => {
+      try {
+        if (m.crash !== undefined) throw new Error(`CSV reader thread: ${m.crash}`);
+        if (m.raw !== undefined) {
+          ctx.hash?.update(m.raw);
+          ctx.onBytes(m.raw.length);
+        }
+        if (m.shape !== undefined && decoder === undefined) {
+          values = Object.fromEntries(MEMO_NAMES.map((k) => [k, []])) as unknown as MemoValues;
+          decoder = new ClaimDecoder(m.shape, values);
+        }
+        if (values !== undefined) {
+          for (const k of MEMO_NAMES) {
+            const more = m.memo[k];
+            if (more !== undefined) for (const v of more) (values[k] as unknown[]).push(v);
+          }
+        }
+        enc.nums = m.nums;
+        enc.count = m.count;
+        enc.side = m.side;
+        let claims = 0;
+        let cells = 0;
+        let errors = 0;
+        for (let i = 0; i < m.order.length; i++) {
+          const kind = m.order[i];
+          if (kind === ITEM_ERROR) {
+            ctx.errors.add(m.errors[errors++]);
+            continue;
+          }
+          if (kind === ITEM_CLAIM) {
+            const k = claims++;
+            if (!stopped) sink.claim((decoder as ClaimDecoder).claim(enc, k, m.text), ClaimDecoder.row(enc, k));
+            continue;
+          }
+          const c = m.cells[cells++];
+          if (stopped) continue;
+          if (kind === ITEM_ROW) sink.row(c.cells, c.row);
+          else {
+            const verdict = sink.header(c.cells, c.row);
+            if (verdict === false) stopped = true;
+          }
+        }
+        Atomics.sub(counter, 0, 1);
+        Atomics.notify(counter, 0);
+        if (m.final) {
+          if (m.noHeader) ctx.errors.add(msg.noHeader({ file: ctx.file, row: 1 }));
+          void worker.terminate();
+          resolve();
+        }
+      } catch (e) {
+        fail(e);
+      }
+    });
+  });
+}

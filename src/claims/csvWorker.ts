@@ -1,0 +1,134 @@
+// The reader thread of csvThread.ts: reads a claims CSV file, splits it into records (CsvText), finds the header as
+// the importer does (HeaderSearch) and checks the records in place (FastRowChecker), then sends the importer's thread,
+// chunk by chunk and in file order: the raw bytes (for its SHA-256 and progress), the encoded claims with the text
+// their ids point into, and every other record as cells (title rows, the header, rows for RowChecker), with the
+// text's errors. It decides nothing the importer's thread does not decide again: that thread offers the same header
+// cells to its own HeaderSearch and checks the verdict is the same.
+import { parentPort, workerData } from 'node:worker_threads';
+import { open } from 'node:fs/promises';
+import { vocabulary, type ColumnMapping } from './columns.js';
+import { CsvText, TableReader, type Encoding, reason } from './csv.js';
+import { FastRowChecker, MEMO_NAMES, newEncoded, type EncodedClaims, type FastRules, type MemoValues } from './fastRows.js';
+import { msg } from './messages.js';
+import { HeaderSearch } from './rows.js';
+import type { InputError } from '../domain/types.js';
+import { ITEM_CLAIM, ITEM_ERROR, ITEM_HEADER, ITEM_ROW, type ChunkMessage, type ThreadInput } from './csvThread.js';
+
+const input = workerData as ThreadInput;
+const port = parentPort!;
+const inFlight = new Int32Array(input.inFlight);
+
+async function main(): Promise<void> {
+  const vocab = vocabulary(input.mapping as ColumnMapping | undefined);
+  const quiet = { add: (_e: InputError) => undefined };
+  const search = new HeaderSearch(vocab, input.file, quiet);
+  let fast: FastRowChecker | undefined;
+  let values: MemoValues | undefined;
+  const sent: Record<string, number> = {};
+
+  // The message being built.
+  let order: number[] = [];
+  let enc: EncodedClaims = newEncoded(4096);
+  let cells: { cells: string[]; row: number }[] = [];
+  let errors: InputError[] = [];
+  let text = '';
+
+  const sink = {
+    header(c: string[], row: number): boolean | 'next' {
+      order.push(ITEM_HEADER);
+      cells.push({ cells: [...c], row });
+      const header = search.offer(c, row);
+      if (header === 'next') return 'next';
+      if (header === undefined) return false;
+      fast = new FastRowChecker(header, vocab, input.rules as FastRules);
+      values = fast.values;
+      for (const k of MEMO_NAMES) sent[k] = 0;
+      return true;
+    },
+    row(c: string[], row: number): void {
+      order.push(ITEM_ROW);
+      cells.push({ cells: [...c], row });
+    },
+    record(r: import('./csv.js').RawRecord, row: number): boolean {
+      if (!(fast as FastRowChecker).encode(r, row, enc)) return false;
+      text = r.text;
+      order.push(ITEM_CLAIM);
+      return true;
+    },
+  };
+  let reader: TableReader;
+  const csv = new CsvText(input.encoding as Encoding, input.file, {
+    record: (rec, row) => reader.record(rec, row),
+    quoted: (c, row) => reader.quoted(c, row),
+    error: (e) => {
+      order.push(ITEM_ERROR);
+      errors.push(e);
+    },
+  });
+  reader = new TableReader(sink, { add: (e) => (order.push(ITEM_ERROR), errors.push(e)) }, () => csv.stop());
+
+  const post = (raw: Uint8Array | undefined, final: boolean, extra: Partial<ChunkMessage> = {}): void => {
+    // At most a few chunks wait for the importer's thread: memory stays flat when it is the slower one.
+    while (Atomics.load(inFlight, 0) >= input.maxInFlight) Atomics.wait(inFlight, 0, Atomics.load(inFlight, 0), 1000);
+    Atomics.add(inFlight, 0, 1);
+    const memo: Partial<Record<string, unknown[]>> = {};
+    if (values !== undefined) {
+      for (const k of MEMO_NAMES) {
+        const all = values[k] as unknown[];
+        if (all.length > sent[k]) {
+          memo[k] = all.slice(sent[k]);
+          sent[k] = all.length;
+        }
+      }
+    }
+    const nums = enc.nums.slice(0, enc.count * 24);
+    const m: ChunkMessage = {
+      raw,
+      text: enc.count > 0 ? text : '',
+      order: Uint8Array.from(order),
+      nums,
+      count: enc.count,
+      side: enc.side,
+      cells,
+      errors,
+      memo,
+      shape: fast?.shape,
+      final,
+      ...extra,
+    };
+    const transfer: ArrayBuffer[] = [nums.buffer as ArrayBuffer, m.order.buffer as ArrayBuffer];
+    if (raw) transfer.push(raw.buffer as ArrayBuffer);
+    port.postMessage(m, transfer);
+    order = [];
+    enc = newEncoded(Math.max(4096, enc.count));
+    cells = [];
+    errors = [];
+    text = '';
+  };
+
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    fh = await open(input.path, 'r');
+    for (;;) {
+      const buf = new Uint8Array(input.chunk);
+      const { bytesRead } = await fh.read(buf, 0, input.chunk, null);
+      if (bytesRead === 0) break;
+      const raw = bytesRead === buf.length ? buf : buf.slice(0, bytesRead);
+      csv.push(raw); // ignored once stopped; the raw bytes still go to the hash
+      post(raw, false);
+    }
+    csv.end();
+  } catch (e) {
+    order.push(ITEM_ERROR);
+    errors.push(msg.unreadable({ file: input.file }, reason(e)));
+    post(undefined, true, { unreadable: true });
+    return;
+  } finally {
+    await fh?.close();
+  }
+  post(undefined, true, { noHeader: !reader.offered && !csv.stopped });
+}
+
+main().catch((e) => {
+  port.postMessage({ crash: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+});

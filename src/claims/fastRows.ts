@@ -1,0 +1,520 @@
+// The row checks of rows.ts on a CSV record as it lies in the reader's buffer (csv.ts RawRecord), without a string
+// per cell: the fast path for the rows that are fine, which is nearly all of them.
+//
+// Nothing here decides what a cell means. A cell of few distinct values (category, setting, flag, institution,
+// DRG/DIP code, date, referral) is looked up by its raw text in a memo whose values are the RowChecker's own
+// functions of that text (cellText, enumValue, normalizeCode, parseDate, the member look-alike rule); amounts and days
+// are parsed in place with the same parsers (parseFenAt, parseCountAt) when the cell has no edge to trim; ids that are
+// visible ASCII are their own normal form (normalizeCode returns them as they are). Whenever a row would be refused —
+// or a value is one this path does not take as is — `encode` returns false, and the importer hands the record to
+// RowChecker.check as cells: every message comes from there. test/claims/fast-rows.test.ts holds the two paths equal
+// on random records, weird cells included.
+//
+// A checked row is written as numbers (EncodedClaims: offsets into the record's text, memo entries, amounts) and
+// turned into a Claim by ClaimDecoder: at once when the file is read on the importer's thread, or on the importer's
+// thread from a reader thread's messages (csvThread.ts), with the memos' new entries sent alongside.
+import type { Category, Claim, Referral, Setting } from '../domain/types.js';
+import { COLUMN_INDEX, type Vocabulary } from './columns.js';
+import type { RawRecord } from './csv.js';
+import { LookalikeCodes, normalizeCode } from '../domain/codes.js';
+import { MAX_CLAIM_FEN, parseCountAt, parseDate, parseFen, parseFenAt } from './fields.js';
+import { amountsRule, cellText, enumValue, type Header } from './rows.js';
+
+const C = COLUMN_INDEX;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The values of one column by the raw text of the cell (bytes as Latin-1 characters): a small open-addressing table. */
+export class RawMemo<T> {
+  /** Entry i's value; entries are only ever appended. */
+  readonly values: T[] = [];
+  private readonly keys: string[] = [];
+  private readonly hashes: Int32Array;
+  private readonly slots: Int32Array; // entry index + 1; 0 = empty
+  private readonly mask: number;
+  private last = -1; // the entry the previous lookup found
+
+  constructor(
+    /** The column's value for a cell's decoded text, or undefined when the row would be refused (not memoised). */
+    private readonly of: (text: string) => T | undefined,
+    private readonly capacity: number,
+  ) {
+    let size = 16;
+    while (size < capacity * 2) size *= 2;
+    this.slots = new Int32Array(size);
+    this.hashes = new Int32Array(capacity);
+    this.mask = size - 1;
+  }
+
+  /**
+   * The entry of text[s, e) (≥ 0); NONE when the row would be refused; or, when the memo is full, -2 - i for a value
+   * pushed onto `side` at i.
+   */
+  get(r: RawRecord, s: number, e: number, side: unknown[]): number {
+    const text = r.text;
+    const n = e - s;
+    // The previous row's cell first: a column repeats its values.
+    if (this.last >= 0) {
+      const key = this.keys[this.last];
+      if (key.length === n) {
+        let j = 0;
+        while (j < n && key.charCodeAt(j) === text.charCodeAt(s + j)) j++;
+        if (j === n) return this.last;
+      }
+    }
+    let h = 0x811c9dc5 | 0; // an int32 from the start, as the hashes table holds it
+    for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    const slots = this.slots;
+    // fmix32 (MurmurHash3's finaliser): FNV's low bits alone cluster.
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    let i = h & this.mask;
+    for (;;) {
+      const at = slots[i] - 1;
+      if (at < 0) break;
+      if (this.hashes[at] === h) {
+        const key = this.keys[at];
+        if (key.length === n) {
+          let j = 0;
+          while (j < n && key.charCodeAt(j) === text.charCodeAt(s + j)) j++;
+          if (j === n) {
+            this.last = at;
+            return at;
+          }
+        }
+      }
+      i = (i + 1) & this.mask;
+    }
+    const value = this.of(decoded(r, s, e));
+    if (value === undefined) return NONE;
+    if (this.keys.length >= this.capacity) {
+      side.push(value);
+      return -2 - (side.length - 1);
+    }
+    const at = this.keys.length;
+    this.hashes[at] = h;
+    this.keys.push(r.bytes.toString('latin1', s, e)); // a copy: a slice would keep the whole chunk's text alive
+    this.values.push(value);
+    slots[i] = at + 1;
+    this.last = at;
+    return at;
+  }
+}
+
+/** A memo lookup that found no value: the row goes to RowChecker. */
+const NONE = -1;
+
+/** A cell's text: its bytes decoded as UTF-8 (the record's text is one character per byte). */
+function decoded(r: RawRecord, s: number, e: number): string {
+  if (r.ascii) return r.text.slice(s, e);
+  const text = r.text;
+  for (let i = s; i < e; i++) if (text.charCodeAt(i) >= 0x80) return r.bytes.toString('utf8', s, e);
+  return text.slice(s, e);
+}
+
+/** Whether a cell's text is what RowChecker.cell makes of it: nothing to trim at either end (quotes never get here). */
+function plain(text: string, s: number, e: number): boolean {
+  if (s === e) return true;
+  const a = text.charCodeAt(s);
+  const b = text.charCodeAt(e - 1);
+  return a > 32 && a < 0x80 && b > 32 && b < 0x80;
+}
+
+/** Whether a plain cell is visible ASCII only: then it is its own normal form as a code. */
+function asciiCode(text: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+/** The number written by the digits of text[from, to); -1 when another character is among them. */
+function digits(text: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v;
+}
+
+const FAIL = NaN; // an amount the row checks refuse
+const EMPTY = Infinity; // an optional amount left empty
+
+// An encoded claim: STRIDE numbers. Id cells are text offsets [s, e), or s = -1 - i for side[i]; memo cells are
+// entries, or -2 - i for side[i].
+const F_ROW = 0;
+const F_ID = 1; // and F_ID + 1
+const F_PATIENT_ID = 3; // and + 1
+const F_REVERSES = 5; // and + 1
+const F_INSTITUTION = 7;
+const F_CATEGORY = 8;
+const F_FLAG = 9;
+const F_SETTING = 10;
+const F_DATE = 11;
+const F_LOS = 12;
+const F_DRG = 13;
+const F_DIP = 14;
+const F_TOTAL = 15;
+const F_FUND = 16;
+const F_PATIENT = 17;
+const F_CRITICAL = 18;
+const F_ASSISTANCE = 19;
+const F_OTHER = 20;
+const F_REFERRAL = 21;
+const F_FROM = 22;
+const F_CONTRACT = 23;
+export const STRIDE = 24;
+
+/** Encoded claims of one stretch of text: `count` rows of STRIDE numbers, and the strings they refer to. */
+export interface EncodedClaims {
+  nums: Float64Array;
+  count: number;
+  /** Values that are not text offsets or memo entries (ids that needed normalising, values past a full memo). */
+  side: unknown[];
+}
+
+export function newEncoded(rows: number): EncodedClaims {
+  return { nums: new Float64Array(rows * STRIDE), count: 0, side: [] };
+}
+
+/** The memos' values as the decoder needs them (the reader thread sends the new entries with each message). */
+export interface MemoValues {
+  category: Category[];
+  setting: Setting[];
+  flag: boolean[];
+  referral: Referral[];
+  institution: string[];
+  referredFrom: string[];
+  drg: string[];
+  dip: string[];
+  date: string[];
+  contract: string[];
+}
+export const MEMO_NAMES = ['category', 'setting', 'flag', 'referral', 'institution', 'referredFrom', 'drg', 'dip', 'date', 'contract'] as const;
+
+/** What a file's header says about the claim's shape (which optional fields it carries). */
+export interface ClaimShape {
+  readonly fundColumns: boolean;
+  readonly referralColumns: boolean;
+  readonly referredFromColumn: boolean;
+  readonly contractColumn: boolean;
+}
+
+export function claimShape(header: Header): ClaimShape {
+  const i = header.index;
+  return {
+    fundColumns: [C.critical_paid, C.assistance_paid, C.other_paid].some((k) => i[k] >= 0),
+    referralColumns: i[C.referral] >= 0 || i[C.referred_from] >= 0,
+    referredFromColumn: i[C.referred_from] >= 0,
+    contractColumn: i[C.contract_type] >= 0,
+  };
+}
+
+/** The rules of a run that the fast path needs, as plain data (they cross to a reader thread). */
+export interface FastRules {
+  readonly year?: number;
+  readonly members?: readonly string[];
+}
+
+export class FastRowChecker {
+  readonly shape: ClaimShape;
+  private readonly idx: Int32Array;
+  private readonly memos: { [K in keyof MemoValues]: RawMemo<MemoValues[K][number]> };
+  private readonly year: number | undefined;
+  /** A YYYY-MM-DD date of the run's year by month × 32 + day: its memo entry. */
+  private readonly dates = new Int32Array(13 * 32).fill(-1);
+  // Where the last cell asked for lies in the record.
+  private s = 0;
+  private e = 0;
+
+  constructor(header: Header, vocab: Vocabulary, rules: FastRules = {}) {
+    this.idx = header.index;
+    this.shape = claimShape(header);
+    this.year = rules.year;
+    const lookalike = rules.members === undefined ? undefined : new LookalikeCodes(new Set(rules.members));
+    const yearPrefix = rules.year === undefined ? undefined : `${rules.year}-`;
+    // The same functions of a cell's text as RowChecker.check, undefined where it would report an error.
+    const code = (t: string) => normalizeCode(cellText(t));
+    const member = (t: string) => {
+      const c = code(t);
+      return lookalike?.memberLike(c) === undefined ? c : undefined;
+    };
+    this.memos = {
+      category: new RawMemo((t) => enumValue(vocab.category, cellText(t)), 64),
+      setting: new RawMemo((t) => enumValue(vocab.setting, cellText(t)), 64),
+      flag: new RawMemo((t) => {
+        const v = cellText(t);
+        return v === '' ? false : enumValue(vocab.flag, v);
+      }, 64),
+      referral: new RawMemo((t) => {
+        const v = cellText(t);
+        return v === '' ? '' : enumValue(vocab.referral, v);
+      }, 64),
+      institution: new RawMemo((t) => {
+        const c = member(t);
+        return c === '' ? undefined : c;
+      }, 4096),
+      referredFrom: new RawMemo(member, 4096),
+      drg: new RawMemo(code, 8192),
+      dip: new RawMemo(code, 8192),
+      date: new RawMemo((t) => {
+        const v = cellText(t);
+        const d = v === '' ? undefined : parseDate(v);
+        return d === undefined || (yearPrefix !== undefined && !d.startsWith(yearPrefix)) ? undefined : d;
+      }, 4096),
+      contract: new RawMemo(cellText, 1024),
+    };
+  }
+
+  /** The memos' values (live arrays: entries are appended as the file is read). */
+  get values(): MemoValues {
+    const m = this.memos;
+    return {
+      category: m.category.values,
+      setting: m.setting.values,
+      flag: m.flag.values,
+      referral: m.referral.values,
+      institution: m.institution.values,
+      referredFrom: m.referredFrom.values,
+      drg: m.drg.values,
+      dip: m.dip.values,
+      date: m.date.values,
+      contract: m.contract.values,
+    };
+  }
+
+  /** Sets this.s/this.e to column k's cell (an absent column reads as an empty cell). */
+  private at(r: RawRecord, k: number): void {
+    const i = this.idx[k];
+    if (i < 0 || i >= r.count) {
+      this.s = this.e = 0;
+      return;
+    }
+    this.s = r.starts[i];
+    this.e = r.ends[i];
+  }
+
+  /**
+   * A code or id cell as RowChecker.code gives it, written at nums[f], nums[f + 1]; false when it is empty (the
+   * value '' is written as the empty range 0, 0).
+   */
+  private code(r: RawRecord, k: number, out: EncodedClaims, f: number): boolean {
+    this.at(r, k);
+    const { s, e } = this;
+    const nums = out.nums;
+    if (s !== e) {
+      if (plain(r.text, s, e) && asciiCode(r.text, s, e)) {
+        nums[f] = s;
+        nums[f + 1] = e;
+        return true;
+      }
+      const v = normalizeCode(cellText(decoded(r, s, e)));
+      if (v !== '') {
+        out.side.push(v);
+        nums[f] = -1 - (out.side.length - 1);
+        nums[f + 1] = 0;
+        return true;
+      }
+    }
+    nums[f] = 0;
+    nums[f + 1] = 0;
+    return false;
+  }
+
+  /** Column k's memo entry (see RawMemo.get). */
+  private memo(r: RawRecord, k: number, m: RawMemo<unknown>, side: unknown[]): number {
+    this.at(r, k);
+    return m.get(r, this.s, this.e, side);
+  }
+
+  /** An amount as RowChecker.amount gives it, FAIL where that reports an error, EMPTY for an empty optional cell. */
+  private amount(r: RawRecord, k: number, required: boolean, reversal: boolean): number {
+    this.at(r, k);
+    const { s, e } = this;
+    const text = r.text;
+    let fen: number;
+    if (s === e) return required ? FAIL : EMPTY;
+    if (plain(text, s, e)) fen = parseFenAt(text, s, e);
+    else {
+      const v = cellText(decoded(r, s, e));
+      if (v === '') return required ? FAIL : EMPTY;
+      fen = parseFen(v);
+    }
+    if (Number.isNaN(fen) || fen > MAX_CLAIM_FEN || fen < -MAX_CLAIM_FEN) return FAIL;
+    if (reversal ? fen > 0 : fen < 0) return FAIL;
+    return fen;
+  }
+
+  /**
+   * The service date's memo entry. A YYYY-MM-DD cell of the run's year is its own value when it is a real date
+   * (parseDate's first case): its entry is kept by month and day, so the cell is read once, as digits.
+   */
+  private serviceDate(r: RawRecord, side: unknown[]): number {
+    this.at(r, C.service_date);
+    const { s, e } = this;
+    const t = r.text;
+    let key = -1;
+    if (this.year !== undefined && e - s === 10 && t.charCodeAt(s + 4) === 45 && t.charCodeAt(s + 7) === 45) {
+      const y = digits(t, s, s + 4);
+      const m = digits(t, s + 5, s + 7);
+      const d = digits(t, s + 8, s + 10);
+      if (y === this.year && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+        key = m * 32 + d;
+        const known = this.dates[key];
+        if (known >= 0) return known;
+      }
+    }
+    const entry = this.memos.date.get(r, s, e, side);
+    if (key >= 0 && entry >= 0) this.dates[key] = entry;
+    return entry;
+  }
+
+  /**
+   * Writes the claim RowChecker.check would return for this record as the next row of `out`; false (nothing
+   * written) when this path does not take the record: then ask RowChecker.
+   */
+  encode(r: RawRecord, row: number, out: EncodedClaims): boolean {
+    const m = this.memos;
+    const side = out.side;
+    const sideBefore = side.length;
+    const b = out.count * STRIDE;
+    if (b + STRIDE > out.nums.length) {
+      const bigger = new Float64Array(out.nums.length * 2 + STRIDE);
+      bigger.set(out.nums);
+      out.nums = bigger;
+    }
+    const n = out.nums;
+    const refuse = (): false => {
+      side.length = sideBefore;
+      return false;
+    };
+    n[b + F_ROW] = row;
+    if (!this.code(r, C.claim_id, out, b + F_ID)) return refuse();
+    if (!this.code(r, C.patient_id, out, b + F_PATIENT_ID)) return refuse();
+    if ((n[b + F_INSTITUTION] = this.memo(r, C.institution_id, m.institution, side)) === NONE) return refuse();
+    if ((n[b + F_CATEGORY] = this.memo(r, C.category, m.category, side)) === NONE) return refuse();
+    if ((n[b + F_SETTING] = this.memo(r, C.setting, m.setting, side)) === NONE) return refuse();
+    if ((n[b + F_FLAG] = this.memo(r, C.out_of_region, m.flag, side)) === NONE) return refuse();
+    if ((n[b + F_DATE] = this.serviceDate(r, side)) === NONE) return refuse();
+    const setting = valueOf(m.setting.values, side, n[b + F_SETTING]);
+
+    let losDays = 0;
+    this.at(r, C.los_days);
+    if (this.s !== this.e) {
+      const { s, e } = this;
+      if (plain(r.text, s, e)) losDays = parseCountAt(r.text, s, e);
+      else {
+        const v = cellText(decoded(r, s, e));
+        losDays = v === '' ? (setting === 'inpatient' ? -1 : 0) : parseCountAt(v, 0, v.length);
+      }
+      if (losDays < 0) return refuse();
+    } else if (setting === 'inpatient') return refuse();
+    n[b + F_LOS] = losDays;
+
+    n[b + F_REFERRAL] = NONE;
+    if (this.idx[C.referral] >= 0 && (n[b + F_REFERRAL] = this.memo(r, C.referral, m.referral, side)) === NONE) return refuse();
+
+    const reversal = this.code(r, C.reverses, out, b + F_REVERSES);
+    if (reversal && sameId(r, out, b + F_REVERSES, b + F_ID)) return refuse();
+
+    const totalCost = this.amount(r, C.total_cost, true, reversal);
+    const fundPaid = this.amount(r, C.fund_paid, true, reversal);
+    const patientPaid = this.amount(r, C.patient_paid, false, reversal);
+    let critical = 0;
+    let assistance = 0;
+    let other = 0;
+    if (this.shape.fundColumns) {
+      critical = this.amount(r, C.critical_paid, false, reversal);
+      assistance = this.amount(r, C.assistance_paid, false, reversal);
+      other = this.amount(r, C.other_paid, false, reversal);
+      if (Number.isNaN(critical) || Number.isNaN(assistance) || Number.isNaN(other)) return refuse();
+      if (critical === EMPTY) critical = 0;
+      if (assistance === EMPTY) assistance = 0;
+      if (other === EMPTY) other = 0;
+    }
+    if (Number.isNaN(totalCost) || Number.isNaN(fundPaid) || Number.isNaN(patientPaid)) return refuse();
+    const patient = amountsRule(totalCost, fundPaid, patientPaid, fundPaid + critical + assistance + other);
+    if (!Number.isInteger(patient)) return refuse();
+    n[b + F_TOTAL] = totalCost;
+    n[b + F_FUND] = fundPaid;
+    n[b + F_PATIENT] = patient;
+    n[b + F_CRITICAL] = critical;
+    n[b + F_ASSISTANCE] = assistance;
+    n[b + F_OTHER] = other;
+
+    n[b + F_DRG] = this.memo(r, C.drg_code, m.drg, side);
+    n[b + F_DIP] = this.memo(r, C.dip_code, m.dip, side);
+    n[b + F_FROM] = NONE;
+    if (this.shape.referredFromColumn && (n[b + F_FROM] = this.memo(r, C.referred_from, m.referredFrom, side)) === NONE) return refuse();
+    n[b + F_CONTRACT] = this.shape.contractColumn ? this.memo(r, C.contract_type, m.contract, side) : NONE;
+    out.count++;
+    return true;
+  }
+}
+
+/** Whether two encoded id cells hold the same id. */
+function sameId(r: RawRecord, out: EncodedClaims, f: number, g: number): boolean {
+  return idText(r.text, out.side, out.nums[f], out.nums[f + 1]) === idText(r.text, out.side, out.nums[g], out.nums[g + 1]);
+}
+
+function idText(text: string, side: readonly unknown[], s: number, e: number): string {
+  return s < 0 ? (side[-1 - s] as string) : text.slice(s, e);
+}
+
+function valueOf<T>(values: readonly T[], side: readonly unknown[], entry: number): T {
+  return entry >= 0 ? values[entry] : (side[-2 - entry] as T);
+}
+
+/** Encoded claims → Claim objects, with the same fields in the same order as RowChecker.check. */
+export class ClaimDecoder {
+  constructor(
+    private readonly shape: ClaimShape,
+    private readonly values: MemoValues,
+  ) {}
+
+  /** Row i of `enc`, whose id offsets point into `text`. */
+  claim(enc: EncodedClaims, i: number, text: string): Claim {
+    const n = enc.nums;
+    const side = enc.side;
+    const v = this.values;
+    const b = i * STRIDE;
+    const claim: Mutable<Claim> = {
+      claimId: idText(text, side, n[b + F_ID], n[b + F_ID + 1]),
+      patientId: idText(text, side, n[b + F_PATIENT_ID], n[b + F_PATIENT_ID + 1]),
+      category: valueOf(v.category, side, n[b + F_CATEGORY]),
+      institutionId: valueOf(v.institution, side, n[b + F_INSTITUTION]),
+      outOfRegion: valueOf(v.flag, side, n[b + F_FLAG]),
+      setting: valueOf(v.setting, side, n[b + F_SETTING]),
+      serviceDate: valueOf(v.date, side, n[b + F_DATE]),
+      losDays: n[b + F_LOS],
+      drgCode: valueOf(v.drg, side, n[b + F_DRG]),
+      dipCode: valueOf(v.dip, side, n[b + F_DIP]),
+      totalCost: n[b + F_TOTAL],
+      fundPaid: n[b + F_FUND],
+      patientPaid: n[b + F_PATIENT],
+      reverses: idText(text, side, n[b + F_REVERSES], n[b + F_REVERSES + 1]),
+    };
+    const shape = this.shape;
+    if (shape.fundColumns) {
+      claim.criticalPaid = n[b + F_CRITICAL];
+      claim.assistancePaid = n[b + F_ASSISTANCE];
+      claim.otherPaid = n[b + F_OTHER];
+    }
+    if (shape.referralColumns) {
+      claim.referral = n[b + F_REFERRAL] === NONE ? '' : valueOf(v.referral, side, n[b + F_REFERRAL]);
+      claim.referredFrom = shape.referredFromColumn ? valueOf(v.referredFrom, side, n[b + F_FROM]) : '';
+    }
+    if (shape.contractColumn) claim.contractType = valueOf(v.contract, side, n[b + F_CONTRACT]);
+    return claim;
+  }
+
+  /** Row i's number in its file. */
+  static row(enc: EncodedClaims, i: number): number {
+    return enc.nums[i * STRIDE + F_ROW];
+  }
+}

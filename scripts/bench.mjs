@@ -3,7 +3,8 @@
 // runs `yibao validate` and `yibao settle` on each as child processes and reports rows/s and peak memory (RSS).
 //
 //   node scripts/bench.mjs [--sizes 1e6,1e7] [--extra-max 1e6] [--scenario scenarios/demo.yaml] [--seed 1]
-//                          [--dir bench-data] [--regen] [--steps generate,validate,settle,book] [--mixes default,drg-heavy]
+//                          [--dir bench-data] [--regen] [--steps generate,validate,split,settle,settle-1thread,book]
+//                          [--mixes default,drg-heavy]
 //                          [--repeat 1] [--xlsx-report]
 //
 // Two mixes of claims (`yibao generate --mix`): `default` (the demo's) and `drg-heavy` (30% inpatient, six in seven
@@ -11,7 +12,8 @@
 // CSV file the `split` step times a plain line split of the same file in Node (scripts/bench-split.mjs) in the same
 // run, and `settle` prints its time as a multiple of it. With --repeat N the split and settle steps run N times each and the
 // median is shown; the load average (1 min) at the start of each step is printed beside it, since the machine may be
-// shared. With --xlsx-report, `settle` also writes the auditor workbook (the `settle+xlsx` step).
+// shared. With --xlsx-report, `settle` also writes the auditor workbook (the `settle+xlsx` step). `settle` reads a big CSV
+// file on a reader thread (src/claims/csvThread.ts); the `settle-1thread` step runs it without (YIBAO_CSV_THREAD=never).
 //
 // The `book` step (UTF-8 CSV only) opens a fresh book (结算账簿) with the same policy plus a monthly rule, imports
 // the file as one batch (`book import`), closes the twelve months, re-clears the year from what the book stored
@@ -65,7 +67,7 @@ function parseArgs(argv) {
     else if (a === '--repeat') o.repeat = Math.max(1, num(next()));
     else if (a === '--xlsx-report') o.xlsxReport = true;
     else if (a === '--help' || a === '-h') {
-      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 22).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1).filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -75,12 +77,12 @@ function parseArgs(argv) {
 const hasGnuTime = existsSync('/usr/bin/time');
 
 /** Runs a command; resolves with exit code, wall seconds, peak RSS in KB (or null) and the tail of stderr. */
-function runOnce(args) {
+function runOnce(args, env) {
   return new Promise((resolvePromise) => {
     const cmd = hasGnuTime ? '/usr/bin/time' : process.execPath;
     const full = hasGnuTime ? ['-v', process.execPath, ...args] : args;
     const started = process.hrtime.bigint();
-    const child = spawn(cmd, full, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cmd, full, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
     let stderr = '';
     child.stderr.on('data', (d) => {
       stderr += d;
@@ -115,11 +117,11 @@ function runOnce(args) {
 }
 
 /** Runs a command `times` times; the median time (and the peak RSS, load of that run), with every time kept. */
-async function run(args, times = 1) {
+async function run(args, times = 1, env = {}) {
   const runs = [];
   for (let i = 0; i < times; i++) {
     const load = loadavg()[0];
-    const r = await runOnce(args);
+    const r = await runOnce(args, env);
     runs.push({ ...r, load });
     if (r.exit !== 0) return { ...r, load, times: runs.map((x) => x.seconds) };
   }
@@ -214,6 +216,13 @@ async function main() {
         if (split?.exit === 0 && r.exit === 0) r.splitRatio = r.seconds / split.seconds;
         results.push(r);
         show(r);
+        if (o.steps.includes('settle-1thread')) {
+          // The same run with the file read on the importer's own thread (no reader thread: csvThread.ts).
+          const one = { step: 'settle 1 thread', ...base, ...(await run([bin, 'settle', scenario, '--quiet', '--no-progress', ...json], o.repeat, { YIBAO_CSV_THREAD: 'never' })) };
+          if (split?.exit === 0 && one.exit === 0) one.splitRatio = one.seconds / split.seconds;
+          results.push(one);
+          show(one);
+        }
         if (o.xlsxReport) {
           const x = { step: 'settle+xlsx', ...base, ...(await run([bin, 'settle', scenario, '--quiet', '--no-progress', ...json, '--xlsx', join(o.dir, `result-${tag}.xlsx`)], o.repeat)) };
           results.push(x);

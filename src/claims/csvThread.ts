@@ -33,7 +33,8 @@ export interface ThreadInput {
 /** One chunk's worth of the file, as the reader thread sends it. */
 export interface ChunkMessage {
   raw: Uint8Array | undefined;
-  text: string;
+  /** The text the claims' id offsets point into, as bytes (one character per byte). */
+  text: Uint8Array | undefined;
   /** The items in file order: ITEM_* codes, each taking the next of its kind. */
   order: Uint8Array;
   nums: Float64Array;
@@ -120,6 +121,7 @@ export function readCsvThreaded(
         enc.nums = m.nums;
         enc.count = m.count;
         enc.side = m.side;
+        const text = m.text === undefined ? '' : Buffer.from(m.text.buffer, m.text.byteOffset, m.text.length).toString('latin1');
         let claims = 0;
         let cells = 0;
         let errors = 0;
@@ -131,7 +133,7 @@ export function readCsvThreaded(
           }
           if (kind === ITEM_CLAIM) {
             const k = claims++;
-            if (!stopped) sink.claim((decoder as ClaimDecoder).claim(enc, k, m.text), ClaimDecoder.row(enc, k));
+            if (!stopped) sink.claim((decoder as ClaimDecoder).claim(enc, k, text), ClaimDecoder.row(enc, k));
             continue;
           }
           const c = m.cells[cells++];

@@ -379,7 +379,6 @@ export class FastRowChecker {
    * written) when this path does not take the record: then ask RowChecker.
    */
   encode(r: RawRecord, row: number, out: EncodedClaims): boolean {
-    const m = this.memos;
     const side = out.side;
     const sideBefore = side.length;
     const b = out.count * STRIDE;
@@ -389,18 +388,25 @@ export class FastRowChecker {
       out.nums = bigger;
     }
     const n = out.nums;
-    const refuse = (): false => {
-      side.length = sideBefore;
-      return false;
-    };
     n[b + F_ROW] = row;
-    if (!this.code(r, C.claim_id, out, b + F_ID)) return refuse();
-    if (!this.code(r, C.patient_id, out, b + F_PATIENT_ID)) return refuse();
-    if ((n[b + F_INSTITUTION] = this.memo(r, C.institution_id, m.institution, side)) === NONE) return refuse();
-    if ((n[b + F_CATEGORY] = this.memo(r, C.category, m.category, side)) === NONE) return refuse();
-    if ((n[b + F_SETTING] = this.memo(r, C.setting, m.setting, side)) === NONE) return refuse();
-    if ((n[b + F_FLAG] = this.memo(r, C.out_of_region, m.flag, side)) === NONE) return refuse();
-    if ((n[b + F_DATE] = this.serviceDate(r, side)) === NONE) return refuse();
+    if (this.fill(r, out, b, n, side)) {
+      out.count++;
+      return true;
+    }
+    side.length = sideBefore; // nothing of a refused row stays
+    return false;
+  }
+
+  /** Writes the fields of `encode`'s row at n[b …]; false as soon as one is refused. */
+  private fill(r: RawRecord, out: EncodedClaims, b: number, n: Float64Array, side: unknown[]): boolean {
+    const m = this.memos;
+    if (!this.code(r, C.claim_id, out, b + F_ID)) return false;
+    if (!this.code(r, C.patient_id, out, b + F_PATIENT_ID)) return false;
+    if ((n[b + F_INSTITUTION] = this.memo(r, C.institution_id, m.institution, side)) === NONE) return false;
+    if ((n[b + F_CATEGORY] = this.memo(r, C.category, m.category, side)) === NONE) return false;
+    if ((n[b + F_SETTING] = this.memo(r, C.setting, m.setting, side)) === NONE) return false;
+    if ((n[b + F_FLAG] = this.memo(r, C.out_of_region, m.flag, side)) === NONE) return false;
+    if ((n[b + F_DATE] = this.serviceDate(r, side)) === NONE) return false;
     const setting = valueOf(m.setting.values, side, n[b + F_SETTING]);
 
     let losDays = 0;
@@ -412,15 +418,15 @@ export class FastRowChecker {
         const v = cellText(decoded(r, s, e));
         losDays = v === '' ? (setting === 'inpatient' ? -1 : 0) : parseCountAt(v, 0, v.length);
       }
-      if (losDays < 0) return refuse();
-    } else if (setting === 'inpatient') return refuse();
+      if (losDays < 0) return false;
+    } else if (setting === 'inpatient') return false;
     n[b + F_LOS] = losDays;
 
     n[b + F_REFERRAL] = NONE;
-    if (this.idx[C.referral] >= 0 && (n[b + F_REFERRAL] = this.memo(r, C.referral, m.referral, side)) === NONE) return refuse();
+    if (this.idx[C.referral] >= 0 && (n[b + F_REFERRAL] = this.memo(r, C.referral, m.referral, side)) === NONE) return false;
 
     const reversal = this.code(r, C.reverses, out, b + F_REVERSES);
-    if (reversal && sameId(r, out, b + F_REVERSES, b + F_ID)) return refuse();
+    if (reversal && sameId(r, out, b + F_REVERSES, b + F_ID)) return false;
 
     const totalCost = this.amount(r, C.total_cost, true, reversal);
     const fundPaid = this.amount(r, C.fund_paid, true, reversal);
@@ -432,14 +438,14 @@ export class FastRowChecker {
       critical = this.amount(r, C.critical_paid, false, reversal);
       assistance = this.amount(r, C.assistance_paid, false, reversal);
       other = this.amount(r, C.other_paid, false, reversal);
-      if (Number.isNaN(critical) || Number.isNaN(assistance) || Number.isNaN(other)) return refuse();
+      if (Number.isNaN(critical) || Number.isNaN(assistance) || Number.isNaN(other)) return false;
       if (critical === EMPTY) critical = 0;
       if (assistance === EMPTY) assistance = 0;
       if (other === EMPTY) other = 0;
     }
-    if (Number.isNaN(totalCost) || Number.isNaN(fundPaid) || Number.isNaN(patientPaid)) return refuse();
+    if (Number.isNaN(totalCost) || Number.isNaN(fundPaid) || Number.isNaN(patientPaid)) return false;
     const patient = amountsRule(totalCost, fundPaid, patientPaid, fundPaid + critical + assistance + other);
-    if (!Number.isInteger(patient)) return refuse();
+    if (!Number.isInteger(patient)) return false;
     n[b + F_TOTAL] = totalCost;
     n[b + F_FUND] = fundPaid;
     n[b + F_PATIENT] = patient;
@@ -450,9 +456,8 @@ export class FastRowChecker {
     n[b + F_DRG] = this.memo(r, C.drg_code, m.drg, side);
     n[b + F_DIP] = this.memo(r, C.dip_code, m.dip, side);
     n[b + F_FROM] = NONE;
-    if (this.shape.referredFromColumn && (n[b + F_FROM] = this.memo(r, C.referred_from, m.referredFrom, side)) === NONE) return refuse();
+    if (this.shape.referredFromColumn && (n[b + F_FROM] = this.memo(r, C.referred_from, m.referredFrom, side)) === NONE) return false;
     n[b + F_CONTRACT] = this.shape.contractColumn ? this.memo(r, C.contract_type, m.contract, side) : NONE;
-    out.count++;
     return true;
   }
 }

@@ -6,7 +6,7 @@ import { InputRejected } from '../domain/errors.js';
 import { isProblem } from '../domain/pricing/index.js';
 import { CostSharingRecompute } from '../domain/costSharing/recompute.js';
 import type { ActualsResult, CostSharingComparison, CostSharingFigures, InputFile, PricedClaim } from '../domain/result.js';
-import type { InputError, Scenario, SpecialCaseSettings } from '../domain/types.js';
+import type { Claim, InputError, Scenario, SpecialCaseSettings } from '../domain/types.js';
 import { AmountRangeError } from '../domain/money.js';
 import { readSpecialCaseFile } from '../scenario/specialCases.js';
 
@@ -56,7 +56,7 @@ export async function aggregateClaims(given: Scenario, source: ClaimSource): Pro
   }
   const agg = new ClaimAggregator(scenario);
   const range = new RangeProblems();
-  const scan = await source.scan((claim, at) => range.guard(at, () => agg.add(claim, at)));
+  const scan = await source.scan((claim, at) => range.add(agg, claim, at));
   agg.closeScan();
   if (scan.errorCount > 0 || agg.problemCount > 0 || range.count > 0) {
     throw new InputRejected([...scan.errors, ...agg.problems, ...range.errors], scan.errorCount + agg.problemCount + range.count);
@@ -75,7 +75,7 @@ async function aggregateRecomputed(scenario: Scenario, source: ClaimSource): Pro
   const store = new CostSharingRecompute(scenario);
   const range = new RangeProblems();
   const scan = await source.scan((claim, at) => {
-    range.guard(at, () => recorded.add(claim, at));
+    range.add(recorded, claim, at);
     store.record(claim);
   });
   recorded.closeScan();
@@ -84,7 +84,7 @@ async function aggregateRecomputed(scenario: Scenario, source: ClaimSource): Pro
   }
   const totals = store.compute();
   const recomputed = new ClaimAggregator(scenario);
-  const again = await source.scan((claim, at) => range.guard(at, () => recomputed.add(store.apply(claim), at)));
+  const again = await source.scan((claim, at) => range.add(recomputed, store.apply(claim), at));
   recomputed.closeScan();
   if (again.errorCount > 0 || recomputed.problemCount > 0 || range.count > 0 || store.applied !== store.rows) {
     throw new InputRejected([...again.errors, ...recomputed.problems, ...range.errors], again.errorCount + recomputed.problemCount + range.count);
@@ -107,9 +107,10 @@ async function aggregateRecomputed(scenario: Scenario, source: ClaimSource): Pro
 class RangeProblems {
   readonly errors: InputError[] = [];
   count = 0;
-  guard(at: RowRef, add: () => void): void {
+  /** agg.add(claim, at), the range error kept as a row error (no closure per row: this runs for every claim). */
+  add(agg: ClaimAggregator, claim: Claim, at: RowRef): void {
     try {
-      add();
+      agg.add(claim, at);
     } catch (e) {
       if (!(e instanceof AmountRangeError)) throw e;
       if (this.count++ < 100) {

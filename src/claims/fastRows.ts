@@ -31,7 +31,6 @@ export class RawMemo<T> {
   private readonly hashes: Int32Array;
   private readonly slots: Int32Array; // entry index + 1; 0 = empty
   private readonly mask: number;
-  private last = -1; // the entry the previous lookup found
 
   constructor(
     /** The column's value for a cell's decoded text, or undefined when the row would be refused (not memoised). */
@@ -52,25 +51,15 @@ export class RawMemo<T> {
   get(r: RawRecord, s: number, e: number, side: unknown[]): number {
     const text = r.text;
     const n = e - s;
-    // The previous row's cell first: a column repeats its values.
-    if (this.last >= 0) {
-      const key = this.keys[this.last];
-      if (key.length === n) {
-        let j = 0;
-        while (j < n && key.charCodeAt(j) === text.charCodeAt(s + j)) j++;
-        if (j === n) return this.last;
-      }
-    }
-    let h = 0x811c9dc5 | 0; // an int32 from the start, as the hashes table holds it
+    let h = 0x811c9dc5 | 0; // FNV-1a over the characters, then fmix32 (MurmurHash3's finaliser): FNV's low bits cluster
     for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    const slots = this.slots;
-    // fmix32 (MurmurHash3's finaliser): FNV's low bits alone cluster.
     h ^= h >>> 16;
     h = Math.imul(h, 0x85ebca6b);
     h ^= h >>> 13;
     h = Math.imul(h, 0xc2b2ae35);
     h ^= h >>> 16;
     let i = h & this.mask;
+    const slots = this.slots;
     for (;;) {
       const at = slots[i] - 1;
       if (at < 0) break;
@@ -79,10 +68,7 @@ export class RawMemo<T> {
         if (key.length === n) {
           let j = 0;
           while (j < n && key.charCodeAt(j) === text.charCodeAt(s + j)) j++;
-          if (j === n) {
-            this.last = at;
-            return at;
-          }
+          if (j === n) return at;
         }
       }
       i = (i + 1) & this.mask;
@@ -98,7 +84,6 @@ export class RawMemo<T> {
     this.keys.push(r.bytes.toString('latin1', s, e)); // a copy: a slice would keep the whole chunk's text alive
     this.values.push(value);
     slots[i] = at + 1;
-    this.last = at;
     return at;
   }
 }

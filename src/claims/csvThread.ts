@@ -40,7 +40,8 @@ export interface ChunkMessage {
   nums: Float64Array;
   count: number;
   side: unknown[];
-  cells: { cells: string[]; row: number }[];
+  /** Records as cells; a header candidate carries the reader thread's own verdict on it. */
+  cells: { cells: string[]; row: number; verdict?: boolean | 'next' }[];
   errors: InputError[];
   memo: Partial<Record<string, unknown[]>>;
   shape: ClaimShape | undefined;
@@ -141,6 +142,8 @@ export function readCsvThreaded(
           if (kind === ITEM_ROW) sink.row(c.cells, c.row);
           else {
             const verdict = sink.header(c.cells, c.row);
+            // The reader thread checked the records as if the importer's verdict were its own: it must be.
+            if (verdict !== c.verdict) throw new Error(`CSV reader thread: header verdict ${String(c.verdict)} ≠ ${String(verdict)} (row ${c.row})`);
             if (verdict === false) stopped = true;
           }
         }

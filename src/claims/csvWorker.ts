@@ -37,8 +37,10 @@ async function main(): Promise<void> {
   const sink = {
     header(c: string[], row: number): boolean | 'next' {
       order.push(ITEM_HEADER);
-      cells.push({ cells: [...c], row });
+      const item: { cells: string[]; row: number; verdict?: boolean | 'next' } = { cells: [...c], row };
+      cells.push(item);
       const header = search.offer(c, row);
+      item.verdict = header === 'next' ? 'next' : header !== undefined;
       if (header === 'next') return 'next';
       if (header === undefined) return false;
       fast = new FastRowChecker(header, vocab, input.rules as FastRules);

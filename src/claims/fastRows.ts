@@ -51,6 +51,17 @@ export class RawMemo<T> {
   get(r: RawRecord, s: number, e: number, side: unknown[]): number {
     const text = r.text;
     const n = e - s;
+    const keys = this.keys;
+    if (keys.length <= FEW) {
+      // A column of a few values (category, setting, flag, member): compare with each, no hash to compute.
+      for (let at = 0; at < keys.length; at++) {
+        const key = keys[at];
+        if (key.length !== n) continue;
+        let j = 0;
+        while (j < n && key.charCodeAt(j) === text.charCodeAt(s + j)) j++;
+        if (j === n) return at;
+      }
+    }
     let h = 0x811c9dc5 | 0; // FNV-1a over the characters, then fmix32 (MurmurHash3's finaliser): FNV's low bits cluster
     for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     h ^= h >>> 16;
@@ -63,7 +74,7 @@ export class RawMemo<T> {
     for (;;) {
       const at = slots[i] - 1;
       if (at < 0) break;
-      if (this.hashes[at] === h) {
+      if (keys.length > FEW && this.hashes[at] === h) {
         const key = this.keys[at];
         if (key.length === n) {
           let j = 0;
@@ -87,6 +98,9 @@ export class RawMemo<T> {
     return at;
   }
 }
+
+/** Up to this many entries a memo compares a cell with each instead of hashing it. */
+const FEW = 8;
 
 /** A memo lookup that found no value: the row goes to RowChecker. */
 const NONE = -1;

@@ -77,7 +77,10 @@ export function numberText(v: string): string {
   return /e/i.test(s) ? v : s;
 }
 
-const CACHE_SLOTS = 4096; // a power of two
+// Buffer's own decoders (what buf.toString(encoding, start, end) calls after checking its arguments).
+type Slices = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
+
+const CACHE_SLOTS = 16384; // a power of two
 const CACHE_BYTES = 24; // texts up to this many bytes are cached
 
 /**
@@ -104,7 +107,7 @@ class TextCache {
     this.escaped = esc;
     const len = e - s;
     if (len === 0) return '';
-    if (len > CACHE_BYTES) return b.toString(bits >= 0x80 ? 'utf8' : 'latin1', s, e);
+    if (len > CACHE_BYTES) return bits >= 0x80 ? (b as Slices).utf8Slice(s, e) : (b as Slices).latin1Slice(s, e);
     const slot = (h ^ (h >>> 16)) & (CACHE_SLOTS - 1);
     const at = slot * CACHE_BYTES;
     const keys = this.keys;
@@ -113,7 +116,7 @@ class TextCache {
       while (k < len && keys[at + k] === b[s + k]) k++;
       if (k === len) return this.vals[slot];
     }
-    const text = b.toString(bits >= 0x80 ? 'utf8' : 'latin1', s, e);
+    const text = bits >= 0x80 ? (b as Slices).utf8Slice(s, e) : (b as Slices).latin1Slice(s, e);
     for (let k = 0; k < len; k++) keys[at + k] = b[s + k];
     this.lens[slot] = len;
     this.vals[slot] = text;
@@ -175,8 +178,37 @@ function columnRef(b: Buffer, s: number, e: number): number {
  * The walk shared by both parts: a start tag's attributes, skipping elements, and the <t> runs of rich text.
  * Every method returns -1 when the bytes end before what it scans does (the caller carries the element over).
  */
-class XmlBytes {
+abstract class XmlBytes {
   protected readonly texts = new TextCache();
+  /** The bytes of an element cut by the end of the last chunk, from its '<'. */
+  protected carry: Buffer | undefined;
+  /** The consumer asked to stop: nothing more is scanned. */
+  stopped = false;
+
+  /** The end tag of the repeated element ("</row>"): a carried element ends at its first one in the next chunk. */
+  protected abstract readonly endTag: Buffer;
+
+  /** Scans whole elements from the start of `b`; returns the index of the first byte not consumed. */
+  protected abstract scan(b: Buffer): number;
+
+  /**
+   * Scans a chunk. A carried element is completed with the next chunk's bytes up to the first end tag and scanned
+   * on its own, so the chunk itself is never copied.
+   */
+  protected feed(chunk: Buffer): void {
+    let b = chunk;
+    if (this.carry !== undefined) {
+      const close = chunk.indexOf(this.endTag);
+      const headEnd = close < 0 ? chunk.length : close + this.endTag.length;
+      const head = Buffer.concat([this.carry, chunk.subarray(0, headEnd)]);
+      this.carry = undefined;
+      const p = this.scan(head);
+      if (this.stopped) return;
+      b = p < head.length ? Buffer.concat([head.subarray(p), chunk.subarray(headEnd)]) : chunk.subarray(headEnd);
+    }
+    const p = this.scan(b);
+    this.carry = p < b.length && !this.stopped ? b.subarray(p) : undefined;
+  }
   /** Set by `startTag`/`skipTag`: the tag ended with "/>". */
   protected selfClosing = false;
   /** Set by `startTag`: the r attribute (row number or column index; -1 when absent) and the t attribute. */
@@ -196,6 +228,21 @@ class XmlBytes {
   protected startTag(b: Buffer, i: number, n: number, cell: boolean): number {
     this.ref = -1;
     this.type = T_NUMBER;
+    if (cell && i + 12 < n && b[i] === 0x20 && b[i + 1] === CH_r && b[i + 2] === EQ && b[i + 3] === QUOT) {
+      // the usual first attribute, r="AB12", read in one pass (else as any other attribute below)
+      let j = i + 4;
+      let col = 0;
+      let c = b[j];
+      while (c >= 0x41 && c <= 0x5a && col <= MAX_COLUMN + 1 && j + 1 < n) {
+        col = col * 26 + (c - 0x40);
+        c = b[++j];
+      }
+      while (c >= 0x30 && c <= 0x39 && j + 1 < n) c = b[++j];
+      if (c === QUOT && col > 0) {
+        this.ref = col - 1;
+        i = j + 1;
+      }
+    }
     for (;;) {
       if (i >= n) return -1;
       const c = b[i];
@@ -331,36 +378,32 @@ class XmlBytes {
  * t="s" cells index).
  */
 export class SharedStringsScanner extends XmlBytes {
-  private carry: Buffer | undefined;
+  protected readonly endTag = Buffer.from('</si>');
 
   constructor(private readonly strings: string[]) {
     super();
   }
 
   push(chunk: Buffer): void {
-    const b = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    this.feed(chunk);
+  }
+
+  protected scan(b: Buffer): number {
     const n = b.length;
     let p = 0;
     for (;;) {
       let i = p;
       while (i < n && b[i] !== LT) i++;
-      if (i + 3 >= n) {
-        p = Math.min(i, n);
-        break;
-      }
+      if (i + 3 >= n) return Math.min(i, n);
       if (b[i + 1] === CH_s && b[i + 2] === CH_i && endsName(b[i + 3])) {
         let end = this.skipTag(b, i + 3, n);
         const empty = this.selfClosing; // <si/>
         if (end >= 0 && !empty) end = this.content(b, end, n, false);
-        if (end < 0) {
-          p = i;
-          break;
-        }
+        if (end < 0) return i;
         this.strings.push(empty ? '' : this.richText());
         p = end;
       } else p = i + 1;
     }
-    this.carry = p < n ? b.subarray(p) : undefined;
   }
 }
 
@@ -379,13 +422,11 @@ export interface SheetRows {
 
 /** Feeds on a worksheet's XML; calls `onRow` for every non-empty row of <sheetData>. */
 export class SheetScanner extends XmlBytes {
-  private carry: Buffer | undefined;
+  protected readonly endTag = Buffer.from('</row>');
   private readonly cells: string[] = [];
   private readonly dates = new Map<string, string>();
   /** The number of the row after the last one read (rows without r= take it). */
   nextRow = 1;
-  /** `onRow` returned false. */
-  stopped = false;
 
   constructor(private readonly sheet: SheetRows) {
     super();
@@ -394,31 +435,24 @@ export class SheetScanner extends XmlBytes {
   /** Scans a chunk; returns false once the consumer has stopped. */
   push(chunk: Buffer): boolean {
     if (this.stopped) return false;
-    const b = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    this.feed(chunk);
+    return !this.stopped;
+  }
+
+  protected scan(b: Buffer): number {
     const n = b.length;
     let p = 0;
     for (;;) {
       let i = p;
       while (i < n && b[i] !== LT) i++;
-      if (i + 4 >= n) {
-        p = Math.min(i, n);
-        break;
-      }
+      if (i + 4 >= n) return Math.min(i, n);
       if (b[i + 1] === CH_r && b[i + 2] === CH_o && b[i + 3] === CH_w && endsName(b[i + 4])) {
         const end = this.row(b, i + 4, n);
-        if (end < 0) {
-          p = i;
-          break;
-        }
+        if (end < 0) return i;
         p = end;
-        if (this.stopped) {
-          this.carry = undefined;
-          return false;
-        }
+        if (this.stopped) return p;
       } else p = i + 1;
     }
-    this.carry = p < n ? b.subarray(p) : undefined;
-    return true;
   }
 
   /** At the end of the part: whether it ended inside a row (a truncated sheet). */

@@ -38,10 +38,6 @@ const CH_w = 0x77;
 /** Excel's last column (XFD), as a 0-based index; cells beyond it are ignored. */
 const MAX_COLUMN = 16383;
 
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
 /** Whether a byte ends an element name: whitespace, '>' or '/'. */
 function endsName(c: number): boolean {
   return c === GT || c === SLASH || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;

@@ -1,22 +1,21 @@
 // Streaming XLSX reader: the zip's central directory, then the shared strings and one worksheet inflated as
-// streams, decoded by a streaming UTF-8 TextDecoder and scanned row by row.
+// streams and scanned as bytes (sheetXml.ts), row by row.
 //
 // Why not exceljs's stream.xlsx.WorkbookReader: its SAX feed (exceljs/lib/utils/parse-sax.js) decodes every
 // inflated chunk on its own (`bufferToString(chunk)`), so a Chinese character whose three UTF-8 bytes straddle a
 // chunk boundary becomes U+FFFD garbage — in shared strings and inline strings alike (exceljs #2063/#2084/#2316);
-// test/claims/xlsx.test.ts reproduces this. Here the decoder keeps partial characters across chunks.
+// test/claims/xlsx.test.ts reproduces this. Here an element cut by a chunk boundary is scanned again whole.
 //
 // Memory: the shared-string table is held (Excel stores every distinct text once there, so a file whose claim ids
 // are text holds them all); rows are never held. The file's SHA-256 is taken by one sequential read of the raw
 // bytes, since the zip is read by random access (the central directory is at the end).
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createInflateRaw } from 'node:zlib';
-import { excelSerialToDate } from './fields.js';
 import { msg } from './messages.js';
 import { reason, type ReadContext, type TableSink } from './csv.js';
 import { HEADER_SEARCH_ROWS } from './rows.js';
+import { SharedStringsScanner, SheetScanner, unescapeXml } from './sheetXml.js';
 
 interface Entry {
   readonly name: string;
@@ -111,28 +110,26 @@ async function centralDirectory(fh: FileHandle, size: number): Promise<Map<strin
   return entries;
 }
 
-/** Streams an entry's inflated bytes, decoded as UTF-8 with partial characters carried over. */
+/** Streams an entry's inflated bytes to `onChunk` until it returns false. */
 async function streamEntry(
   path: string,
   fh: FileHandle,
   entry: Entry,
-  onText: (text: string) => void | boolean,
+  onChunk: (chunk: Buffer) => void | boolean,
   onBytes?: (n: number) => void,
 ): Promise<void> {
   const local = await readAt(fh, entry.localOffset, 30);
   if (local.readUInt32LE(0) !== 0x04034b50) throw new ZipError(`bad local header for ${entry.name}`, `${entry.name} 的本地文件头损坏`);
   const start = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
   if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`unsupported compression ${entry.method}`, `不支持的压缩方式 ${entry.method}`);
-  const decoder = new TextDecoder('utf-8');
   if (entry.compSize === 0) return;
   const raw = createReadStream(path, { start, end: start + entry.compSize - 1, highWaterMark: 1 << 20 });
   if (onBytes) raw.on('data', (b) => onBytes(b.length));
   const source: AsyncIterable<Buffer> = entry.method === 8 ? raw.pipe(createInflateRaw({ chunkSize: 1 << 20 })) : raw;
   try {
     for await (const chunk of source) {
-      if (onText(decoder.decode(chunk, { stream: true })) === false) break;
+      if (onChunk(chunk) === false) break;
     }
-    onText(decoder.decode());
   } catch (e) {
     throw new ZipError(`${entry.name}: ${reason(e).en} (damaged or truncated)`, `${entry.name}：数据损坏或被截断（${reason(e).zh}）`);
   } finally {
@@ -140,74 +137,14 @@ async function streamEntry(
   }
 }
 
+/** A small part's whole text (workbook.xml, its relationships). */
 async function entryText(path: string, fh: FileHandle, entry: Entry): Promise<string> {
-  let s = '';
-  await streamEntry(path, fh, entry, (t) => {
-    s += t;
+  const chunks: Buffer[] = [];
+  await streamEntry(path, fh, entry, (chunk) => {
+    chunks.push(chunk);
   });
-  return s;
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
 }
-
-const ENTITY = /&(?:#(\d+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));/g;
-const NAMED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-export function unescapeXml(s: string): string {
-  if (s.indexOf('&') < 0) return s.indexOf('_x') < 0 ? s : unescapeOoxml(s);
-  const out = s.replace(ENTITY, (_m, dec?: string, hex?: string, name?: string) => {
-    if (name) return NAMED[name];
-    const cp = dec !== undefined ? Number(dec) : parseInt(hex as string, 16);
-    return cp <= 0x10ffff ? String.fromCodePoint(cp) : '';
-  });
-  return out.indexOf('_x') < 0 ? out : unescapeOoxml(out);
-}
-
-/** OOXML's _xHHHH_ escapes (control characters in cell text). */
-function unescapeOoxml(s: string): string {
-  return s.replace(/_x([0-9A-Fa-f]{4})_/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-}
-
-const T_RUN = /<t(?:\s[^>]*)?>([^<]*)<\/t>/g;
-const PHONETIC = /<rPh\b[\s\S]*?<\/rPh>/g;
-
-/** The text of an <si> or <is> element: its <t> runs, phonetic runs dropped. */
-function richText(xml: string): string {
-  if (xml.indexOf('<rPh') >= 0) xml = xml.replace(PHONETIC, '');
-  let out = '';
-  T_RUN.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  let n = 0;
-  while ((m = T_RUN.exec(xml)) !== null) {
-    out = n === 0 ? m[1] : out + m[1];
-    n++;
-  }
-  return unescapeXml(out);
-}
-
-function colIndex(ref: string): number {
-  let n = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c < 65 || c > 90) break;
-    n = n * 26 + (c - 64);
-  }
-  return n - 1;
-}
-
-/** An Excel number as Excel displays it (15 significant digits): 0.30000000000000004 → "0.3". */
-function numberText(v: string): string {
-  // At most 15 characters: at most 15 significant digits, already what Excel shows (unless in exponent form).
-  if (v.length <= 15 && v.indexOf('E') < 0 && v.indexOf('e') < 0) return v;
-  const n = Number(v);
-  if (!Number.isFinite(n)) return v;
-  const s = String(Number(n.toPrecision(15)));
-  return /e/i.test(s) ? v : s;
-}
-
-const CELL = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
-const ATTR_R = /\br="([A-Z]+)\d*"/;
-const ATTR_T = /\bt="(\w+)"/;
-const V = /<v(?:\s[^>]*)?>([^<]*)<\/v>/;
-const ROW_R = /\br="(\d+)"/;
 
 export interface XlsxOptions {
   readonly sheet?: string;
@@ -219,108 +156,22 @@ export interface XlsxOptions {
 
 /**
  * Streams a worksheet's rows as cell texts (numbers as Excel shows them; in the column `dateCol()` Excel date
- * serials as YYYY-MM-DD) to `onRow` until it returns false. Empty rows are skipped. Returns the row after the last
- * and whether the sheet ended inside a row.
+ * serials as YYYY-MM-DD) to `onRow` until it returns false; `cells` is reused for the next row. Empty rows are
+ * skipped. Returns the row after the last and whether the sheet ended inside a row.
  */
 async function streamRows(
   path: string,
   fh: FileHandle,
   entry: Entry,
-  sst: readonly string[],
+  strings: readonly string[],
   date1904: boolean,
-  dateCol: () => number,
+  dateColumn: () => number,
   onRow: (rowNo: number, cells: string[]) => boolean,
   onBytes?: (n: number) => void,
 ): Promise<{ next: number; truncated: boolean }> {
-  let buf = '';
-  let nextRow = 1;
-  let stopped = false;
-  const processRow = (attrs: string, body: string): void => {
-    const rm = ROW_R.exec(attrs);
-    const rowNo = rm ? Number(rm[1]) : nextRow;
-    nextRow = rowNo + 1;
-    const cells: string[] = [];
-    let seq = 0;
-    CELL.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    let any = false;
-    const dc = dateCol();
-    while ((m = CELL.exec(body)) !== null) {
-      const cattrs = m[1];
-      const inner = m[2];
-      const rr = ATTR_R.exec(cattrs);
-      const ci = rr ? colIndex(rr[1]) : seq;
-      seq = ci + 1;
-      if (inner === undefined || ci < 0 || ci > 16383) continue;
-      const type = ATTR_T.exec(cattrs)?.[1];
-      let value: string;
-      if (type === 'inlineStr') value = richText(inner);
-      else {
-        const v = V.exec(inner)?.[1];
-        if (v === undefined) continue;
-        if (type === 's') value = sst[Number(v)] ?? '';
-        else if (type === 'str' || type === 'e') value = unescapeXml(v);
-        else if (type === 'd') value = v.slice(0, 10);
-        else if (type === 'b') value = v;
-        else {
-          value = numberText(v);
-          if (ci === dc) value = excelSerialToDate(Number(v), date1904) ?? value;
-        }
-      }
-      while (cells.length < ci) cells.push('');
-      cells[ci] = value;
-      if (value !== '') any = true;
-    }
-    if (any && !onRow(rowNo, cells)) stopped = true;
-  };
-  await streamEntry(
-    path,
-    fh,
-    entry,
-    (text) => {
-      if (stopped) return false; // the decoder's tail after a stop: nothing more is read
-      buf = buf.length > 0 ? buf + text : text;
-      let p = 0;
-      for (;;) {
-        const open = buf.indexOf('<row', p);
-        if (open < 0) {
-          p = Math.max(p, buf.length - 4);
-          break;
-        }
-        const after = buf.charCodeAt(open + 4);
-        if (Number.isNaN(after)) {
-          p = open;
-          break;
-        }
-        if (after !== 32 && after !== 62 && after !== 47 && after !== 9 && after !== 10 && after !== 13) {
-          p = open + 4; // <rowBreaks> and the like
-          continue;
-        }
-        const gt = buf.indexOf('>', open);
-        if (gt < 0) {
-          p = open;
-          break;
-        }
-        const attrs = buf.slice(open + 4, gt);
-        if (buf.charCodeAt(gt - 1) === 47) {
-          p = gt + 1; // <row …/>: an empty row
-          continue;
-        }
-        const close = buf.indexOf('</row>', gt);
-        if (close < 0) {
-          p = open;
-          break;
-        }
-        processRow(attrs, buf.slice(gt + 1, close));
-        p = close + 6;
-        if (stopped) return false;
-      }
-      buf = buf.slice(p);
-      return true;
-    },
-    onBytes,
-  );
-  return { next: nextRow, truncated: !stopped && /<row[\s>]/.test(buf) };
+  const scanner = new SheetScanner({ strings, date1904, dateColumn, onRow });
+  await streamEntry(path, fh, entry, (chunk) => scanner.push(chunk), onBytes);
+  return { next: scanner.nextRow, truncated: scanner.truncated };
 }
 
 export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadContext, sink: TableSink): Promise<void> {
@@ -378,32 +229,8 @@ export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadCont
     const sst: string[] = [];
     const sstEntry = entries.get('xl/sharedStrings.xml');
     if (sstEntry) {
-      let buf = '';
-      await streamEntry(
-        path,
-        fh,
-        sstEntry,
-        (text) => {
-          buf = buf.length > 0 ? buf + text : text;
-          let p = 0;
-          for (;;) {
-            const end = buf.indexOf('</si>', p);
-            if (end < 0) {
-              // an empty <si/> has no closing tag
-              break;
-            }
-            const seg = buf.slice(p, end);
-            // self-closing <si/> items before this one
-            const open = seg.lastIndexOf('<si');
-            const before = open > 0 ? seg.slice(0, open) : '';
-            if (before.indexOf('<si/>') >= 0) for (const _ of before.matchAll(/<si\/>/g)) sst.push('');
-            sst.push(richText(open >= 0 ? seg.slice(open) : seg));
-            p = end + 5;
-          }
-          buf = buf.slice(p);
-        },
-        ctx.onBytes,
-      );
+      const scanner = new SharedStringsScanner(sst);
+      await streamEntry(path, fh, sstEntry, (chunk) => scanner.push(chunk), ctx.onBytes);
     }
 
     // The sheet: the one named, else the first whose first rows hold the claims header (a notes sheet may come
@@ -437,7 +264,7 @@ export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadCont
     const lastRow = await streamRows(path, fh, sheetEntry, sst, date1904, () => (headerDone ? dateCol : -1), (rowNo, cells) => {
       if (!headerDone) {
         offered = true;
-        const verdict = sink.header(cells, rowNo);
+        const verdict = sink.header(cells.slice(), rowNo); // a copy: `cells` is reused
         if (verdict === 'next') return true;
         headerDone = true;
         if (!verdict) stopped = true;

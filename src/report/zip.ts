@@ -1,56 +1,175 @@
 // The workbook's zip file, written here instead of by archiver (the zip exceljs's streaming writer uses): exceljs
-// still renders every part (it calls `append`, `finalize` as it would on archiver), but each entry is deflated in
-// blocks of 1 MiB on the thread pool, several at a time, while the main thread goes on building rows; its CRC is
-// zlib's native crc32. Through archiver the 0.8 GB claim sheet of 1M claims cost ≈ 12 s (a JavaScript CRC-32, 16 KiB
-// round trips between deflate and the main thread, readable-stream queues) for ≈ 5 s of deflate; and since
-// archiver's queue cannot hold back the claim scan, the rows had to be spooled to disk first.
+// still renders every part (it calls `append` and `finalize` as it would on archiver), but the deflate, the CRC and
+// the file writes happen on one worker thread, while the main thread goes on building rows. Through archiver the
+// 0.8 GB claim sheet of 1M claims cost ≈ 12 s on the main thread (a JavaScript CRC-32, 16 KiB round trips between
+// deflate on the thread pool and the main thread, readable-stream queues) for ≈ 5 s of deflate; and as archiver's
+// queue cannot hold back the synchronous claim scan, the rows had to be spooled to disk first and copied back.
 //
-// The blocks of an entry form one deflate stream, as pigz writes it: every block but the last ends with a sync flush
-// (an empty stored block, byte-aligned, not final), the last with a final block; each block is compressed on its own
-// (no dictionary carried over: at 1 MiB a block that costs under 0.1 % of size). Block boundaries are fixed byte
-// offsets, so the same content gives the same bytes whichever thread compressed which block. When `IN_FLIGHT` blocks
-// are already on the thread pool, the next one is deflated on the calling thread: memory stays bounded however fast
-// the rows come, and both cores work.
+// The main thread gathers each entry's bytes into blocks of 1 MiB and hands every full block to the worker (the
+// memory moves, nothing is copied). The worker deflates the blocks in order into one deflate stream per entry, as
+// pigz writes it: every block but the last ends with a sync flush (an empty stored block, byte-aligned, not final),
+// the last with a final block; each block is compressed on its own (at 1 MiB, no dictionary carried over costs under
+// 0.1 % of size). Block boundaries are fixed byte offsets, so the same content gives the same bytes. When
+// `MAX_QUEUED` blocks wait for the worker, the main thread waits for it (Atomics.wait): memory stays bounded however
+// fast the rows come. One worker: the machine this is made for has two cores, one for the rows, one for the zip.
 //
 // The layout is archiver's (local header flagged for a data descriptor, descriptor after the data, central
 // directory), without ZIP64: an entry or a file past 4 GiB, or more than 65,535 entries, is an error. Every entry is
 // dated `date` (the workbook's own date, in UTC fields), so the same content gives the same file.
 import { EventEmitter } from 'node:events';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import zlib from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 
 /** Uncompressed bytes per deflate block. */
 const BLOCK = 1 << 20;
-/** Blocks on the thread pool at once (it has 4 threads; claim files are read on it too). */
-const IN_FLIGHT = 3;
-/** Room for one block's deflate output in one piece (deflate's bound: 5 bytes per 16 KiB stored, plus a little). */
-const OUT_CHUNK = BLOCK + (64 << 10);
-const LIMIT_32 = 0xffffffff;
+/** Blocks handed to the worker and not yet written, beyond which the main thread waits. */
+const MAX_QUEUED = 16;
 
-/** One part of the zip, fed with data in order; written when the parts before it are done. */
+/**
+ * Shared with the worker: blocks queued for it; its state (0 working, 1 failed, 2 closed); from byte 12 on, the length
+ * and UTF-8 text of its error, so the main thread can throw it at once.
+ */
+const QUEUED = 0;
+const STATE = 1;
+const SHARED_BYTES = 16 + 1024;
+
+/**
+ * The worker (plain CommonJS, run with `eval`: it needs no build step, so the same code runs from the compiled CLI
+ * and from the tests' TypeScript). Messages, in order: entry {name, utf8} — a local header; block {data, len, final}
+ * — deflated and written (`final` ends the entry with its descriptor); close — the central directory, then the file
+ * is closed; abort — the file is closed. The worker opens the file and closes it in every case.
+ */
+const WORKER = String.raw`
+const { parentPort, workerData } = require('node:worker_threads');
+const { closeSync, openSync, writeSync } = require('node:fs');
+const zlib = require('node:zlib');
+const { path, level, dosTime, dosDate, shared } = workerData;
+const counters = new Int32Array(shared);
+const LIMIT = 0xffffffff;
+let position = 0;
+let fd = -1;
+let open = false;
+const entries = [];
+let current;
+function within32(v, what) {
+  if (v > LIMIT) throw new Error('workbook zip: ' + what + ' beyond 4 GiB (no ZIP64); put fewer claims in one workbook');
+  return v;
+}
+function put(buf) {
+  let done = 0;
+  while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
+  position += buf.length;
+}
+function closeFile() {
+  if (open) { open = false; closeSync(fd); }
+}
+const flags = (e) => 0x0008 | (e.utf8 ? 0x0800 : 0); // sizes in a data descriptor; UTF-8 name
+function begin(m) {
+  const name = Buffer.from(m.name, 'utf8');
+  if (entries.length >= 0xffff) throw new Error('workbook zip: more than 65,535 parts');
+  current = { name, utf8: m.utf8, crc: 0, size: 0, compressed: 0, offset: within32(position, 'the file') };
+  entries.push(current);
+  const b = Buffer.alloc(30 + name.length);
+  b.writeUInt32LE(0x04034b50, 0);
+  b.writeUInt16LE(20, 4); // version needed: deflate
+  b.writeUInt16LE(flags(current), 6);
+  b.writeUInt16LE(8, 8); // deflate
+  b.writeUInt16LE(dosTime, 10);
+  b.writeUInt16LE(dosDate, 12);
+  b.writeUInt16LE(name.length, 26); // crc and sizes stay 0 here: they follow the data
+  name.copy(b, 30);
+  put(b);
+}
+function block(m) {
+  const e = current;
+  const data = m.data === undefined ? Buffer.alloc(0) : Buffer.from(m.data, 0, m.len);
+  e.crc = zlib.crc32(data, e.crc);
+  e.size += data.length;
+  const out = zlib.deflateRawSync(data, {
+    level,
+    finishFlush: m.final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
+    chunkSize: data.length + 65536,
+  });
+  e.compressed += out.length;
+  put(out);
+  if (!m.final) return;
+  const d = Buffer.alloc(16);
+  d.writeUInt32LE(0x08074b50, 0);
+  d.writeUInt32LE(e.crc >>> 0, 4);
+  d.writeUInt32LE(within32(e.compressed, e.name + ' compressed'), 8);
+  d.writeUInt32LE(within32(e.size, String(e.name)), 12);
+  put(d);
+  current = undefined;
+}
+function close() {
+  const start = within32(position, 'the file');
+  for (const e of entries) {
+    const b = Buffer.alloc(46 + e.name.length);
+    b.writeUInt32LE(0x02014b50, 0);
+    b.writeUInt16LE((3 << 8) | 45, 4); // made by: Unix, spec 4.5 (as archiver)
+    b.writeUInt16LE(20, 6);
+    b.writeUInt16LE(flags(e), 8);
+    b.writeUInt16LE(8, 10);
+    b.writeUInt16LE(dosTime, 12);
+    b.writeUInt16LE(dosDate, 14);
+    b.writeUInt32LE(e.crc >>> 0, 16);
+    b.writeUInt32LE(e.compressed, 20);
+    b.writeUInt32LE(e.size, 24);
+    b.writeUInt16LE(e.name.length, 28);
+    b.writeUInt32LE(((0o100644 << 16) | 0x20) >>> 0, 38); // a regular file, rw-r--r--; archive bit
+    b.writeUInt32LE(e.offset, 42);
+    e.name.copy(b, 46);
+    put(b);
+  }
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(within32(position - start, 'the central directory'), 12);
+  end.writeUInt32LE(start, 16);
+  put(end);
+  closeFile();
+}
+function failed(e) {
+  try { closeFile(); } catch {}
+  const text = Buffer.from(String((e && e.message) || e), 'utf8').subarray(0, 1024);
+  text.copy(Buffer.from(shared, 16));
+  counters[3] = text.length;
+  Atomics.store(counters, 1, 1);
+  parentPort.postMessage({ failed: true });
+}
+try {
+  fd = openSync(path, 'w');
+  open = true;
+} catch (e) {
+  failed(e);
+}
+parentPort.on('message', (m) => {
+  if (Atomics.load(counters, 1) !== 0) return;
+  try {
+    if (m.op === 'entry') begin(m);
+    else if (m.op === 'block') block(m);
+    else if (m.op === 'close') { close(); Atomics.store(counters, 1, 2); parentPort.postMessage({ done: true }); }
+    else if (m.op === 'abort') { closeFile(); Atomics.store(counters, 1, 2); }
+  } catch (e) {
+    failed(e);
+  } finally {
+    if (m.op === 'block') Atomics.sub(counters, 0, 1);
+    Atomics.notify(counters, 0);
+    if (Atomics.load(counters, 1) !== 0) parentPort.close();
+  }
+});
+`;
+
+/** One part of the zip, fed with data in order; handed to the worker when the parts before it are done. */
 class Entry {
-  crc = 0;
-  size = 0;
-  compressed = 0;
-  offset = 0;
   /** The block being filled, and how much of it is. */
   block: Buffer | undefined;
   used = 0;
   /** Data that came before the entry's turn (exceljs opens a few streams early). */
   early: Buffer[] | undefined = [];
   ended = false;
-  constructor(
-    readonly name: Buffer,
-    readonly utf8Name: boolean,
-  ) {}
-}
-
-/** A piece of the file in order: compressed data once deflate has it, or headers made when their turn comes. */
-interface Piece {
-  out?: Buffer;
-  make?: () => Buffer;
-  /** The entry whose compressed data this is. */
-  of?: Entry;
+  constructor(readonly name: string) {}
 }
 
 /** What exceljs's StreamBuf (and a Node stream) pipes into. */
@@ -79,39 +198,38 @@ interface Source {
 }
 
 export class ZipWriter extends EventEmitter {
-  private fd: number;
-  private position = 0;
+  private readonly worker: Worker;
+  private readonly counters = new Int32Array(new SharedArrayBuffer(SHARED_BYTES));
   private readonly entries: Entry[] = [];
   private readonly sinks = new WeakMap<object, Entry>();
-  /** The entry being deflated (entries.length when all are done). */
+  /** The entry being written (entries.length when all are done). */
   private current = 0;
-  private readonly pieces: Piece[] = [];
-  private head = 0;
-  private inFlight = 0;
-  private readonly spare: Buffer[] = [];
   private finalizing = false;
-  private finished = false;
+  private closing = false;
   private error: Error | undefined;
-  private readonly dosTime: number;
-  private readonly dosDate: number;
+  private readonly exited: Promise<void>;
 
   /** `level`: zlib's deflate level; `date`: every entry's modification time (UTC fields). */
   constructor(
     readonly path: string,
-    private readonly options: { readonly level: number; readonly date: Date },
+    options: { readonly level: number; readonly date: Date },
   ) {
     super();
-    this.fd = openSync(path, 'w');
     const d = options.date;
-    this.dosTime = (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1);
-    this.dosDate = ((Math.max(1980, d.getUTCFullYear()) - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate();
+    const dosTime = (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1);
+    const dosDate = ((Math.max(1980, d.getUTCFullYear()) - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate();
+    this.worker = new Worker(WORKER, { eval: true, workerData: { path, level: options.level, dosTime, dosDate, shared: this.counters.buffer } });
+    this.worker.on('message', (m: { done?: boolean; failed?: boolean }) => {
+      if (m.failed) this.fail(this.workerError());
+      else if (m.done) this.emit('finish');
+    });
+    this.worker.on('error', (e) => this.fail(e));
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
   }
 
   /** archiver's `append`: a string, a Buffer or a stream (exceljs's StreamBuf) as the entry `name`. */
   append(source: string | Buffer | Source, data: { readonly name: string; readonly base64?: boolean }): this {
-    const name = data.name.replace(/^(\.\.\/|\/)+/, ''); // as archiver sanitizes it
-    const entry = new Entry(Buffer.from(name, 'utf8'), /[^\x00-\x7f]/.test(name));
-    if (this.entries.length >= 0xffff) this.fail(new Error('workbook zip: more than 65,535 parts'));
+    const entry = new Entry(data.name.replace(/^(\.\.\/|\/)+/, '')); // as archiver sanitizes it
     this.entries.push(entry);
     if (this.entries.length - 1 === this.current) this.begin(entry);
     if (typeof source === 'string') {
@@ -121,9 +239,8 @@ export class ZipWriter extends EventEmitter {
       this.data(entry, source);
       this.end(entry);
     } else {
-      const sink = new EntrySink(this, entry);
       this.sinks.set(source, entry);
-      source.pipe(sink);
+      source.pipe(new EntrySink(this, entry));
     }
     return this;
   }
@@ -139,21 +256,23 @@ export class ZipWriter extends EventEmitter {
   }
 
   /**
-   * Writes a byte string (one character per byte, e.g. UTF-8 bytes held as latin1) into an entry directly: no
-   * Buffer per call. The entry must be the one being deflated, with nothing of its stream still held back.
+   * Writes a byte string (one character per byte, e.g. UTF-8 bytes held as latin1: the claim rows) into an entry
+   * directly, no Buffer per call. The entry must be the one being written, with nothing of its stream held back.
+   * Throws once the zip has failed.
    */
   writeLatin1(entry: Entry, text: string): void {
-    if (this.error !== undefined) throw this.error;
+    this.check();
     if (this.entries[this.current] !== entry || entry.ended) throw new Error('workbook zip: direct write to an entry that is not being written');
     let from = 0;
     for (;;) {
-      const block = (entry.block ??= this.blockBuffer());
+      const block = (entry.block ??= Buffer.allocUnsafe(BLOCK));
       const part = from === 0 ? text : text.slice(from);
       const n = block.write(part, entry.used, 'latin1');
       entry.used += n;
       if (n === part.length) return;
       from += n;
-      this.submit(entry, block, false);
+      this.submit(entry, false);
+      this.check();
     }
   }
 
@@ -166,11 +285,14 @@ export class ZipWriter extends EventEmitter {
     }
     let from = 0;
     while (from < buf.length) {
-      const block = (entry.block ??= this.blockBuffer());
+      const block = (entry.block ??= Buffer.allocUnsafe(BLOCK));
       const n = buf.copy(block, entry.used, from);
       entry.used += n;
       from += n;
-      if (entry.used === block.length) this.submit(entry, block, false);
+      if (entry.used === BLOCK) {
+        this.submit(entry, false);
+        if (this.error !== undefined) return;
+      }
     }
   }
 
@@ -191,196 +313,71 @@ export class ZipWriter extends EventEmitter {
     this.maybeClose();
   }
 
-  /** Stops: nothing more is written and the file is closed (the caller removes it). */
-  abort(): void {
-    this.fail(new Error('workbook zip aborted'));
+  /** Stops: nothing more is written, the file is closed (the caller removes it) and the worker has ended. */
+  async abort(): Promise<void> {
+    if (this.error === undefined) this.error = new Error('workbook zip aborted');
+    this.worker.postMessage({ op: 'abort' });
+    await this.exited;
   }
 
-  private blockBuffer(): Buffer {
-    return this.spare.pop() ?? Buffer.allocUnsafe(BLOCK);
+  private check(): void {
+    if (this.error === undefined && Atomics.load(this.counters, STATE) === 1) this.error = this.workerError();
+    if (this.error !== undefined) throw this.error;
+  }
+
+  private workerError(): Error {
+    const length = this.counters[3];
+    return new Error(`workbook zip: ${Buffer.from(this.counters.buffer, 16, length).toString('utf8')}`);
   }
 
   private begin(entry: Entry): void {
-    this.pieces.push({ make: () => this.localHeader(entry) });
+    this.worker.postMessage({ op: 'entry', name: entry.name, utf8: /[^\x00-\x7f]/.test(entry.name) });
     const early = entry.early ?? [];
     entry.early = undefined;
     for (const b of early) this.data(entry, b);
   }
 
-  /** The current entry has ended: its last block, its descriptor; then the next entry's turn. */
+  /** The current entry has ended: its last block; then the next entry's turn. */
   private next(): void {
     for (;;) {
       const entry = this.entries[this.current];
       if (entry === undefined || !entry.ended) break;
-      this.submit(entry, entry.block ?? Buffer.alloc(0), true);
-      entry.block = undefined;
-      this.pieces.push({ make: () => this.descriptor(entry) });
+      this.submit(entry, true);
       this.current += 1;
       const following = this.entries[this.current];
       if (following !== undefined) this.begin(following);
     }
-    this.flush();
     this.maybeClose();
   }
 
-  private submit(entry: Entry, block: Buffer, final: boolean): void {
-    const data = block.subarray(0, entry.used);
-    entry.used = 0;
-    if (!final) entry.block = undefined;
-    entry.crc = zlib.crc32(data, entry.crc);
-    entry.size += data.length;
-    const piece: Piece = { of: entry };
-    this.pieces.push(piece);
-    const opts: zlib.ZlibOptions = {
-      level: this.options.level,
-      finishFlush: final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
-      chunkSize: OUT_CHUNK,
-    };
-    const release = () => {
-      if (block.length === BLOCK && this.spare.length < IN_FLIGHT + 1) this.spare.push(block);
-    };
-    if (this.inFlight < IN_FLIGHT) {
-      this.inFlight += 1;
-      zlib.deflateRaw(data, opts, (err, out) => {
-        this.inFlight -= 1;
-        release();
-        if (err) this.fail(err);
-        else {
-          piece.out = out;
-          this.flush();
-          this.maybeClose();
-        }
-      });
-    } else {
-      try {
-        piece.out = zlib.deflateRawSync(data, opts);
-      } catch (e) {
-        this.fail(e as Error);
-        return;
-      }
-      release();
-      this.flush();
-    }
-  }
-
-  /** Writes the pieces that are ready, in order. */
-  private flush(): void {
+  /** Hands the entry's block to the worker (waiting while it has `MAX_QUEUED` already). */
+  private submit(entry: Entry, final: boolean): void {
     if (this.error !== undefined) return;
-    try {
-      while (this.head < this.pieces.length) {
-        const piece = this.pieces[this.head];
-        const buf = piece.out ?? piece.make?.();
-        if (buf === undefined) break;
-        this.pieces[this.head++] = {};
-        if (piece.of !== undefined) piece.of.compressed += buf.length;
-        let done = 0;
-        while (done < buf.length) done += writeSync(this.fd, buf, done, buf.length - done);
-        this.position += buf.length;
-      }
-      if (this.head > 4096) {
-        this.pieces.splice(0, this.head);
-        this.head = 0;
-      }
-    } catch (e) {
-      this.fail(e as Error);
+    for (;;) {
+      const queued = Atomics.load(this.counters, QUEUED);
+      if (queued < MAX_QUEUED || Atomics.load(this.counters, STATE) !== 0) break;
+      Atomics.wait(this.counters, QUEUED, queued, 1000);
     }
+    if (Atomics.load(this.counters, STATE) === 1) {
+      this.error ??= this.workerError(); // thrown at the next direct write, or emitted by finalize
+      return;
+    }
+    const block = entry.block;
+    Atomics.add(this.counters, QUEUED, 1);
+    if (block === undefined) this.worker.postMessage({ op: 'block', len: 0, final });
+    else this.worker.postMessage({ op: 'block', data: block.buffer, len: entry.used, final }, [block.buffer as ArrayBuffer]);
+    entry.block = undefined;
+    entry.used = 0;
   }
 
   private maybeClose(): void {
-    if (!this.finalizing || this.finished || this.error !== undefined || this.current < this.entries.length) return;
-    if (this.head === this.pieces.length && this.inFlight === 0) {
-      this.finished = true;
-      try {
-        const directory = this.centralDirectory();
-        writeSync(this.fd, directory);
-        closeSync(this.fd);
-        this.fd = -1;
-      } catch (e) {
-        this.finished = false;
-        this.fail(e as Error);
-        return;
-      }
-      process.nextTick(() => this.emit('finish'));
-    }
+    if (this.closing || !this.finalizing || this.error !== undefined || this.current < this.entries.length) return;
+    this.closing = true;
+    this.worker.postMessage({ op: 'close' });
   }
 
   private fail(e: Error): void {
-    if (this.error !== undefined) return;
-    this.error = e;
-    this.pieces.length = 0;
-    this.head = 0;
-    if (this.fd >= 0) {
-      try {
-        closeSync(this.fd);
-      } catch {
-        // already closed
-      }
-      this.fd = -1;
-    }
-    if (this.finalizing) process.nextTick(() => this.emit('error', e));
-  }
-
-  private flags(entry: Entry): number {
-    return 0x0008 | (entry.utf8Name ? 0x0800 : 0); // sizes in a data descriptor; UTF-8 name
-  }
-
-  private within32(value: number, what: string): number {
-    if (value > LIMIT_32) throw new Error(`workbook zip: ${what} beyond 4 GiB (no ZIP64); put fewer claims in one workbook`);
-    return value;
-  }
-
-  private localHeader(entry: Entry): Buffer {
-    entry.offset = this.within32(this.position, 'the file');
-    const b = Buffer.alloc(30 + entry.name.length);
-    b.writeUInt32LE(0x04034b50, 0);
-    b.writeUInt16LE(20, 4); // version needed: deflate
-    b.writeUInt16LE(this.flags(entry), 6);
-    b.writeUInt16LE(8, 8); // deflate
-    b.writeUInt16LE(this.dosTime, 10);
-    b.writeUInt16LE(this.dosDate, 12);
-    // crc, sizes: 0 here, in the descriptor after the data
-    b.writeUInt16LE(entry.name.length, 26);
-    entry.name.copy(b, 30);
-    return b;
-  }
-
-  private descriptor(entry: Entry): Buffer {
-    const b = Buffer.alloc(16);
-    b.writeUInt32LE(0x08074b50, 0);
-    b.writeUInt32LE(entry.crc >>> 0, 4);
-    b.writeUInt32LE(this.within32(entry.compressed, `${entry.name.toString()} compressed`), 8);
-    b.writeUInt32LE(this.within32(entry.size, entry.name.toString()), 12);
-    return b;
-  }
-
-  private centralDirectory(): Buffer {
-    const parts: Buffer[] = [];
-    for (const e of this.entries) {
-      const b = Buffer.alloc(46 + e.name.length);
-      b.writeUInt32LE(0x02014b50, 0);
-      b.writeUInt16LE((3 << 8) | 45, 4); // made by: Unix, spec 4.5 (as archiver)
-      b.writeUInt16LE(20, 6);
-      b.writeUInt16LE(this.flags(e), 8);
-      b.writeUInt16LE(8, 10);
-      b.writeUInt16LE(this.dosTime, 12);
-      b.writeUInt16LE(this.dosDate, 14);
-      b.writeUInt32LE(e.crc >>> 0, 16);
-      b.writeUInt32LE(e.compressed, 20);
-      b.writeUInt32LE(e.size, 24);
-      b.writeUInt16LE(e.name.length, 28);
-      // extra, comment, disk, internal attributes: 0
-      b.writeUInt32LE(((0o100644 << 16) | 0x20) >>> 0, 38); // a regular file, rw-r--r--; archive bit
-      b.writeUInt32LE(e.offset, 42);
-      e.name.copy(b, 46);
-      parts.push(b);
-    }
-    const size = parts.reduce((n, b) => n + b.length, 0);
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(this.entries.length, 8);
-    end.writeUInt16LE(this.entries.length, 10);
-    end.writeUInt32LE(this.within32(size, 'the central directory'), 12);
-    end.writeUInt32LE(this.within32(this.position, 'the file'), 16);
-    return Buffer.concat([...parts, end]);
+    this.error ??= e;
+    if (this.finalizing) process.nextTick(() => this.emit('error', this.error));
   }
 }

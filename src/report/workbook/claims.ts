@@ -138,6 +138,8 @@ export function fenNumberText(fen: number): string {
 }
 
 const NOT_ASCII = /[^\x00-\x7f]/;
+/** Text that XML and UTF-8 take as it is: printable ASCII but the markup characters, and tab, line feed, return. */
+const AS_IS = /^[\t\n\r\x20\x21\x23-\x25\x28-\x3b\x3d\x3f-\x7e]*$/;
 
 /** Text as a byte string of its UTF-8 (the same text when it is ASCII). */
 function utf8Bytes(text: string): string {
@@ -154,7 +156,8 @@ const CACHED_TEXTS = 4096;
  * exceljs's own rendering of the same rows), and the style ids come from the workbook's own style table.
  */
 export class ClaimRowXml {
-  private readonly letters = CLAIM_COLUMNS.map((_, i) => col(i + 1));
+  /** Per column, the cell's start up to its row number: `<c r="` and the column letter. */
+  private readonly cellOpen = CLAIM_COLUMNS.map((_, i) => `<c r="${col(i + 1)}`);
   /** Per column, the ` s="…"` attribute of a text cell and of a number cell ('' for style 0), once known. */
   private readonly textStyle: Array<string | undefined> = [];
   private readonly numberStyle: Array<string | undefined> = [];
@@ -180,7 +183,7 @@ export class ClaimRowXml {
     const hit = cache?.get(text);
     if (hit !== undefined) return hit;
     const s = (this.textStyle[i] ??= this.styleAttr(i, VALUE_STRING));
-    const xml = utf8Bytes(`"${s} t="str"><v>${xmlText(text)}</v></c>`);
+    const xml = AS_IS.test(text) ? `"${s} t="str"><v>${text}</v></c>` : utf8Bytes(`"${s} t="str"><v>${xmlText(text)}</v></c>`);
     if (cache !== undefined) {
       if (cache.size < CACHED_TEXTS) cache.set(text, xml);
       else this.textCells[i] = undefined; // many distinct texts (ids, dates): not worth keeping
@@ -200,6 +203,7 @@ export class ClaimRowXml {
     let first = 0;
     let last = 0;
     let body = '';
+    const r = String(rowNumber); // once, not once a cell
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i];
       if (cell === null) continue;
@@ -211,10 +215,10 @@ export class ClaimRowXml {
       else rest = this.textCell(i, cell.v);
       if (first === 0) first = i + 1;
       last = i + 1;
-      body += `<c r="${this.letters[i]}${rowNumber}${rest}`;
+      body += this.cellOpen[i] + r + rest;
     }
     if (first === 0) return '';
-    return `<row r="${rowNumber}" spans="${first}:${last}" x14ac:dyDescent="0.25">${body}</row>`;
+    return `<row r="${r}" spans="${first}:${last}" x14ac:dyDescent="0.25">${body}</row>`;
   }
 }
 

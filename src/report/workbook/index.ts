@@ -140,7 +140,7 @@ export async function streamWorkbook(
     try {
       wb = workbookWriter(zip);
     } catch (e) {
-      zip.abort();
+      await zip.abort();
       throw e;
     }
     wb.creator = `yibao ${meta.engineVersion}`;
@@ -151,7 +151,7 @@ export async function streamWorkbook(
       await write(wb);
       await wb.commit();
     } catch (e) {
-      zip.abort(); // stops writing and closes the file, so the temporary file can be removed
+      await zip.abort(); // stops writing and closes the file, so the temporary file can be removed
       throw e;
     }
   });

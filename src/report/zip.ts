@@ -145,7 +145,10 @@ try {
   failed(e);
 }
 parentPort.on('message', (m) => {
-  if (Atomics.load(counters, 1) !== 0) return;
+  if (Atomics.load(counters, 1) !== 0) {
+    parentPort.close(); // failed or closed before: nothing more to do (this ends the worker)
+    return;
+  }
   try {
     if (m.op === 'entry') begin(m);
     else if (m.op === 'block') block(m);

@@ -4,12 +4,13 @@
 // alone, each on the same cells, without the settlement around them.
 //
 //   node scripts/bench-xlsx-writer.mjs [--scenario scenarios/demo.yaml] [--rows 1000000] [--sample 50000]
-//                                      [--modes exceljs-6,exceljs-1,xml,raw-6,raw-1,deflate-6,deflate-1]
+//                                      [--modes exceljs-6,exceljs-1,xml,raw-6,raw-1,zip-1,deflate-6,deflate-1]
 //
 // The cells are those of the scenario's first `--sample` priced in-group claims (claimCells), repeated up to `--rows`
 // rows. Modes: exceljs-L — Row/Cell objects and row.commit(), as the workbook did before, zip level L; xml — the
-// rows' XML, encoded as the spool encodes it, only; raw-L — that XML (all built first) written into exceljs's
-// worksheet stream, zip level L; deflate-L — zlib's
+// rows' XML, encoded into one buffer, only; raw-L — that XML (all built first) written into exceljs's worksheet
+// stream (exceljs's zip: archiver), zip level L; zip-1 — the same rows written as `settle --xlsx` writes them now:
+// straight into the sheet's entry of yibao's zip (src/report/zip.ts, deflate on a worker thread); deflate-L — zlib's
 // raw deflate of the same XML bytes in 4 MB pieces on the thread pool, nothing else. CPU is the process's user +
 // system time (deflate runs on other threads), wall the elapsed time; the 1-minute load average is printed beside.
 import { existsSync, rmSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const o = { scenario: join(root, 'scenarios', 'demo.yaml'), rows: 1_000_000, sample: 50_000, modes: ['exceljs-6', 'exceljs-1', 'xml', 'raw-6', 'raw-1', 'deflate-6', 'deflate-1'] };
+const o = { scenario: join(root, 'scenarios', 'demo.yaml'), rows: 1_000_000, sample: 50_000, modes: ['exceljs-6', 'exceljs-1', 'xml', 'raw-6', 'raw-1', 'zip-1', 'deflate-6', 'deflate-1'] };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -38,6 +39,7 @@ const { settleScenario } = await dist('app/settle.js');
 const { pricedClaimScanner } = await dist('app/claims.js');
 const { claimCells, ClaimRowXml, CLAIM_COLUMNS } = await dist('report/workbook/claims.js');
 const { addSheet, writeHeader, writeTitle, fenToNumber } = await dist('report/workbook/render.js');
+const { streamWorkbook } = await dist('report/workbook/index.js');
 const { MONEY_FMT, INT_FMT, FIRST_DATA_ROW } = await dist('report/workbook/model.js');
 const ExcelJS = (await import(join(root, 'node_modules', 'exceljs', 'excel.js'))).default;
 
@@ -140,6 +142,21 @@ async function viaRaw(level) {
   rmSync(file, { force: true });
 }
 
+/** The rows as `settle --xlsx` writes them: each row's XML straight into the claim sheet's entry of yibao's zip. */
+async function viaZip() {
+  const file = join(root, 'bench-data', 'writer-zip.xlsx');
+  await streamWorkbook(file, { engineVersion: 'bench', year: 2024 }, async (wb) => {
+    const ws = sheetOf(wb);
+    const xml = new ClaimRowXml(wb, ws);
+    ws.stream.uncork();
+    const zip = wb.zip;
+    const entry = zip.entryOf(ws.stream);
+    for (let r = 0; r < o.rows; r++) zip.writeLatin1(entry, xml.row(sample[r % sample.length], FIRST_DATA_ROW + r));
+    ws.commit();
+  });
+  rmSync(file, { force: true });
+}
+
 async function deflateOnly(level) {
   const chunks = [];
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: join(root, 'bench-data', 'writer-xml.xlsx'), useStyles: true });
@@ -168,6 +185,7 @@ for (const mode of o.modes) {
   let r;
   if (kind === 'exceljs') r = await timed(() => viaExceljs(level));
   else if (kind === 'raw') r = await timed(() => viaRaw(level));
+  else if (kind === 'zip') r = await timed(() => viaZip());
   else if (kind === 'xml') {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: join(root, 'bench-data', 'writer-xml.xlsx'), useStyles: true });
     const ws = sheetOf(wb);

@@ -1,7 +1,6 @@
-// Streams every priced claim of a scan into a file as text lines, with synchronous 1 MiB writes (the scan calls back
-// synchronously and cannot be paused, so memory stays bounded), and sums each member's liability on the way for the
-// reconciliation on the Checks sheet / checks.csv. With `rowsPerFile`, the lines go into consecutive files of at most
-// that many rows each (the workbook's claim sheets, one file per sheet).
+// Streams every priced claim of a scan into a file as text lines (claims.csv), with synchronous 4 MiB writes (the
+// scan calls back synchronously and cannot be paused, so memory stays bounded), and sums each member's liability on
+// the way for the reconciliation on checks.csv. (The workbook's claim sheets go straight into its zip: zip.ts.)
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { RowRef } from '../claims/source.js';
 import type { Fen } from '../domain/money.js';
@@ -13,72 +12,46 @@ export type PricedClaimScanner = (visit: (p: PricedClaim, at: RowRef) => void) =
 export interface Spooled {
   readonly rows: number;
   readonly liabilityByMember: ReadonlyMap<string, Fen>;
-  /** The files written, in order, with their rows: `path`, then `path.2`, `path.3`, … */
-  readonly files: ReadonlyArray<{ readonly path: string; readonly rows: number }>;
 }
 
 const SPOOL_BUFFER = 4 << 20;
 
-/** The k-th (0-based) spool file of `path`. */
-export const spoolFile = (path: string, k: number): string => (k === 0 ? path : `${path}.${k + 1}`);
-
-/**
- * `line(p, at, i)` gives the text of the i-th claim (0-based, counted over all files); `head` starts the first file.
- * On an error the files written so far stay for the caller to remove (their names are `spoolFile(path, k)`).
- */
+/** `line(p, at)` gives the text of a claim; `head` starts the file. */
 export async function spoolClaims(
   path: string,
   scan: PricedClaimScanner | undefined,
-  line: (p: PricedClaim, at: RowRef, i: number) => string,
+  line: (p: PricedClaim, at: RowRef) => string,
   head = '',
-  rowsPerFile = Number.POSITIVE_INFINITY,
-  /** 'latin1' when the lines are byte strings (one character per byte, as ClaimRowXml gives them). */
-  encoding: 'utf8' | 'latin1' = 'utf8',
 ): Promise<Spooled> {
   const byMember = new Map<string, Fen>();
-  const files: Array<{ path: string; rows: number }> = [{ path, rows: 0 }];
   let rows = 0;
-  let fd = openSync(path, 'w');
+  const fd = openSync(path, 'w');
   // Each line is encoded straight into one reused buffer (no string of a megabyte built and flattened per write).
   const buf = Buffer.allocUnsafe(SPOOL_BUFFER);
   let used = 0;
-  const perChar = encoding === 'utf8' ? 3 : 1;
   const put = (text: string): void => {
-    if (used + text.length * perChar > buf.length) {
+    if (used + text.length * 3 > buf.length) {
       writeSync(fd, buf, 0, used);
       used = 0;
-      if (text.length * perChar > buf.length) {
-        writeSync(fd, Buffer.from(text, encoding)); // a line longer than the buffer
+      if (text.length * 3 > buf.length) {
+        writeSync(fd, Buffer.from(text, 'utf8')); // a line longer than the buffer
         return;
       }
     }
-    used += buf.write(text, used, encoding);
+    used += buf.write(text, used, 'utf8');
   };
   try {
     put(head);
-    let inFile = 0;
     if (scan !== undefined) {
       await scan((p, at) => {
-        if (inFile === rowsPerFile) {
-          writeSync(fd, buf, 0, used);
-          used = 0;
-          closeSync(fd);
-          fd = -1;
-          const next = spoolFile(path, files.length);
-          fd = openSync(next, 'w');
-          files.push({ path: next, rows: 0 });
-          inFile = 0;
-        }
-        put(line(p, at, rows));
+        put(line(p, at));
         rows += 1;
-        inFile += 1;
-        files[files.length - 1].rows = inFile;
         byMember.set(p.memberId, (byMember.get(p.memberId) ?? 0) + p.liability);
       });
     }
     writeSync(fd, buf, 0, used);
   } finally {
-    if (fd >= 0) closeSync(fd);
+    closeSync(fd);
   }
-  return { rows, liabilityByMember: byMember, files };
+  return { rows, liabilityByMember: byMember };
 }

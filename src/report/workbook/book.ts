@@ -38,7 +38,7 @@ export async function writeBookWorkbook(file: string, state: BookState, events: 
   const monthly = monthlySheet(state);
   const byMember = paidByMemberSheet(state, monthly.anchors);
   const journal = bookJournalSheet(state);
-  await streamWorkbook(file, { engineVersion: ENGINE_VERSION, year: state.year }, async (wb, tmp) => {
+  await streamWorkbook(file, { engineVersion: ENGINE_VERSION, year: state.year }, async (wb) => {
     renderSheet(wb, monthly.model);
     renderSheet(wb, byMember.model);
     if (shown === undefined) renderSheet(wb, noClearingSheet(state));
@@ -53,7 +53,7 @@ export async function writeBookWorkbook(file: string, state: BookState, events: 
       const models = buildModels(input);
       const anchors = { summary: models.anchors.summary, members: models.anchors.members, monthly: monthly.anchors, paidByMember: byMember.anchors };
       renderSheet(wb, clearingSheet(state, shown, anchors));
-      await renderSettlementSheets(wb, input, models, { rowsPerSheet: options.claimRowsPerSheet, spoolPath: `${tmp}.claims`, journal: journal.anchors });
+      await renderSettlementSheets(wb, input, models, { rowsPerSheet: options.claimRowsPerSheet, journal: journal.anchors });
     }
     renderSheet(wb, supplementsSheet(state));
     renderSheet(wb, journal.model);

@@ -1,7 +1,7 @@
 // 明细 Claims: every in-group claim as priced, streamed row by row (nothing is buffered), continued on further
-// sheets past the row limit. The rows' XML is written here, not by exceljs (see ClaimRowXml); the sheet around them,
-// the styles and the zip are exceljs's. Returns per-member liability sums for the reconciliation on the Checks sheet.
-import { createReadStream, existsSync, rmSync } from 'node:fs';
+// sheets past the row limit. The rows' XML is written here, not by exceljs (see ClaimRowXml), straight into the
+// sheet's zip entry (src/report/zip.ts); the sheet around them and the styles are exceljs's. Returns per-member
+// liability sums for the reconciliation on the Checks sheet.
 import type ExcelJS from 'exceljs';
 import type { RowRef } from '../../claims/source.js';
 import type { Fen } from '../../domain/money.js';
@@ -9,7 +9,8 @@ import type { PricedClaim } from '../../domain/result.js';
 import { CATEGORY_LABEL, METHOD_LABEL, OUTLIER_LABEL, SETTING_LABEL, TIER_LABEL } from './labels.js';
 import { type Cell, type Column, FIRST_DATA_ROW, INT_FMT, MONEY_FMT, addr, col, int, money, num } from './model.js';
 import { claimSheetName, sheetTitle } from './names.js';
-import { type PricedClaimScanner, type Spooled, spoolClaims, spoolFile } from '../spool.js';
+import type { PricedClaimScanner } from '../spool.js';
+import { ZipWriter } from '../zip.js';
 import { type Sheet, type Workbook, addSheet, fenToNumber, writeCells, writeHeader, writeTitle } from './render.js';
 
 export const EXCEL_MAX_ROWS = 1_048_576;
@@ -82,8 +83,6 @@ export interface ClaimSheets {
 export interface ClaimSheetOptions {
   readonly rowsPerSheet: number;
   readonly scenario: { readonly name: string; readonly year: number; readonly groupId: string };
-  /** A temporary file for the spool (removed afterwards); beside the target, so on the same disk. */
-  readonly spoolPath: string;
   readonly note?: string;
 }
 
@@ -139,6 +138,8 @@ export function fenNumberText(fen: number): string {
 }
 
 const NOT_ASCII = /[^\x00-\x7f]/;
+/** Text that XML and UTF-8 take as it is: printable ASCII but the markup characters, and tab, line feed, return. */
+const AS_IS = /^[\t\n\r\x20\x21\x23-\x25\x28-\x3b\x3d\x3f-\x7e]*$/;
 
 /** Text as a byte string of its UTF-8 (the same text when it is ASCII). */
 function utf8Bytes(text: string): string {
@@ -155,7 +156,8 @@ const CACHED_TEXTS = 4096;
  * exceljs's own rendering of the same rows), and the style ids come from the workbook's own style table.
  */
 export class ClaimRowXml {
-  private readonly letters = CLAIM_COLUMNS.map((_, i) => col(i + 1));
+  /** Per column, the cell's start up to its row number: `<c r="` and the column letter. */
+  private readonly cellOpen = CLAIM_COLUMNS.map((_, i) => `<c r="${col(i + 1)}`);
   /** Per column, the ` s="…"` attribute of a text cell and of a number cell ('' for style 0), once known. */
   private readonly textStyle: Array<string | undefined> = [];
   private readonly numberStyle: Array<string | undefined> = [];
@@ -181,7 +183,7 @@ export class ClaimRowXml {
     const hit = cache?.get(text);
     if (hit !== undefined) return hit;
     const s = (this.textStyle[i] ??= this.styleAttr(i, VALUE_STRING));
-    const xml = utf8Bytes(`"${s} t="str"><v>${xmlText(text)}</v></c>`);
+    const xml = AS_IS.test(text) ? `"${s} t="str"><v>${text}</v></c>` : utf8Bytes(`"${s} t="str"><v>${xmlText(text)}</v></c>`);
     if (cache !== undefined) {
       if (cache.size < CACHED_TEXTS) cache.set(text, xml);
       else this.textCells[i] = undefined; // many distinct texts (ids, dates): not worth keeping
@@ -201,6 +203,7 @@ export class ClaimRowXml {
     let first = 0;
     let last = 0;
     let body = '';
+    const r = String(rowNumber); // once, not once a cell
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i];
       if (cell === null) continue;
@@ -212,10 +215,10 @@ export class ClaimRowXml {
       else rest = this.textCell(i, cell.v);
       if (first === 0) first = i + 1;
       last = i + 1;
-      body += `<c r="${this.letters[i]}${rowNumber}${rest}`;
+      body += this.cellOpen[i] + r + rest;
     }
     if (first === 0) return '';
-    return `<row r="${rowNumber}" spans="${first}:${last}" x14ac:dyDescent="0.25">${body}</row>`;
+    return `<row r="${r}" spans="${first}:${last}" x14ac:dyDescent="0.25">${body}</row>`;
   }
 }
 
@@ -224,74 +227,10 @@ const VALUE_NUMBER = 2 as ExcelJS.ValueType;
 const VALUE_STRING = 3 as ExcelJS.ValueType;
 
 /**
- * Flow control between the worksheet and the zip. exceljs's worksheet stream (a StreamBuf) hands each block to its
- * consumer without waiting, and that consumer is the PassThrough archiver puts in front of every entry
- * (archiver-utils wraps streams that lack `_readableState`). That PassThrough (readable-stream 2.x, which has no
- * `writableLength`/`readableLength` getters) queues every block it is given while deflate — run on the thread pool —
- * works through them; rows come far faster than that, so without a limit the whole uncompressed sheet (~880 B a
- * claim row, 0.8 GB for 1M claims) sits in that queue. `backlog` counts what is queued ahead of deflate, and
- * `zipCaughtUp` waits, on the queue's own 'drain' event, until it is back under the low-water mark.
- */
-interface Queue {
-  readonly writableLength?: number;
-  readonly readableLength?: number;
-  readonly _writableState?: { readonly length: number };
-  readonly _readableState?: { readonly length: number };
-  readonly destroyed?: boolean;
-  once(event: 'drain', listener: () => void): unknown;
-  removeListener(event: 'drain', listener: () => void): unknown;
-}
-
-interface SheetStream {
-  buffers?: Array<{ length: number }>;
-  pipes?: Queue[];
-  write(data: Buffer): Promise<unknown>;
-}
-
-function sheetStream(ws: Sheet): SheetStream | undefined {
-  return (ws as unknown as { stream?: SheetStream }).stream;
-}
-
-/** Bytes the worksheet has written that deflate has not taken yet. */
-function backlog(ws: Sheet): number {
-  const sb = sheetStream(ws);
-  let n = 0;
-  for (const b of sb?.buffers ?? []) n += b.length;
-  for (const p of sb?.pipes ?? []) {
-    n += (p.writableLength ?? p._writableState?.length ?? 0) + (p.readableLength ?? p._readableState?.length ?? 0);
-  }
-  return n;
-}
-
-/** Backlog above which the rows wait for the zip, and below which they resume. */
-const HIGH_WATER = 4 << 20;
-const LOW_WATER = 1 << 20;
-/** A fallback re-check while waiting, in case a 'drain' is missed. */
-const RECHECK_MS = 20;
-
-async function zipCaughtUp(ws: Sheet, failed: () => Error | undefined): Promise<void> {
-  while (backlog(ws) > LOW_WATER) {
-    const err = failed();
-    if (err !== undefined) throw err;
-    const queue = sheetStream(ws)?.pipes?.[0];
-    if (queue?.destroyed === true) throw new Error('the workbook zip stopped before the claim sheet was written');
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        queue?.removeListener('drain', done);
-        resolve();
-      };
-      const timer = setTimeout(done, RECHECK_MS);
-      queue?.once('drain', done); // no queue yet: the zip is still on an earlier entry; look again shortly
-    });
-  }
-}
-
-/**
- * Writes the detail sheet(s). The claim scan calls back synchronously, faster than the zip can compress, and offers
- * no way to pause it; so the rows are first spooled — as their finished sheet XML, one file per sheet — with
- * synchronous writes (bounded memory), then copied into the worksheets' streams, waiting for the zip whenever it
- * falls behind. A sheet is committed when full.
+ * Writes the detail sheet(s). Each claim's row XML goes straight into the sheet's zip entry as the scan visits it
+ * (ZipWriter.writeLatin1): the zip deflates in blocks, on the thread pool or, when that is busy, at once, so the
+ * synchronous scan needs no pausing and memory stays bounded; no spool, no copy. A sheet is committed when full and
+ * the next one opened when a further claim comes.
  */
 export async function writeClaimSheets(
   wb: Workbook,
@@ -301,6 +240,8 @@ export async function writeClaimSheets(
   if (!Number.isSafeInteger(opts.rowsPerSheet) || opts.rowsPerSheet < 1 || opts.rowsPerSheet > DEFAULT_CLAIM_ROWS_PER_SHEET) {
     throw new Error(`claim rows per sheet must be 1..${DEFAULT_CLAIM_ROWS_PER_SHEET}`);
   }
+  const zip = (wb as unknown as { zip?: unknown }).zip;
+  if (!(zip instanceof ZipWriter)) throw new Error('claim sheets need the workbook from streamWorkbook (its zip)');
   const widths = CLAIM_COLUMNS.map((c) => c.width ?? 12);
   const sheets: Array<{ name: string; firstRow: number; lastRow: number }> = [];
   let ws: Sheet | undefined;
@@ -318,59 +259,41 @@ export async function writeClaimSheets(
     if (rows > 0) ws!.autoFilter = { from: addr(1, FIRST_DATA_ROW - 1), to: addr(CLAIM_COLUMNS.length, last.lastRow) };
     ws!.commit();
   };
+  /** The sheet's zip entry, with what exceljs has written of the sheet so far (up to the header row) passed on. */
+  const rowsEntry = (sheet: Sheet) => {
+    const stream = (sheet as unknown as { stream: { uncork(): void } }).stream;
+    stream.uncork(); // exceljs's StreamBuf hands over the data it holds back
+    const entry = zip.entryOf(stream);
+    if (entry === undefined) throw new Error('exceljs worksheet stream is not in the workbook zip');
+    return entry;
+  };
   // The first sheet is opened before the scan: its title and header are written, its column styles registered.
   const firstSheet = open();
-  let spooled: Spooled | undefined;
-  try {
-    if (scan !== undefined) {
-      const xml = new ClaimRowXml(wb, firstSheet);
-      const perSheet = opts.rowsPerSheet;
-      spooled = await spoolClaims(opts.spoolPath, scan, (p, at, i) => xml.row(claimCells(p, at), FIRST_DATA_ROW + (i % perSheet)), '', perSheet, 'latin1');
-    }
-    let rows = 0;
-    for (const file of spooled?.files ?? []) {
-      if (file.rows === 0) continue;
-      if (rows > 0) {
-        close(opts.rowsPerSheet);
-        open();
+  const byMember = new Map<string, Fen>();
+  let rows = 0;
+  let inSheet = 0;
+  if (scan !== undefined) {
+    const xml = new ClaimRowXml(wb, firstSheet);
+    const perSheet = opts.rowsPerSheet;
+    let entry = rowsEntry(firstSheet);
+    await scan((p, at) => {
+      if (inSheet === perSheet) {
+        close(perSheet);
+        entry = rowsEntry(open());
+        inSheet = 0;
       }
-      await copyInto(wb, ws!, file.path);
-      sheets[sheets.length - 1].lastRow = FIRST_DATA_ROW + file.rows - 1;
-      rows = file.rows;
-    }
-    if (rows === 0) {
-      writeCells(ws!, FIRST_DATA_ROW, [opts.note ?? (scan === undefined ? '汇总模式：无结算明细 Aggregate mode: no claim detail' : '无医共体内结算单据 No in-group claims')], 'note');
-    }
-    close(rows);
-    return { sheets, rows: spooled?.rows ?? 0, liabilityByMember: spooled?.liabilityByMember ?? new Map<string, Fen>() };
-  } finally {
-    for (let k = 0; existsSync(spoolFile(opts.spoolPath, k)); k++) rmSync(spoolFile(opts.spoolPath, k), { force: true });
+      zip.writeLatin1(entry, xml.row(claimCells(p, at), FIRST_DATA_ROW + inSheet));
+      inSheet += 1;
+      rows += 1;
+      sheets[sheets.length - 1].lastRow = FIRST_DATA_ROW + inSheet - 1;
+      byMember.set(p.memberId, (byMember.get(p.memberId) ?? 0) + p.liability);
+    });
   }
-}
-
-/** Copies a spool file of finished row XML into the worksheet's stream, waiting whenever the zip falls behind. */
-async function copyInto(wb: Workbook, ws: Sheet, path: string): Promise<void> {
-  const stream = sheetStream(ws);
-  if (stream === undefined) throw new Error('exceljs worksheet has no stream');
-  // An error from the zip ends the wait for it (writeWorkbook then cleans up).
-  const zip = (wb as unknown as { zip?: NodeJS.EventEmitter }).zip;
-  let zipError: Error | undefined;
-  const onZipError = (e: Error) => {
-    zipError ??= e;
-  };
-  zip?.on('error', onZipError);
-  const input = createReadStream(path, { highWaterMark: 1 << 20 });
-  try {
-    for await (const chunk of input) {
-      if (zipError !== undefined) throw zipError;
-      await stream.write(chunk as Buffer);
-      if (backlog(ws) > HIGH_WATER) await zipCaughtUp(ws, () => zipError);
-    }
-    if (zipError !== undefined) throw zipError;
-  } finally {
-    input.destroy();
-    zip?.removeListener('error', onZipError);
+  if (rows === 0) {
+    writeCells(ws!, FIRST_DATA_ROW, [opts.note ?? (scan === undefined ? '汇总模式：无结算明细 Aggregate mode: no claim detail' : '无医共体内结算单据 No in-group claims')], 'note');
   }
+  close(inSheet);
+  return { sheets, rows, liabilityByMember: byMember };
 }
 
 const MONEY_COLS = [13, 14, 15, 17, 20];

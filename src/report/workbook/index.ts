@@ -1,9 +1,11 @@
 // The auditor's Excel workbook (审计工作簿): ten sheets (twelve with indicators and cost sharing) from the statement down to every claim, written with
 // exceljs's streaming writer to a temporary file beside the target and renamed only on success.
+import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { SettlementResult } from '../../domain/result.js';
 import { type OutputWriter, writeAtomically } from '../../io/atomic.js';
 import type { PricedClaimScanner } from '../spool.js';
+import { ZipWriter } from '../zip.js';
 import { budgetSheet } from './budget.js';
 import { type CheckAnchors, checksSheet } from './checks.js';
 import { DEFAULT_CLAIM_ROWS_PER_SHEET, writeClaimSheets } from './claims.js';
@@ -92,8 +94,8 @@ export function buildModels(input: WorkbookInput): Models {
 
 export async function writeWorkbook(path: string, input: WorkbookInput, options: WorkbookOptions = {}): Promise<void> {
   const models = buildModels(input);
-  await streamWorkbook(path, { engineVersion: input.engineVersion, year: input.result.scenario.year }, async (wb, tmp) => {
-    await renderSettlementSheets(wb, input, models, { rowsPerSheet: options.claimRowsPerSheet, spoolPath: `${tmp}.claims` });
+  await streamWorkbook(path, { engineVersion: input.engineVersion, year: input.result.scenario.year }, async (wb) => {
+    await renderSettlementSheets(wb, input, models, { rowsPerSheet: options.claimRowsPerSheet });
   }, options.write);
 }
 
@@ -106,14 +108,13 @@ export async function renderSettlementSheets(
   wb: Workbook,
   input: WorkbookInput,
   models: Models,
-  options: { readonly rowsPerSheet?: number; readonly spoolPath: string; readonly journal?: JournalAnchors },
+  options: { readonly rowsPerSheet?: number; readonly journal?: JournalAnchors },
 ): Promise<void> {
   const r = input.result;
   for (const m of [models.summary, models.budget, models.prepayments, models.outOfGroup, models.members, models.methods, ...models.extra]) renderSheet(wb, m);
   const claims = await writeClaimSheets(wb, input.scanPricedClaims, {
     rowsPerSheet: options.rowsPerSheet ?? DEFAULT_CLAIM_ROWS_PER_SHEET,
     scenario: r.scenario,
-    spoolPath: options.spoolPath,
   });
   if (options.journal === undefined) renderSheet(wb, models.journal);
   renderSheet(wb, checksSheet(r, { ...models.anchors, journal: options.journal ?? models.anchors.journal, claims }));
@@ -121,41 +122,66 @@ export async function renderSettlementSheets(
 }
 
 /**
- * Writes a workbook with exceljs's streaming writer to a temporary file beside `path`, renamed only on success.
- * Its dates are the last day of the year settled (no clock: the same inputs give the same workbook content).
+ * Writes a workbook with exceljs's streaming writer to a temporary file beside `path`, renamed only on success; the
+ * zip is yibao's (ZipWriter: deflate level 1 in parallel blocks) in place of exceljs's archiver.
+ * Its dates are the last day of the year settled (no clock: the same inputs give the same workbook content; the zip
+ * entries carry that date too, so the same inputs give the same file).
  */
 export async function streamWorkbook(
   path: string,
   meta: { readonly engineVersion: string; readonly year: number },
-  write: (wb: Workbook, tmp: string) => Promise<void>,
+  write: (wb: Workbook) => Promise<void>,
   writer: WorkbookOptions['write'] = writeAtomically,
 ): Promise<void> {
   await (writer ?? writeAtomically)(path, async (tmp) => {
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
-      filename: tmp,
-      useStyles: true,
-      useSharedStrings: false, // inline strings: a shared-string table would hold every claim's text in memory
-      zip: { zlib: { level: 1 } },
-    });
+    const created = new Date(Date.UTC(meta.year, 11, 31));
+    const zip = new ZipWriter(tmp, { level: 1, date: created });
+    let wb: Workbook;
+    try {
+      wb = workbookWriter(zip);
+    } catch (e) {
+      await zip.abort();
+      throw e;
+    }
     wb.creator = `yibao ${meta.engineVersion}`;
     wb.lastModifiedBy = wb.creator;
-    wb.created = new Date(Date.UTC(meta.year, 11, 31));
+    wb.created = created;
     wb.modified = wb.created;
     try {
-      await write(wb, tmp);
+      await write(wb);
       await wb.commit();
     } catch (e) {
-      // Stop the zip and close the file so the temporary file can be removed.
-      const w = wb as unknown as { zip?: { abort?: () => void }; stream?: NodeJS.WritableStream & { destroy(): void; closed?: boolean } };
-      w.zip?.abort?.();
-      const file = w.stream;
-      if (file !== undefined && !file.closed) {
-        await new Promise<void>((resolve) => {
-          file.once('close', () => resolve());
-          file.destroy();
-        });
-      }
+      await zip.abort(); // stops writing and closes the file, so the temporary file can be removed
       throw e;
     }
   });
+}
+
+/** A Writable that drops what it is given: where the archiver exceljs creates (and never uses here) writes to. */
+const nowhere = (): Writable => new Writable({ write: (_chunk, _encoding, done) => done() });
+
+/**
+ * exceljs's streaming writer with `zip` in place of its archiver. The writer creates an archiver in its constructor and
+ * appends the theme and the package relations to it at once; that archiver is stopped, and the two parts are
+ * appended again to `zip` (exceljs's own addThemes / addOfficeRels). `zip` is also the writer's output stream: its
+ * 'finish' ends `commit()`.
+ */
+function workbookWriter(zip: ZipWriter): Workbook {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: nowhere(),
+    useStyles: true,
+    useSharedStrings: false, // inline strings: a shared-string table would hold every claim's text in memory
+  });
+  const w = wb as unknown as {
+    zip: { abort(): void };
+    stream: unknown;
+    promise: Promise<unknown>;
+    addThemes(): Promise<void>;
+    addOfficeRels(): Promise<void>;
+  };
+  w.zip.abort();
+  w.zip = zip;
+  w.stream = zip;
+  w.promise = Promise.all([w.addThemes(), w.addOfficeRels()]);
+  return wb;
 }

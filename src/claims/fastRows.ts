@@ -23,84 +23,46 @@ import { amountsRule, cellText, enumValue, type Header } from './rows.js';
 const C = COLUMN_INDEX;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** The values of one column by the raw text of the cell (bytes as Latin-1 characters): a small open-addressing table. */
+/**
+ * The values of one column by the raw text of the cell (its bytes as Latin-1 characters, so two different byte strings
+ * are two different keys). A Map keyed by the cell's slice: V8 hashes and compares short strings natively, faster
+ * than any loop over the characters here.
+ */
 export class RawMemo<T> {
   /** Entry i's value; entries are only ever appended. */
   readonly values: T[] = [];
-  private readonly keys: string[] = [];
-  private readonly hashes: Int32Array;
-  private readonly slots: Int32Array; // entry index + 1; 0 = empty
-  private readonly mask: number;
+  private readonly entries = new Map<string, number>();
+  private empty = -1; // the entry of the empty cell, once known
 
   constructor(
     /** The column's value for a cell's decoded text, or undefined when the row would be refused (not memoised). */
     private readonly of: (text: string) => T | undefined,
     private readonly capacity: number,
-  ) {
-    let size = 16;
-    while (size < capacity * 2) size *= 2;
-    this.slots = new Int32Array(size);
-    this.hashes = new Int32Array(capacity);
-    this.mask = size - 1;
-  }
+  ) {}
 
   /**
    * The entry of text[s, e) (≥ 0); NONE when the row would be refused; or, when the memo is full, -2 - i for a value
    * pushed onto `side` at i.
    */
   get(r: RawRecord, s: number, e: number, side: unknown[]): number {
-    const text = r.text;
-    const n = e - s;
-    const keys = this.keys;
-    if (keys.length <= FEW) {
-      // A column of a few values (category, setting, flag, member): compare with each, no hash to compute.
-      for (let at = 0; at < keys.length; at++) {
-        const key = keys[at];
-        if (key.length !== n) continue;
-        let j = 0;
-        while (j < n && key.charCodeAt(j) === text.charCodeAt(s + j)) j++;
-        if (j === n) return at;
-      }
-    }
-    let h = 0x811c9dc5 | 0; // FNV-1a over the characters, then fmix32 (MurmurHash3's finaliser): FNV's low bits cluster
-    for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    let i = h & this.mask;
-    const slots = this.slots;
-    for (;;) {
-      const at = slots[i] - 1;
-      if (at < 0) break;
-      if (keys.length > FEW && this.hashes[at] === h) {
-        const key = this.keys[at];
-        if (key.length === n) {
-          let j = 0;
-          while (j < n && key.charCodeAt(j) === text.charCodeAt(s + j)) j++;
-          if (j === n) return at;
-        }
-      }
-      i = (i + 1) & this.mask;
-    }
+    if (s === e && this.empty >= 0) return this.empty; // an empty cell (most rows' DRG or DIP code)
+    const key = r.text.slice(s, e);
+    const at = this.entries.get(key);
+    if (at !== undefined) return at;
     const value = this.of(decoded(r, s, e));
     if (value === undefined) return NONE;
-    if (this.keys.length >= this.capacity) {
+    if (this.values.length >= this.capacity) {
       side.push(value);
       return -2 - (side.length - 1);
     }
-    const at = this.keys.length;
-    this.hashes[at] = h;
-    this.keys.push(r.bytes.toString('latin1', s, e)); // a copy: a slice would keep the whole chunk's text alive
+    const entry = this.values.length;
     this.values.push(value);
-    slots[i] = at + 1;
-    return at;
+    if (s === e) this.empty = entry;
+    // A copy of the key: a slice of 13 characters or more would keep the whole chunk's text alive.
+    this.entries.set(r.bytes.toString('latin1', s, e), entry);
+    return entry;
   }
 }
-
-/** Up to this many entries a memo compares a cell with each instead of hashing it. */
-const FEW = 8;
 
 /** A memo lookup that found no value: the row goes to RowChecker. */
 const NONE = -1;
@@ -307,7 +269,9 @@ export class FastRowChecker {
     const { s, e } = this;
     const nums = out.nums;
     if (s !== e) {
-      if (plain(r.text, s, e) && asciiCode(r.text, s, e)) {
+      // In an all-ASCII text a plain cell has no character that normalizeCode changes (those are beyond ASCII, or
+      // spaces at the edges, which `plain` excludes).
+      if (plain(r.text, s, e) && (r.ascii || asciiCode(r.text, s, e))) {
         nums[f] = s;
         nums[f + 1] = e;
         return true;

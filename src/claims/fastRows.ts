@@ -17,7 +17,7 @@ import type { Category, Claim, Referral, Setting } from '../domain/types.js';
 import { COLUMN_INDEX, type Vocabulary } from './columns.js';
 import type { RawRecord } from './csv.js';
 import { LookalikeCodes, normalizeCode } from '../domain/codes.js';
-import { MAX_CLAIM_FEN, parseCountAt, parseDate, parseFen, parseFenAt } from './fields.js';
+import { digitsAt, MAX_CLAIM_FEN, parseCountAt, parseDate, parseFen, parseFenAt } from './fields.js';
 import { amountsRule, cellText, enumValue, type Header } from './rows.js';
 
 const C = COLUMN_INDEX;
@@ -92,16 +92,6 @@ function asciiCode(text: string, s: number, e: number): boolean {
   return true;
 }
 
-/** The number written by the digits of text[from, to); -1 when another character is among them. */
-function digits(text: string, from: number, to: number): number {
-  let v = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return -1;
-    v = v * 10 + (c - 48);
-  }
-  return v;
-}
 
 const FAIL = NaN; // an amount the row checks refuse
 const EMPTY = Infinity; // an optional amount left empty
@@ -323,9 +313,9 @@ export class FastRowChecker {
     const t = r.text;
     let key = -1;
     if (this.year !== undefined && e - s === 10 && t.charCodeAt(s + 4) === 45 && t.charCodeAt(s + 7) === 45) {
-      const y = digits(t, s, s + 4);
-      const m = digits(t, s + 5, s + 7);
-      const d = digits(t, s + 8, s + 10);
+      const y = digitsAt(t, s, s + 4);
+      const m = digitsAt(t, s + 5, s + 7);
+      const d = digitsAt(t, s + 8, s + 10);
       if (y === this.year && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
         key = m * 32 + d;
         const known = this.dates[key];

@@ -105,9 +105,9 @@ function pad2(n: number): string {
 export function parseDate(s: string): string | undefined {
   // Fast path: exactly YYYY-MM-DD.
   if (s.length === 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45) {
-    const y = num(s, 0, 4);
-    const m = num(s, 5, 7);
-    const d = num(s, 8, 10);
+    const y = digitsAt(s, 0, 4);
+    const m = digitsAt(s, 5, 7);
+    const d = digitsAt(s, 8, 10);
     if (y >= 0 && m >= 0 && d >= 0) return realDate(y, m, d) ? s : undefined;
   }
   const match = DATE_SEP.exec(s) ?? DATE_ZH.exec(s) ?? DATE_COMPACT.exec(s);
@@ -119,7 +119,8 @@ export function parseDate(s: string): string | undefined {
   return `${match[1]}-${pad2(m)}-${pad2(d)}`;
 }
 
-function num(s: string, from: number, to: number): number {
+/** The number written by the digits of s[from, to); -1 when another character is among them. */
+export function digitsAt(s: string, from: number, to: number): number {
   let v = 0;
   for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);

@@ -1,12 +1,12 @@
 // The claim sheet's rows are written as XML by ClaimRowXml, not by exceljs: the sheet must be byte for byte the XML
 // exceljs's streaming writer renders for the same cells (and the same style table), for any text and amount.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { unzip } from '../helpers/unzip.js';
 import { CLAIM_COLUMNS, ClaimRowXml, fenNumberText, setColumnFormats, xmlText } from '../../src/report/workbook/claims.js';
 import { type Cell, FIRST_DATA_ROW, int, money, num } from '../../src/report/workbook/model.js';
 import { addSheet, fenToNumber, writeHeader, writeTitle } from '../../src/report/workbook/render.js';
@@ -16,31 +16,6 @@ console.log(`[claim-xml] fast-check seed ${seed}`);
 const dir = mkdtempSync(join(tmpdir(), 'yibao-claim-xml-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The uncompressed entries of a zip file (central directory; deflate or stored). */
-function unzip(file: string): Map<string, Buffer> {
-  const b = readFileSync(file);
-  let eocd = b.length - 22;
-  while (eocd >= 0 && b.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  const entries = new Map<string, Buffer>();
-  let p = b.readUInt32LE(eocd + 16);
-  for (let n = b.readUInt16LE(eocd + 10); n > 0; n--) {
-    const method = b.readUInt16LE(p + 10);
-    const compressed = b.readUInt32LE(p + 20);
-    const size = b.readUInt32LE(p + 24);
-    const nameLength = b.readUInt16LE(p + 28);
-    const extra = b.readUInt16LE(p + 30);
-    const comment = b.readUInt16LE(p + 32);
-    const local = b.readUInt32LE(p + 42);
-    const name = b.toString('utf8', p + 46, p + 46 + nameLength);
-    const data = local + 30 + b.readUInt16LE(local + 26) + b.readUInt16LE(local + 28);
-    const raw = b.subarray(data, data + compressed);
-    const content = method === 0 ? Buffer.from(raw) : inflateRawSync(raw);
-    if (content.length !== size) throw new Error(`zip entry ${name}: ${content.length} bytes, expected ${size}`);
-    entries.set(name, content);
-    p += 46 + nameLength + extra + comment;
-  }
-  return entries;
-}
 
 const plain = (cell: Cell): string | number | null => {
   if (cell === null || typeof cell === 'string') return cell;

@@ -5,12 +5,13 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModels, streamWorkbook, writeWorkbook } from '../../src/report/workbook/index.js';
 import { renderSheet } from '../../src/report/workbook/render.js';
 import { ZipWriter } from '../../src/report/zip.js';
+import { zipParts } from '../helpers/unzip.js';
 import { scanWorkedExample, workedExampleClaims, workedExampleResult as R, workedExampleScenarioObject } from '../fixtures/report/worked-example.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'yibao-zip-'));
@@ -18,31 +19,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The entries of a zip file in order (central directory), each inflated and checked against its size and CRC-32. */
 function unzip(file: string): Map<string, Buffer> {
-  const b = readFileSync(file);
-  let eocd = b.length - 22;
-  while (eocd >= 0 && b.readUInt32LE(eocd) !== 0x06054b50) eocd--;
   const entries = new Map<string, Buffer>();
-  let p = b.readUInt32LE(eocd + 16);
-  for (let n = b.readUInt16LE(eocd + 10); n > 0; n--) {
-    expect(b.readUInt32LE(p)).toBe(0x02014b50);
-    const method = b.readUInt16LE(p + 10);
-    const crc = b.readUInt32LE(p + 16);
-    const compressed = b.readUInt32LE(p + 20);
-    const size = b.readUInt32LE(p + 24);
-    const nameLength = b.readUInt16LE(p + 28);
-    const local = b.readUInt32LE(p + 42);
-    const name = b.toString('utf8', p + 46, p + 46 + nameLength);
-    expect(b.readUInt32LE(local)).toBe(0x04034b50);
-    const data = local + 30 + b.readUInt16LE(local + 26) + b.readUInt16LE(local + 28);
-    const raw = b.subarray(data, data + compressed);
-    const content = method === 0 ? Buffer.from(raw) : inflateRawSync(raw);
-    expect(content.length, name).toBe(size);
-    expect(crc32(content) >>> 0, name).toBe(crc);
+  for (const [name, part] of zipParts(file)) {
+    expect(part.centralSignature).toBe(0x02014b50);
+    expect(part.localSignature).toBe(0x04034b50);
+    expect(part.content.length, name).toBe(part.size);
+    expect(crc32(part.content) >>> 0, name).toBe(part.crc);
     // the data descriptor after the data repeats CRC and sizes
-    expect(b.readUInt32LE(data + compressed)).toBe(0x08074b50);
-    expect([b.readUInt32LE(data + compressed + 4), b.readUInt32LE(data + compressed + 8), b.readUInt32LE(data + compressed + 12)]).toEqual([crc, compressed, size]);
-    entries.set(name, content);
-    p += 46 + nameLength + b.readUInt16LE(p + 30) + b.readUInt16LE(p + 32);
+    expect(part.descriptor).toEqual([0x08074b50, part.crc, part.compressed, part.size]);
+    entries.set(name, part.content);
   }
   return entries;
 }

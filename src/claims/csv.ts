@@ -35,7 +35,8 @@ export interface ReadContext {
   notice?(n: { readonly zh: string; readonly en: string }): void;
 }
 
-const CHUNK = Number(process.env.YIBAO_CHUNK ?? 1 << 18);
+/** Bytes read at a time (YIBAO_CHUNK: tests read in tiny chunks so that records straddle them). */
+export const CHUNK = Number(process.env.YIBAO_CHUNK ?? 1 << 18);
 
 /** The encoding to use for a chunk starting a file: BOM first, then whether the bytes are valid UTF-8. */
 function sniff(chunk: Uint8Array): 'utf-8' | 'gb18030' | undefined {
@@ -376,21 +377,42 @@ export class TableReader implements RecordEvents {
 }
 
 export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext, sink: TableSink): Promise<void> {
-  const { file, errors } = ctx;
+  await readCsvFile(path, encoding, ctx.file, sink, ctx.errors, (raw) => {
+    ctx.hash?.update(raw);
+    ctx.onBytes(raw.length);
+  });
+}
+
+/**
+ * Reads a CSV file into a sink (CsvText → TableReader): the one read loop, for readCsv and for the reader thread
+ * (csvWorker.ts). `read(raw)` sees each chunk of the file's bytes once its records are read — also after the sink
+ * has stopped, so that the hash covers the whole file. With `fresh`, every chunk is a new buffer the caller may keep
+ * (the reader thread hands it over). Every error — the file's, the text's, a file without a header — goes to `errors`.
+ */
+export async function readCsvFile(
+  path: string,
+  encoding: Encoding,
+  file: string,
+  sink: TableSink,
+  errors: ErrorSink,
+  read: (raw: Uint8Array) => void,
+  options: { readonly chunk?: number; readonly fresh?: boolean } = {},
+): Promise<void> {
+  const size = options.chunk ?? CHUNK;
   let text: CsvText | undefined = undefined;
   const reader = new TableReader(sink, errors, () => text?.stop());
-  text = new CsvText(encoding, file, reader);
+  text = new CsvText(encoding, file, reader, size);
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
     fh = await open(path, 'r');
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const reused = options.fresh ? undefined : Buffer.allocUnsafe(size);
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      const buf = reused ?? new Uint8Array(size);
+      const { bytesRead } = await fh.read(buf, 0, size, null);
       if (bytesRead === 0) break;
-      const got = buf.subarray(0, bytesRead);
-      ctx.hash?.update(got);
-      ctx.onBytes(bytesRead);
-      text.push(got); // ignored once stopped; the raw bytes are still hashed
+      const raw = bytesRead === size ? buf : buf.subarray(0, bytesRead);
+      text.push(raw); // ignored once stopped
+      read(raw);
     }
     text.end();
   } catch (e) {

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Claim, InputError } from '../domain/types.js';
 import type { ColumnMapping } from './columns.js';
-import { type Encoding, type ReadContext, type TableSink } from './csv.js';
-import { ClaimDecoder, MEMO_NAMES, type ClaimShape, type EncodedClaims, type FastRules, type MemoValues } from './fastRows.js';
-import { msg } from './messages.js';
+import { CHUNK, type Encoding, type ReadContext, type TableSink } from './csv.js';
+import { ClaimDecoder, MEMO_NAMES, type EncodedClaims, type MemoValues } from './fastRows.js';
+import type { ClaimShape, RunRules } from './rows.js';
 
 export const ITEM_CLAIM = 0;
 export const ITEM_HEADER = 1;
@@ -24,7 +24,7 @@ export interface ThreadInput {
   readonly file: string;
   readonly encoding: Encoding;
   readonly mapping: ColumnMapping | undefined;
-  readonly rules: FastRules;
+  readonly rules: RunRules;
   readonly chunk: number;
   readonly maxInFlight: number;
   readonly inFlight: SharedArrayBuffer;
@@ -46,8 +46,6 @@ export interface ChunkMessage {
   memo: Partial<Record<string, unknown[]>>;
   shape: ClaimShape | undefined;
   final: boolean;
-  noHeader?: boolean;
-  unreadable?: boolean;
   crash?: string;
 }
 
@@ -77,7 +75,7 @@ export function readCsvThreaded(
   encoding: Encoding,
   ctx: ReadContext,
   sink: ClaimTableSink,
-  options: { mapping?: ColumnMapping; rules: FastRules },
+  options: { mapping?: ColumnMapping; rules: RunRules },
 ): Promise<void> {
   const inFlight = new SharedArrayBuffer(4);
   const counter = new Int32Array(inFlight);
@@ -87,7 +85,7 @@ export function readCsvThreaded(
     encoding,
     mapping: options.mapping,
     rules: options.rules,
-    chunk: Number(process.env.YIBAO_CHUNK ?? 1 << 18),
+    chunk: CHUNK,
     maxInFlight: 6,
     inFlight,
   };
@@ -150,7 +148,6 @@ export function readCsvThreaded(
         Atomics.sub(counter, 0, 1);
         Atomics.notify(counter, 0);
         if (m.final) {
-          if (m.noHeader) ctx.errors.add(msg.noHeader({ file: ctx.file, row: 1 }));
           void worker.terminate();
           resolve();
         }

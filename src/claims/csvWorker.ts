@@ -5,11 +5,9 @@
 // text's errors. It decides nothing the importer's thread does not decide again: that thread offers the same header
 // cells to its own HeaderSearch and checks the verdict is the same.
 import { parentPort, workerData } from 'node:worker_threads';
-import { open } from 'node:fs/promises';
 import { vocabulary, type ColumnMapping } from './columns.js';
-import { CsvText, TableReader, type Encoding, reason } from './csv.js';
-import { FastRowChecker, MEMO_NAMES, newEncoded, type EncodedClaims, type FastRules, type MemoValues } from './fastRows.js';
-import { msg } from './messages.js';
+import { readCsvFile, type RawRecord } from './csv.js';
+import { FastRowChecker, MEMO_NAMES, newEncoded, type EncodedClaims, type MemoValues } from './fastRows.js';
 import { HeaderSearch } from './rows.js';
 import type { InputError } from '../domain/types.js';
 import { ITEM_CLAIM, ITEM_ERROR, ITEM_HEADER, ITEM_ROW, type ChunkMessage, type ThreadInput } from './csvThread.js';
@@ -43,7 +41,7 @@ async function main(): Promise<void> {
       item.verdict = header === 'next' ? 'next' : header !== undefined;
       if (header === 'next') return 'next';
       if (header === undefined) return false;
-      fast = new FastRowChecker(header, vocab, input.rules as FastRules);
+      fast = new FastRowChecker(header, vocab, input.rules);
       values = fast.values;
       for (const k of MEMO_NAMES) sent[k] = 0;
       return true;
@@ -52,7 +50,7 @@ async function main(): Promise<void> {
       order.push(ITEM_ROW);
       cells.push({ cells: [...c], row });
     },
-    record(r: import('./csv.js').RawRecord, row: number): boolean {
+    record(r: RawRecord, row: number): boolean {
       if (!(fast as FastRowChecker).encode(r, row, enc)) return false;
       // A copy now: the reader moves its unread tail over these bytes once the chunk is read.
       if (textBytes === undefined) textBytes = new Uint8Array(r.bytes.subarray(0, r.text.length));
@@ -60,18 +58,14 @@ async function main(): Promise<void> {
       return true;
     },
   };
-  let reader: TableReader;
-  const csv = new CsvText(input.encoding as Encoding, input.file, {
-    record: (rec, row) => reader.record(rec, row),
-    quoted: (c, row) => reader.quoted(c, row),
-    error: (e) => {
+  const errorSink = {
+    add(e: InputError): void {
       order.push(ITEM_ERROR);
       errors.push(e);
     },
-  });
-  reader = new TableReader(sink, { add: (e) => (order.push(ITEM_ERROR), errors.push(e)) }, () => csv.stop());
+  };
 
-  const post = (raw: Uint8Array | undefined, final: boolean, extra: Partial<ChunkMessage> = {}): void => {
+  const post = (raw: Uint8Array | undefined, final: boolean): void => {
     // At most a few chunks wait for the importer's thread: memory stays flat when it is the slower one.
     while (Atomics.load(inFlight, 0) >= input.maxInFlight) Atomics.wait(inFlight, 0, Atomics.load(inFlight, 0), 1000);
     Atomics.add(inFlight, 0, 1);
@@ -98,7 +92,6 @@ async function main(): Promise<void> {
       memo,
       shape: fast?.shape,
       final,
-      ...extra,
     };
     const transfer: ArrayBuffer[] = [nums.buffer as ArrayBuffer, m.order.buffer as ArrayBuffer];
     if (m.text) transfer.push(m.text.buffer as ArrayBuffer);
@@ -111,27 +104,8 @@ async function main(): Promise<void> {
     textBytes = undefined;
   };
 
-  let fh: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    fh = await open(input.path, 'r');
-    for (;;) {
-      const buf = new Uint8Array(input.chunk);
-      const { bytesRead } = await fh.read(buf, 0, input.chunk, null);
-      if (bytesRead === 0) break;
-      const raw = bytesRead === buf.length ? buf : buf.slice(0, bytesRead);
-      csv.push(raw); // ignored once stopped; the raw bytes still go to the hash
-      post(raw, false);
-    }
-    csv.end();
-  } catch (e) {
-    order.push(ITEM_ERROR);
-    errors.push(msg.unreadable({ file: input.file }, reason(e)));
-    post(undefined, true, { unreadable: true });
-    return;
-  } finally {
-    await fh?.close();
-  }
-  post(undefined, true, { noHeader: !reader.offered && !csv.stopped });
+  await readCsvFile(input.path, input.encoding, input.file, sink, errorSink, (raw) => post(raw, false), { chunk: input.chunk, fresh: true });
+  post(undefined, true); // with the last errors (an unreadable file, no header)
 }
 
 main().catch((e) => {

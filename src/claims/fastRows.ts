@@ -16,9 +16,9 @@
 import type { Category, Claim, Referral, Setting } from '../domain/types.js';
 import { COLUMN_INDEX, type Vocabulary } from './columns.js';
 import type { RawRecord } from './csv.js';
-import { LookalikeCodes, normalizeCode } from '../domain/codes.js';
-import { digitsAt, MAX_CLAIM_FEN, parseCountAt, parseDate, parseFen, parseFenAt } from './fields.js';
-import { amountsRule, cellText, enumValue, type Header } from './rows.js';
+import { normalizeCode } from '../domain/codes.js';
+import { digitsAt, MAX_CLAIM_FEN, parseCount, parseCountAt, parseDate, parseFen, parseFenAt } from './fields.js';
+import { amountsRule, cellText, claimShape, enumValue, lookalikeOf, type ClaimShape, type Header, type RunRules } from './rows.js';
 
 const C = COLUMN_INDEX;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -92,7 +92,6 @@ function asciiCode(text: string, s: number, e: number): boolean {
   return true;
 }
 
-
 const FAIL = NaN; // an amount the row checks refuse
 const EMPTY = Infinity; // an optional amount left empty
 
@@ -148,30 +147,6 @@ export interface MemoValues {
 }
 export const MEMO_NAMES = ['category', 'setting', 'flag', 'referral', 'institution', 'referredFrom', 'drg', 'dip', 'date', 'contract'] as const;
 
-/** What a file's header says about the claim's shape (which optional fields it carries). */
-export interface ClaimShape {
-  readonly fundColumns: boolean;
-  readonly referralColumns: boolean;
-  readonly referredFromColumn: boolean;
-  readonly contractColumn: boolean;
-}
-
-export function claimShape(header: Header): ClaimShape {
-  const i = header.index;
-  return {
-    fundColumns: [C.critical_paid, C.assistance_paid, C.other_paid].some((k) => i[k] >= 0),
-    referralColumns: i[C.referral] >= 0 || i[C.referred_from] >= 0,
-    referredFromColumn: i[C.referred_from] >= 0,
-    contractColumn: i[C.contract_type] >= 0,
-  };
-}
-
-/** The rules of a run that the fast path needs, as plain data (they cross to a reader thread). */
-export interface FastRules {
-  readonly year?: number;
-  readonly members?: readonly string[];
-}
-
 export class FastRowChecker {
   readonly shape: ClaimShape;
   private readonly idx: Int32Array;
@@ -183,11 +158,11 @@ export class FastRowChecker {
   private s = 0;
   private e = 0;
 
-  constructor(header: Header, vocab: Vocabulary, rules: FastRules = {}) {
+  constructor(header: Header, vocab: Vocabulary, rules: RunRules = {}) {
     this.idx = header.index;
     this.shape = claimShape(header);
     this.year = rules.year;
-    const lookalike = rules.members === undefined ? undefined : new LookalikeCodes(new Set(rules.members));
+    const lookalike = lookalikeOf(rules);
     const yearPrefix = rules.year === undefined ? undefined : `${rules.year}-`;
     // The same functions of a cell's text as RowChecker.check, undefined where it would report an error.
     const code = (t: string) => normalizeCode(cellText(t));
@@ -369,7 +344,7 @@ export class FastRowChecker {
       if (plain(r.text, s, e)) losDays = parseCountAt(r.text, s, e);
       else {
         const v = cellText(decoded(r, s, e));
-        losDays = v === '' ? (setting === 'inpatient' ? -1 : 0) : parseCountAt(v, 0, v.length);
+        losDays = v === '' ? (setting === 'inpatient' ? -1 : 0) : parseCount(v);
       }
       if (losDays < 0) return false;
     } else if (setting === 'inpatient') return false;

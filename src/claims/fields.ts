@@ -61,10 +61,6 @@ export function parseFenAt(s: string, from: number, to: number): number {
   return neg ? -fen : fen;
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
 /** A non-negative whole number (days); -1 when the text is not one. */
 export function parseCount(s: string): number {
   return parseCountAt(s, 0, s.length);

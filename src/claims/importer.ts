@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import type { InputFile } from '../domain/result.js';
 import type { Claim, InputError } from '../domain/types.js';
-import { ClaimDecoder, FastRowChecker, newEncoded, type FastRules } from './fastRows.js';
+import { ClaimDecoder, FastRowChecker, newEncoded } from './fastRows.js';
 import { readCsvThreaded, useReaderThread, type ClaimTableSink } from './csvThread.js';
 import { COLUMN_INDEX, vocabulary, type ColumnMapping, type Vocabulary } from './columns.js';
 import { readCsv, reason, type Encoding, type ReadContext, type Reason, type TableSink } from './csv.js';
@@ -12,7 +12,6 @@ import { H, hash64 } from './fields.js';
 import { ClaimLedger } from './ledger.js';
 import { msg } from './messages.js';
 import { Progress } from './progress.js';
-import { LookalikeCodes } from '../domain/codes.js';
 import { HeaderSearch, looksLikeHeader, RowChecker, type ErrorSink, type RunRules } from './rows.js';
 import type { ClaimScan, ClaimSource, ClaimVisitor, ReadNotice } from './source.js';
 import { readXlsx } from './xlsx.js';
@@ -133,11 +132,7 @@ async function scanFiles(
   const peeks = await Promise.all(files.map((f) => peek(f.path)));
   const totalBytes = peeks.reduce((s, p) => s + ('size' in p ? p.size : 0), 0);
   const expected = peeks.reduce((s, p) => s + ('rowsEstimate' in p ? p.rowsEstimate : 0), 0);
-  const rules: RunRules = {
-    year: options.year,
-    lookalike: options.members ? new LookalikeCodes(new Set(options.members)) : undefined,
-  };
-  const fastRules: FastRules = { year: options.year, members: options.members };
+  const rules: RunRules = { year: options.year, members: options.members };
   // YIBAO_CSV_FAST=never: every CSV row through RowChecker (tests hold the two paths equal).
   const fastPath = process.env.YIBAO_CSV_FAST !== 'never';
   const ledger = new ClaimLedger(expected, (e, fi) => collector.add(e, fi));
@@ -198,8 +193,10 @@ async function scanFiles(
           });
         }
         checker = new RowChecker(header, vocab, shown, errors, rules);
-        fast = new FastRowChecker(header, vocab, fastRules);
-        decoder = new ClaimDecoder(fast.shape, fast.values);
+        if (p.kind === 'csv') {
+          fast = new FastRowChecker(header, vocab, rules);
+          decoder = new ClaimDecoder(fast.shape, fast.values);
+        }
         labels = { id: header.label[idCol], reverses: header.label[revCol] };
         dateColumn = header.index[COLUMN_INDEX.service_date];
         return true;
@@ -209,8 +206,7 @@ async function scanFiles(
         const claim = c.check(cells, row);
         if (claim) accept(claim, row);
         else {
-          rows++;
-          fileRows++;
+          counted();
           ledger.add(c.code(cells, idCol), c.code(cells, revCol), undefined, shown, fi, row, labels);
         }
       },
@@ -227,9 +223,14 @@ async function scanFiles(
         accept(claim, row);
       },
     };
-    const accept = (claim: Claim, row: number): void => {
+    /** One more data row read, valid or not. */
+    const counted = (): void => {
       rows++;
       fileRows++;
+      if ((rows & 0xffff) === 0) progress.tick(rows);
+    };
+    const accept = (claim: Claim, row: number): void => {
+      counted();
       absTotal += claim.totalCost < 0 ? -claim.totalCost : claim.totalCost;
       if (absTotal > Number.MAX_SAFE_INTEGER && !sumReported) {
         sumReported = true;
@@ -237,11 +238,10 @@ async function scanFiles(
       }
       ledger.add(claim.claimId, claim.reverses, claim, shown, fi, row, labels);
       visit(claim, { file: shown, row });
-      if ((rows & 0xffff) === 0) progress.tick(rows);
     };
     const xlsxOptions = { sheet: options.sheet, dateColumn: () => dateColumn, looksLikeHeader: (c: readonly string[]) => looksLikeHeader(c, vocab) };
     if (p.kind === 'xlsx') await readXlsx(path, xlsxOptions, ctx, sink);
-    else if (fastPath && useReaderThread(path)) await readCsvThreaded(path, encoding, ctx, sink, { mapping: options.mapping, rules: fastRules });
+    else if (fastPath && useReaderThread(path)) await readCsvThreaded(path, encoding, ctx, sink, { mapping: options.mapping, rules });
     else await readCsv(path, encoding, ctx, sink);
     search.finish();
     // An export with a header and no rows is never a real month (and a CR-only file once read as one line).

@@ -159,24 +159,49 @@ function fenText(fen: number): string {
 
 /** The §13.1 fund columns beside fund_paid, by COLUMN_INDEX. */
 const FUND_COLUMNS: readonly number[] = [C.critical_paid, C.assistance_paid, C.other_paid];
+
+/** What a file's header says about the claim's shape: which optional fields its claims carry (one shape per file). */
+export interface ClaimShape {
+  readonly fundColumns: boolean;
+  readonly referralColumns: boolean;
+  readonly referredFromColumn: boolean;
+  readonly contractColumn: boolean;
+}
+
+export function claimShape(header: Header): ClaimShape {
+  const i = header.index;
+  return {
+    fundColumns: FUND_COLUMNS.some((k) => i[k] >= 0),
+    referralColumns: i[C.referral] >= 0 || i[C.referred_from] >= 0,
+    referredFromColumn: i[C.referred_from] >= 0,
+    contractColumn: i[C.contract_type] >= 0,
+  };
+}
 const NO_EXTRA: readonly number[] = [0, 0, 0];
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Rules that depend on the run, not on the file: its year (DOMAIN.md §12.1) and its members' codes. */
+/**
+ * Rules that depend on the run, not on the file: its year (DOMAIN.md §12.1) and its members' codes. Plain data: the
+ * CSV reader thread (csvWorker.ts) checks rows by them too.
+ */
 export interface RunRules {
   /** A row whose service_date is in another year is a row error `date.outsideYear`. */
   readonly year?: number;
   /** Institution codes that are no member's but look like one are row errors `code.looksLikeMember`. */
-  readonly lookalike?: LookalikeCodes;
+  readonly members?: readonly string[];
+}
+
+/** The look-alike rule of a run's members (undefined when the run names none). */
+export function lookalikeOf(rules: RunRules): LookalikeCodes | undefined {
+  return rules.members === undefined ? undefined : new LookalikeCodes(new Set(rules.members));
 }
 
 /** Per-row checks. `check` returns the claim, or undefined after reporting every problem of the row. */
 export class RowChecker {
   private readonly idx: Int32Array;
   private readonly label: readonly string[];
-  private readonly referralColumns: boolean;
-  private readonly fundColumns: boolean;
+  private readonly shape: ClaimShape;
   private readonly yearPrefix: string | undefined;
   private readonly year: number | undefined;
   private readonly lookalike: LookalikeCodes | undefined;
@@ -190,11 +215,10 @@ export class RowChecker {
   ) {
     this.year = rules.year;
     this.yearPrefix = rules.year === undefined ? undefined : `${rules.year}-`;
-    this.lookalike = rules.lookalike;
+    this.lookalike = lookalikeOf(rules);
     this.idx = header.index;
     this.label = header.label;
-    this.referralColumns = header.index[C.referral] >= 0 || header.index[C.referred_from] >= 0;
-    this.fundColumns = FUND_COLUMNS.some((k) => header.index[k] >= 0);
+    this.shape = claimShape(header);
   }
 
   /** The cell of a column, trimmed, with Excel's ="…" text wrapper removed; '' when absent. */
@@ -279,7 +303,7 @@ export class RowChecker {
     const fundPaid = this.amount(cells, row, C.fund_paid, true, reversal);
     let patientPaid = this.amount(cells, row, C.patient_paid, false, reversal);
     // §13.1 fund columns (optional; empty = 0): 大病保险, 医疗救助, 其他补助/兜底.
-    const extra = this.fundColumns ? FUND_COLUMNS.map((k) => this.amount(cells, row, k, false, reversal)) : NO_EXTRA;
+    const extra = this.shape.fundColumns ? FUND_COLUMNS.map((k) => this.amount(cells, row, k, false, reversal)) : NO_EXTRA;
     if (Number.isNaN(totalCost) || Number.isNaN(fundPaid) || Number.isNaN(patientPaid) || extra.some(Number.isNaN)) ok = false;
     else {
       const [critical, assistance, other] = extra.map((x) => (x === Infinity ? 0 : x));
@@ -296,7 +320,7 @@ export class RowChecker {
             : msg.fundsPlusPatientNotTotal(this.at(row, C.patient_paid, fenText(patientPaid)), fenText(funds), fenText(patientPaid), fenText(totalCost)),
         );
       } else patientPaid = rule;
-      if (ok && this.fundColumns) {
+      if (ok && this.shape.fundColumns) {
         fundsOut.criticalPaid = critical;
         fundsOut.assistancePaid = assistance;
         fundsOut.otherPaid = other;
@@ -319,19 +343,19 @@ export class RowChecker {
       patientPaid,
       reverses,
     };
-    if (this.fundColumns) {
+    if (this.shape.fundColumns) {
       // Only files with a §13.1 fund column carry the fields (the claim's shape stays per file).
       claim.criticalPaid = fundsOut.criticalPaid;
       claim.assistancePaid = fundsOut.assistancePaid;
       claim.otherPaid = fundsOut.otherPaid;
     }
-    if (this.referralColumns) {
+    if (this.shape.referralColumns) {
       // Only files with a 转诊类型 / 转出机构编码 column carry the fields (the claim's shape stays per file).
       claim.referral = referral as Referral;
-      claim.referredFrom = this.idx[C.referred_from] < 0 ? '' : this.code(cells, C.referred_from);
+      claim.referredFrom = this.shape.referredFromColumn ? this.code(cells, C.referred_from) : '';
       if (!this.memberCode(claim.referredFrom, row, C.referred_from)) return undefined;
     }
-    if (this.idx[C.contract_type] >= 0) claim.contractType = this.cell(cells, C.contract_type); // 签约类型 (optional column)
+    if (this.shape.contractColumn) claim.contractType = this.cell(cells, C.contract_type); // 签约类型 (optional column)
     return claim;
   }
 

@@ -24,6 +24,18 @@ export interface TableSink {
    * raw text. Return true when it was taken; false to have it offered to `row` as cells instead. Do not keep `r`.
    */
   record?(r: RawRecord, row: number): boolean;
+  /**
+   * Optional, CSV only: takes whole records of `r`'s text from `pos` (of `n` bytes) on in bulk, the first being row
+   * `row`, as `record` would take each; sets `taken` to where it stopped and how many it took (none: 0). The records
+   * it does not take are offered one by one as usual. Do not keep `r`.
+   */
+  bulk?(r: RawRecord, pos: number, n: number, row: number, delim: number, taken: BulkTaken): void;
+}
+
+/** How far `TableSink.bulk` read: `records` records, up to `pos`. */
+export interface BulkTaken {
+  pos: number;
+  records: number;
 }
 
 export interface ReadContext {
@@ -66,6 +78,8 @@ export interface RecordEvents {
   quoted(cells: string[], row: number): void;
   /** A problem in the text (an open quote, text after a closing quote, bytes not in the encoding). */
   error(e: InputError): void;
+  /** Optional: takes whole records in bulk (see TableSink.bulk). */
+  bulk?(rec: RawRecord, pos: number, n: number, row: number, delim: number, taken: BulkTaken): void;
 }
 
 /**
@@ -88,6 +102,7 @@ export class CsvText {
   private delim = ',';
   private delimSeen = false;
   private readonly rec: RawRecord;
+  private readonly taken: BulkTaken = { pos: 0, records: 0 };
 
   constructor(
     encoding: Encoding,
@@ -98,7 +113,7 @@ export class CsvText {
     this.chosen = encoding === 'auto' ? undefined : encoding;
     if (this.chosen === 'gb18030') this.gbDecoder = new TextDecoder('gb18030', { fatal: true });
     this.work = Buffer.allocUnsafe(chunk * 2);
-    this.rec = { text: '', bytes: this.work, ascii: true, starts: new Int32Array(64), ends: new Int32Array(64), count: 0 };
+    this.rec = { text: '', bytes: this.work, ascii: true, generation: 0, starts: new Int32Array(64), ends: new Int32Array(64), count: 0 };
   }
 
   /** Stops reading records (the sink wants no more). */
@@ -242,6 +257,7 @@ export class CsvText {
     const events = this.events;
     rec.text = text;
     rec.bytes = bytes;
+    rec.generation++;
     // Cells beyond ASCII are decoded from the bytes; an all-ASCII text (the usual export) is its own decoding.
     rec.ascii = isAscii(bytes.subarray(0, n));
     let pos = 0;
@@ -249,7 +265,18 @@ export class CsvText {
     let lf = -2; // next LF at or after pos; -1: none left
     let cr = -2; // next CR at or after pos; -1: none left
     let d = -2; // next delimiter at or after pos; -1: none left
+    const taken = this.taken;
+    const delimCode = delim.charCodeAt(0);
     while (pos < n && !this.stopped) {
+      if (events.bulk !== undefined) {
+        taken.records = 0;
+        events.bulk(rec, pos, n, this.row + 1, delimCode, taken);
+        if (taken.records > 0) {
+          this.row += taken.records;
+          pos = taken.pos;
+          if (pos >= n) break;
+        }
+      }
       if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
       if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
       let end: number; // the record's last character + 1
@@ -343,6 +370,10 @@ export class TableReader implements RecordEvents {
     this.cells(this.headerSeen ? recordCells(rec, this.reused) : recordCells(rec), row);
   }
 
+  bulk(rec: RawRecord, pos: number, n: number, row: number, delim: number, taken: BulkTaken): void {
+    if (this.headerSeen) this.sink.bulk?.(rec, pos, n, row, delim, taken);
+  }
+
   quoted(cells: string[], row: number): void {
     this.cells(cells, row);
   }
@@ -432,6 +463,8 @@ export interface RawRecord {
   bytes: Buffer;
   /** Whether the whole text is ASCII (then every cell is its slice of `text`). */
   ascii: boolean;
+  /** Which text this is: a new number each time the reader moves on to more of the file. */
+  generation: number;
   /** Cell i is text[starts[i], ends[i]). */
   starts: Int32Array;
   ends: Int32Array;

@@ -6,7 +6,8 @@
 // cells to its own HeaderSearch and checks the verdict is the same.
 import { parentPort, workerData } from 'node:worker_threads';
 import { vocabulary, type ColumnMapping } from './columns.js';
-import { readCsvFile, type RawRecord } from './csv.js';
+import { readCsvFile, type BulkTaken, type RawRecord } from './csv.js';
+import { loadRecordScan } from './recordScan.js';
 import { FastRowChecker, MEMO_NAMES, newEncoded, type EncodedClaims, type MemoValues } from './fastRows.js';
 import { HeaderSearch } from './rows.js';
 import type { InputError } from '../domain/types.js';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
       item.verdict = header === 'next' ? 'next' : header !== undefined;
       if (header === 'next') return 'next';
       if (header === undefined) return false;
-      fast = new FastRowChecker(header, vocab, input.rules);
+      fast = new FastRowChecker(header, vocab, input.rules, loadRecordScan());
       values = fast.values;
       for (const k of MEMO_NAMES) sent[k] = 0;
       return true;
@@ -49,6 +50,14 @@ async function main(): Promise<void> {
     row(c: string[], row: number): void {
       order.push(ITEM_ROW);
       cells.push({ cells: [...c], row });
+    },
+    bulk(r: RawRecord, pos: number, n: number, row: number, delim: number, taken: BulkTaken): void {
+      const before = enc.count;
+      taken.pos = (fast as FastRowChecker).bulk(r, pos, n, row, delim, enc);
+      taken.records = enc.count - before;
+      if (taken.records === 0) return;
+      if (textBytes === undefined) textBytes = new Uint8Array(r.bytes.subarray(0, r.text.length));
+      for (let k = 0; k < taken.records; k++) order.push(ITEM_CLAIM);
     },
     record(r: RawRecord, row: number): boolean {
       if (!(fast as FastRowChecker).encode(r, row, enc)) return false;

@@ -19,6 +19,7 @@ import type { RawRecord } from './csv.js';
 import { normalizeCode } from '../domain/codes.js';
 import { digitsAt, MAX_CLAIM_FEN, parseCount, parseCountAt, parseDate, parseFen, parseFenAt } from './fields.js';
 import { amountsRule, cellText, claimShape, enumValue, lookalikeOf, type ClaimShape, type Header, type RunRules } from './rows.js';
+import { RecordScan } from './recordScan.js';
 
 const C = COLUMN_INDEX;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -157,10 +158,14 @@ export class FastRowChecker {
   // Where the last cell asked for lies in the record.
   private s = 0;
   private e = 0;
+  /** The bulk tier (recordScan.ts), when its module is given and the header fits it. */
+  private readonly scanner: RecordScan | undefined;
+  private readonly scratch: unknown[] = [];
 
-  constructor(header: Header, vocab: Vocabulary, rules: RunRules = {}) {
+  constructor(header: Header, vocab: Vocabulary, rules: RunRules = {}, scanModule?: WebAssembly.Module) {
     this.idx = header.index;
     this.shape = claimShape(header);
+    this.scanner = scanModule === undefined ? undefined : RecordScan.create(scanModule, STRIDE, header.index, this.shape);
     this.year = rules.year;
     const lookalike = lookalikeOf(rules);
     const yearPrefix = rules.year === undefined ? undefined : `${rules.year}-`;
@@ -300,6 +305,30 @@ export class FastRowChecker {
     const entry = this.memos.date.get(r, s, e, side);
     if (key >= 0 && entry >= 0) this.dates[key] = entry;
     return entry;
+  }
+
+  /**
+   * Writes the claims `encode` would write for the records of `r`'s text from `pos` (of `n` bytes) on, the first
+   * being row `row`, as far as the bulk tier takes them (recordScan.ts): the next rows of `out`. Returns where it
+   * stopped: the first record it did not take (then `encode` it, or ask RowChecker), or the end of the whole records.
+   */
+  bulk(r: RawRecord, pos: number, n: number, row: number, delim: number, out: EncodedClaims): number {
+    const scan = this.scanner;
+    if (scan === undefined) return pos;
+    scan.load(r.bytes, n, r.generation);
+    for (;;) {
+      const before = out.count;
+      const res = scan.scan(pos, n, row, delim, out);
+      row += out.count - before;
+      pos = res.pos;
+      if (res.status !== RecordScan.NEED) return pos;
+      // A memo cell the module has not met: its entry from the memo here (RowChecker's functions of its text).
+      const memo = this.memos[res.memo] as RawMemo<unknown>;
+      const entry = memo.get(r, res.s, res.e, this.scratch);
+      this.scratch.length = 0;
+      const inpatient = res.memo === 'setting' && entry >= 0 && memo.values[entry] === 'inpatient';
+      if (entry < 0 || !scan.register(res.memo, res.s, res.e, entry, inpatient)) return pos; // refused: encode decides
+    }
   }
 
   /**

@@ -1,0 +1,449 @@
+// AssemblyScript, compiled to dist/claims/recordScan.wasm by `npm run build` (asc; see package.json). The bulk tier of
+// the CSV fast path (src/claims/recordScan.ts is its JavaScript side): it reads whole records of a claims CSV text
+// in place and writes each one it takes as an encoded claim, exactly as FastRowChecker.encode would write it.
+//
+// It takes only the plainest records and hands every other one back, untouched, to the JavaScript path: a record
+// with a quote, a lone CR, a blank or non-ASCII first cell; an id that is not visible ASCII; a reversal; an amount
+// that is not plain digits with at most two decimals; days that are not plain digits; a memo cell it has not been
+// told the entry of (it asks, see NEED); and any row the checks would refuse. A memo cell's meaning is never decided
+// here: the JavaScript side registers (memo, raw bytes) → entry with the value RowChecker's functions give that text.
+//
+// Memory (bytes): [0, 1024) control; TABLE: the memo keys' hash table; ARENA: their bytes; FLAGS: per setting entry,
+// 1 for inpatient; OUT: encoded rows (STRIDE f64 each); TEXT: the CSV text, copied in by the JavaScript side.
+
+// Control block (i32 offsets): parameters, set once per header, then the result of the last scan.
+const P_DELIM: i32 = 0;
+const P_FUND_COLUMNS: i32 = 100;
+const P_REFERRAL_COLUMN: i32 = 104;
+const P_FROM_COLUMN: i32 = 108;
+const P_CONTRACT_COLUMN: i32 = 112;
+const P_ROLES: i32 = 128; // MAX_CELLS i32: the field of each cell index, -1 for none
+const R_POS: i32 = 512;
+const R_ROWS: i32 = 516;
+const R_NEED_MEMO: i32 = 520;
+const R_NEED_S: i32 = 524;
+const R_NEED_E: i32 = 528;
+const R_ARENA_USED: i32 = 532;
+const R_KEYS: i32 = 536;
+const S_FIELD: i32 = 640; // FIELDS × (s, e) i32: the current record's cells by field
+
+const MAX_CELLS: i32 = 64;
+const FIELDS: i32 = 20;
+// Fields.
+const CLAIM_ID: i32 = 0;
+const PATIENT_ID: i32 = 1;
+const REVERSES: i32 = 2;
+const INSTITUTION: i32 = 3;
+const CATEGORY: i32 = 4;
+const SETTING: i32 = 5;
+const FLAG: i32 = 6;
+const DATE: i32 = 7;
+const LOS: i32 = 8;
+const REFERRAL: i32 = 9;
+const TOTAL: i32 = 10;
+const FUND: i32 = 11;
+const PATIENT: i32 = 12;
+const CRITICAL: i32 = 13;
+const ASSISTANCE: i32 = 14;
+const OTHER: i32 = 15;
+const DRG: i32 = 16;
+const DIP: i32 = 17;
+const FROM: i32 = 18;
+const CONTRACT: i32 = 19;
+// Memos (the JavaScript side's MEMO_IDS).
+const M_INSTITUTION: i32 = 0;
+const M_CATEGORY: i32 = 1;
+const M_SETTING: i32 = 2;
+const M_FLAG: i32 = 3;
+const M_DATE: i32 = 4;
+const M_REFERRAL: i32 = 5;
+const M_DRG: i32 = 6;
+const M_DIP: i32 = 7;
+const M_FROM: i32 = 8;
+const M_CONTRACT: i32 = 9;
+
+// Encoded claim (fastRows.ts STRIDE and F_*).
+const STRIDE: i32 = 24;
+const F_ROW: i32 = 0;
+const F_ID: i32 = 1;
+const F_PATIENT_ID: i32 = 3;
+const F_REVERSES: i32 = 5;
+const F_INSTITUTION: i32 = 7;
+const F_CATEGORY: i32 = 8;
+const F_FLAG: i32 = 9;
+const F_SETTING: i32 = 10;
+const F_DATE: i32 = 11;
+const F_LOS: i32 = 12;
+const F_DRG: i32 = 13;
+const F_DIP: i32 = 14;
+const F_TOTAL: i32 = 15;
+const F_FUND: i32 = 16;
+const F_PATIENT: i32 = 17;
+const F_CRITICAL: i32 = 18;
+const F_ASSISTANCE: i32 = 19;
+const F_OTHER: i32 = 20;
+const F_REFERRAL: i32 = 21;
+const F_FROM: i32 = 22;
+const F_CONTRACT: i32 = 23;
+
+const TABLE: i32 = 1024;
+const TABLE_BITS: i32 = 16;
+const TABLE_SLOTS: i32 = 1 << TABLE_BITS;
+const MAX_KEYS: i32 = TABLE_SLOTS >> 1;
+const ARENA: i32 = TABLE + TABLE_SLOTS * 16;
+const ARENA_SIZE: i32 = 2 << 20;
+const FLAGS: i32 = ARENA + ARENA_SIZE;
+const FLAGS_SIZE: i32 = 1 << 16;
+const OUT: i32 = FLAGS + FLAGS_SIZE;
+const OUT_ROWS: i32 = 8192;
+const TEXT: i32 = OUT + OUT_ROWS * STRIDE * 8;
+/** The longest memo key kept (a longer cell goes to the JavaScript path). */
+const MAX_KEY: i32 = 128;
+/** fields.ts MAX_CLAIM_FEN. */
+const MAX_CLAIM_FEN: i64 = 10_000_000_000;
+
+// Results of scan.
+/** Stopped at R_POS: the record there is not whole in the text, or is one for the JavaScript path. */
+export const STOP: i32 = 0;
+/** The output is full: take the R_ROWS rows and scan again from R_POS. */
+export const FULL: i32 = 1;
+/** The record at R_POS has a cell of memo R_NEED_MEMO, text[R_NEED_S, R_NEED_E), whose entry is not known. */
+export const NEED: i32 = 2;
+
+export function textBase(): i32 {
+  return TEXT;
+}
+export function outBase(): i32 {
+  return OUT;
+}
+export function outRows(): i32 {
+  return OUT_ROWS;
+}
+
+function hashKey(memo: i32, p: i32, e: i32): u32 {
+  let h: u32 = (2166136261 as u32) ^ (memo as u32);
+  for (; p < e; p++) h = (h ^ load<u8>(p)) * 16777619;
+  return h ^ (h >>> 15);
+}
+
+/** The entry registered for memo's key text[s, e) (absolute addresses), or -1. */
+function lookup(memo: i32, s: i32, e: i32): i32 {
+  const len = e - s;
+  const h = hashKey(memo, s, e);
+  let i = (h as i32) & (TABLE_SLOTS - 1);
+  for (let tries = 0; tries < TABLE_SLOTS; tries++) {
+    const slot = TABLE + (i << 4);
+    const entry = load<i32>(slot, 12);
+    if (entry == 0) return -1;
+    if (load<u32>(slot) == h && load<i32>(slot, 8) == ((memo << 16) | len)) {
+      const k = load<i32>(slot, 4);
+      let same = true;
+      for (let j = 0; j < len; j++) {
+        if (load<u8>(k + j) != load<u8>(s + j)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return entry - 1;
+    }
+    i = (i + 1) & (TABLE_SLOTS - 1);
+  }
+  return -1;
+}
+
+/**
+ * Registers memo's key text[s, e) (offsets in the text) as `entry` (≥ 0), with `flag` (the setting memo: 1 for
+ * inpatient). Returns 0 when the table or its arena is full (the key stays unknown: its rows go to the JavaScript
+ * path), 1 when registered.
+ */
+export function register(memo: i32, s: i32, e: i32, entry: i32, flag: i32): i32 {
+  const len = e - s;
+  const keys = load<i32>(R_KEYS);
+  const used = load<i32>(R_ARENA_USED);
+  if (entry < 0 || entry >= FLAGS_SIZE || len > MAX_KEY || keys >= MAX_KEYS || used + len > ARENA_SIZE) return 0;
+  const a = TEXT + s;
+  if (lookup(memo, a, a + len) >= 0) return 1;
+  const h = hashKey(memo, a, a + len);
+  let i = (h as i32) & (TABLE_SLOTS - 1);
+  while (load<i32>(TABLE + (i << 4), 12) != 0) i = (i + 1) & (TABLE_SLOTS - 1);
+  const slot = TABLE + (i << 4);
+  memory.copy(ARENA + used, a, len);
+  store<u32>(slot, h);
+  store<i32>(slot, ARENA + used, 4);
+  store<i32>(slot, (memo << 16) | len, 8);
+  store<i32>(slot, entry + 1, 12);
+  store<i32>(R_ARENA_USED, used + len);
+  store<i32>(R_KEYS, keys + 1);
+  if (memo == M_SETTING) store<u8>(FLAGS + entry, flag as u8);
+  return 1;
+}
+
+@inline function fieldS(f: i32): i32 {
+  return load<i32>(S_FIELD + (f << 3));
+}
+@inline function fieldE(f: i32): i32 {
+  return load<i32>(S_FIELD + (f << 3), 4);
+}
+
+/** An id cell: non-empty visible ASCII (its own normal form as a code). */
+function plainId(s: i32, e: i32): bool {
+  if (s == e) return false;
+  for (let p = s; p < e; p++) {
+    const c = load<u8>(p);
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+/** Plain digits with at most two decimals, at most 13 before the point, as fen; -1 when not such a cell. */
+function amount(s: i32, e: i32): i64 {
+  if (s == e) return -1;
+  let int: i64 = 0;
+  let p = s;
+  for (; p < e; p++) {
+    const c = load<u8>(p);
+    if (c < 48 || c > 57) break;
+    int = int * 10 + ((c - 48) as i64);
+  }
+  const digits = p - s;
+  if (digits == 0 || digits > 13) return -1;
+  let frac: i64 = 0;
+  if (p < e) {
+    if (load<u8>(p) != 46) return -1;
+    p++;
+    const fd = e - p;
+    if (fd < 1 || fd > 2) return -1;
+    for (; p < e; p++) {
+      const c = load<u8>(p);
+      if (c < 48 || c > 57) return -1;
+      frac = frac * 10 + ((c - 48) as i64);
+    }
+    if (fd == 1) frac *= 10;
+  }
+  const fen = int * 100 + frac;
+  return fen > MAX_CLAIM_FEN ? -1 : fen;
+}
+
+/** An optional amount: 0 when empty, -1 when not a plain amount. */
+function optionalAmount(f: i32): i64 {
+  const s = fieldS(f);
+  const e = fieldE(f);
+  return s == e ? 0 : amount(s, e);
+}
+
+// The memo cell being looked up, for NEED.
+let needMemo: i32 = 0;
+let needS: i32 = 0;
+let needE: i32 = 0;
+
+/** Field f's memo entry, or -1 (unknown or too long: needMemo/needS/needE say which cell). */
+function memoOf(f: i32, memo: i32): i32 {
+  const s = fieldS(f);
+  const e = fieldE(f);
+  needMemo = memo;
+  needS = s;
+  needE = e;
+  if (e - s > MAX_KEY) return -2;
+  return lookup(memo, s, e);
+}
+
+/**
+ * Reads records from text offset `pos` of the `n` bytes at TEXT and writes the ones it takes at OUT, the first as
+ * row `row`. Returns STOP, FULL or NEED, with R_POS (the first record not taken) and R_ROWS (rows written).
+ */
+export function scan(pos: i32, n: i32, row: i32): i32 {
+  const delim = load<i32>(P_DELIM) as u8;
+  const end = TEXT + n;
+  let p = TEXT + pos;
+  let rows = 0;
+  let status = STOP;
+  const fundColumns = load<i32>(P_FUND_COLUMNS) != 0;
+  const referralColumn = load<i32>(P_REFERRAL_COLUMN) != 0;
+  const fromColumn = load<i32>(P_FROM_COLUMN) != 0;
+  const contractColumn = load<i32>(P_CONTRACT_COLUMN) != 0;
+  for (;;) {
+    if (rows == OUT_ROWS) {
+      status = FULL;
+      break;
+    }
+    const start = p;
+    if (start >= end) break;
+    // The first cell must start with a visible ASCII character (TableReader's test for a record read in place).
+    const c0 = load<u8>(start);
+    if (c0 <= 32 || c0 >= 127 || c0 == delim || c0 == 34) break;
+    // Cells: the fields' boundaries.
+    for (let f = 0; f < FIELDS; f++) store<i64>(S_FIELD + (f << 3), 0);
+    let cell = 0;
+    let cs = start;
+    let next = 0;
+    let q = start;
+    for (;;) {
+      if (q >= end) break; // not whole in this text
+      const c = load<u8>(q);
+      if (c == delim || c == 10 || c == 13) {
+        if (cell < MAX_CELLS) {
+          const f = load<i32>(P_ROLES + (cell << 2));
+          if (f >= 0) {
+            store<i32>(S_FIELD + (f << 3), cs - TEXT);
+            store<i32>(S_FIELD + (f << 3), q - TEXT, 4);
+          }
+        }
+        if (c == delim) {
+          cell++;
+          cs = q + 1;
+        } else {
+          if (c == 10) next = q + 1;
+          else if (q + 1 < end && load<u8>(q + 1) == 10) next = q + 2; // CRLF; a lone CR goes to the JavaScript path
+          break;
+        }
+      } else if (c == 34) break; // a quote: RFC 4180 cells are read by the JavaScript path
+      q++;
+    }
+    if (next == 0) break;
+    // Field offsets are in the text; memo keys and numbers are read at TEXT + offset.
+    for (let f = 0; f < FIELDS; f++) {
+      store<i32>(S_FIELD + (f << 3), load<i32>(S_FIELD + (f << 3)) + TEXT);
+      store<i32>(S_FIELD + (f << 3), load<i32>(S_FIELD + (f << 3), 4) + TEXT, 4);
+    }
+    if (!plainId(fieldS(CLAIM_ID), fieldE(CLAIM_ID))) break;
+    if (!plainId(fieldS(PATIENT_ID), fieldE(PATIENT_ID))) break;
+    if (fieldS(REVERSES) != fieldE(REVERSES)) break; // a reversal: the JavaScript path
+    const institution = memoOf(INSTITUTION, M_INSTITUTION);
+    if (institution < 0) {
+      status = NEED;
+      break;
+    }
+    const category = memoOf(CATEGORY, M_CATEGORY);
+    if (category < 0) {
+      status = NEED;
+      break;
+    }
+    const setting = memoOf(SETTING, M_SETTING);
+    if (setting < 0) {
+      status = NEED;
+      break;
+    }
+    const flag = memoOf(FLAG, M_FLAG);
+    if (flag < 0) {
+      status = NEED;
+      break;
+    }
+    const date = memoOf(DATE, M_DATE);
+    if (date < 0) {
+      status = NEED;
+      break;
+    }
+    let los = 0;
+    const ls = fieldS(LOS);
+    const le = fieldE(LOS);
+    if (ls == le) {
+      if (load<u8>(FLAGS + setting) != 0) break; // an inpatient stay needs its days
+    } else {
+      if (le - ls > 6) break;
+      for (let k = ls; k < le; k++) {
+        const c = load<u8>(k);
+        if (c < 48 || c > 57) {
+          los = -1;
+          break;
+        }
+        los = los * 10 + (c - 48);
+      }
+      if (los < 0) break;
+    }
+    let referral = -1;
+    if (referralColumn) {
+      referral = memoOf(REFERRAL, M_REFERRAL);
+      if (referral < 0) {
+        status = NEED;
+        break;
+      }
+    }
+    const total = amount(fieldS(TOTAL), fieldE(TOTAL));
+    const fund = amount(fieldS(FUND), fieldE(FUND));
+    if (total < 0 || fund < 0) break;
+    const ps = fieldS(PATIENT);
+    const pe = fieldE(PATIENT);
+    const recorded = ps != pe;
+    const patientRecorded = recorded ? amount(ps, pe) : 0;
+    if (patientRecorded < 0) break;
+    let critical: i64 = 0;
+    let assistance: i64 = 0;
+    let other: i64 = 0;
+    if (fundColumns) {
+      critical = optionalAmount(CRITICAL);
+      assistance = optionalAmount(ASSISTANCE);
+      other = optionalAmount(OTHER);
+      if (critical < 0 || assistance < 0 || other < 0) break;
+    }
+    // rows.ts amountsRule, for amounts that are all ≥ 0.
+    const funds = fund + critical + assistance + other;
+    if (fund > total || funds > total) break;
+    let patient: i64;
+    if (recorded) {
+      if (funds + patientRecorded != total) break;
+      patient = patientRecorded;
+    } else patient = total - funds;
+    const drg = memoOf(DRG, M_DRG);
+    if (drg < 0) {
+      status = NEED;
+      break;
+    }
+    const dip = memoOf(DIP, M_DIP);
+    if (dip < 0) {
+      status = NEED;
+      break;
+    }
+    let from = -1;
+    if (fromColumn) {
+      from = memoOf(FROM, M_FROM);
+      if (from < 0) {
+        status = NEED;
+        break;
+      }
+    }
+    let contract = -1;
+    if (contractColumn) {
+      contract = memoOf(CONTRACT, M_CONTRACT);
+      if (contract < 0) {
+        status = NEED;
+        break;
+      }
+    }
+
+    const o = OUT + rows * (STRIDE << 3);
+    store<f64>(o + (F_ROW << 3), (row + rows) as f64);
+    store<f64>(o + (F_ID << 3), (fieldS(CLAIM_ID) - TEXT) as f64);
+    store<f64>(o + ((F_ID + 1) << 3), (fieldE(CLAIM_ID) - TEXT) as f64);
+    store<f64>(o + (F_PATIENT_ID << 3), (fieldS(PATIENT_ID) - TEXT) as f64);
+    store<f64>(o + ((F_PATIENT_ID + 1) << 3), (fieldE(PATIENT_ID) - TEXT) as f64);
+    store<f64>(o + (F_REVERSES << 3), 0);
+    store<f64>(o + ((F_REVERSES + 1) << 3), 0);
+    store<f64>(o + (F_INSTITUTION << 3), institution as f64);
+    store<f64>(o + (F_CATEGORY << 3), category as f64);
+    store<f64>(o + (F_FLAG << 3), flag as f64);
+    store<f64>(o + (F_SETTING << 3), setting as f64);
+    store<f64>(o + (F_DATE << 3), date as f64);
+    store<f64>(o + (F_LOS << 3), los as f64);
+    store<f64>(o + (F_DRG << 3), drg as f64);
+    store<f64>(o + (F_DIP << 3), dip as f64);
+    store<f64>(o + (F_TOTAL << 3), total as f64);
+    store<f64>(o + (F_FUND << 3), fund as f64);
+    store<f64>(o + (F_PATIENT << 3), patient as f64);
+    store<f64>(o + (F_CRITICAL << 3), critical as f64);
+    store<f64>(o + (F_ASSISTANCE << 3), assistance as f64);
+    store<f64>(o + (F_OTHER << 3), other as f64);
+    store<f64>(o + (F_REFERRAL << 3), referral as f64);
+    store<f64>(o + (F_FROM << 3), from as f64);
+    store<f64>(o + (F_CONTRACT << 3), contract as f64);
+    rows++;
+    p = next;
+  }
+  store<i32>(R_POS, p - TEXT);
+  store<i32>(R_ROWS, rows);
+  if (status == NEED) {
+    store<i32>(R_NEED_MEMO, needMemo);
+    store<i32>(R_NEED_S, needS - TEXT);
+    store<i32>(R_NEED_E, needE - TEXT);
+  }
+  return status;
+}

@@ -63,7 +63,7 @@ const M_FROM: i32 = 8;
 const M_CONTRACT: i32 = 9;
 
 // Encoded claim (fastRows.ts STRIDE and F_*).
-const STRIDE: i32 = 24;
+const STRIDE: i32 = 26;
 const F_ROW: i32 = 0;
 const F_ID: i32 = 1;
 const F_PATIENT_ID: i32 = 3;
@@ -85,6 +85,7 @@ const F_OTHER: i32 = 20;
 const F_REFERRAL: i32 = 21;
 const F_FROM: i32 = 22;
 const F_CONTRACT: i32 = 23;
+const F_ID_HASH: i32 = 24; // and + 1: fields.ts hash64 of the claim id (hi, lo)
 
 const TABLE: i32 = 1024;
 const TABLE_BITS: i32 = 16;
@@ -193,6 +194,25 @@ function plainId(s: i32, e: i32): bool {
     if (c <= 0x20 || c >= 0x7f) return false;
   }
   return true;
+}
+
+// fields.ts hash64 of an id of bytes below 0x80 (its characters), as two 32-bit halves.
+let idHi: u32 = 0;
+let idLo: u32 = 0;
+function hashId(s: i32, e: i32): void {
+  let h1: u32 = 0xdeadbeef;
+  let h2: u32 = 0x41c6ce57;
+  for (let p = s; p < e; p++) {
+    const c = load<u8>(p) as u32;
+    h1 = (h1 ^ c) * 2654435761;
+    h2 = (h2 ^ c) * 1597334677;
+  }
+  h1 = (h1 ^ (h1 >>> 16)) * 2246822507;
+  h1 ^= (h2 ^ (h2 >>> 13)) * 3266489909;
+  h2 = (h2 ^ (h2 >>> 16)) * 2246822507;
+  h2 ^= (h1 ^ (h1 >>> 13)) * 3266489909;
+  idHi = h1;
+  idLo = h2;
 }
 
 /** Plain digits with at most two decimals, at most 13 before the point, as fen; -1 when not such a cell. */
@@ -435,6 +455,9 @@ export function scan(pos: i32, n: i32, row: i32): i32 {
     store<f64>(o + (F_REFERRAL << 3), referral as f64);
     store<f64>(o + (F_FROM << 3), from as f64);
     store<f64>(o + (F_CONTRACT << 3), contract as f64);
+    hashId(fieldS(CLAIM_ID), fieldE(CLAIM_ID));
+    store<f64>(o + (F_ID_HASH << 3), idHi as f64);
+    store<f64>(o + ((F_ID_HASH + 1) << 3), idLo as f64);
     rows++;
     p = next;
   }

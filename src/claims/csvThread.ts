@@ -1,8 +1,8 @@
 // A claims CSV file read on a second thread (csvWorker.ts): the reading, splitting and in-place checking of records
 // there, the ledger, the aggregation and every message here — on two cores, the two halves of `settle` overlap.
 // The importer's thread sees what it would see reading the file itself (csv.ts readCsv with a FastRowChecker): the
-// same header cells, the same rows as cells for RowChecker, the same claims in file order, the same errors; and it
-// hashes the same raw bytes. Used for files big enough to repay starting the thread, when the compiled worker exists
+// same header cells, the same rows as cells for RowChecker, the same claims in file order, the same errors; and the
+// reader thread hashes the same raw bytes (readCsvThreaded returns the SHA-256). Used for files big enough to repay starting the thread, when the compiled worker exists
 // (YIBAO_CSV_THREAD=always|never overrides, for tests and benchmarks).
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,10 @@ export interface ThreadInput {
 
 /** One chunk's worth of the file, as the reader thread sends it. */
 export interface ChunkMessage {
-  raw: Uint8Array | undefined;
+  /** Bytes of the file read since the last message. */
+  bytes: number;
+  /** With the final message: the SHA-256 of the file's bytes (hex). */
+  sha256: string | undefined;
   /** The text the claims' id offsets point into, as bytes (one character per byte). */
   text: Uint8Array | undefined;
   /** The items in file order: ITEM_* codes, each taking the next of its kind. */
@@ -51,7 +54,8 @@ export interface ChunkMessage {
 
 /** A table sink that also takes claims checked on the reader thread. */
 export interface ClaimTableSink extends TableSink {
-  claim(claim: Claim, row: number): void;
+  /** `idHi`/`idLo`: hash64 of the claim id when the reader thread computed it (else NaN). */
+  claim(claim: Claim, row: number, idHi: number, idLo: number): void;
 }
 
 const WORKER = new URL('./csvWorker.js', import.meta.url);
@@ -76,7 +80,7 @@ export function readCsvThreaded(
   ctx: ReadContext,
   sink: ClaimTableSink,
   options: { mapping?: ColumnMapping; rules: RunRules },
-): Promise<void> {
+): Promise<string> {
   const inFlight = new SharedArrayBuffer(4);
   const counter = new Int32Array(inFlight);
   const input: ThreadInput = {
@@ -94,7 +98,7 @@ export function readCsvThreaded(
   let decoder: ClaimDecoder | undefined;
   let values: MemoValues | undefined;
   const enc: EncodedClaims = { nums: new Float64Array(0), count: 0, side: [] };
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     const fail = (e: unknown): void => {
       void worker.terminate();
       reject(e);
@@ -103,10 +107,7 @@ export function readCsvThreaded(
     worker.on('message', (m: ChunkMessage) => {
       try {
         if (m.crash !== undefined) throw new Error(`CSV reader thread: ${m.crash}`);
-        if (m.raw !== undefined) {
-          ctx.hash?.update(m.raw);
-          ctx.onBytes(m.raw.length);
-        }
+        if (m.bytes > 0) ctx.onBytes(m.bytes);
         if (m.shape !== undefined && decoder === undefined) {
           values = Object.fromEntries(MEMO_NAMES.map((k) => [k, []])) as unknown as MemoValues;
           decoder = new ClaimDecoder(m.shape, values);
@@ -132,7 +133,7 @@ export function readCsvThreaded(
           }
           if (kind === ITEM_CLAIM) {
             const k = claims++;
-            if (!stopped) sink.claim((decoder as ClaimDecoder).claim(enc, k, text), ClaimDecoder.row(enc, k));
+            if (!stopped) sink.claim((decoder as ClaimDecoder).claim(enc, k, text), ClaimDecoder.row(enc, k), ClaimDecoder.idHashHi(enc, k), ClaimDecoder.idHashLo(enc, k));
             continue;
           }
           const c = m.cells[cells++];
@@ -149,7 +150,7 @@ export function readCsvThreaded(
         Atomics.notify(counter, 0);
         if (m.final) {
           void worker.terminate();
-          resolve();
+          resolve(m.sha256 as string);
         }
       } catch (e) {
         fail(e);

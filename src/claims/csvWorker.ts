@@ -1,9 +1,11 @@
 // The reader thread of csvThread.ts: reads a claims CSV file, splits it into records (CsvText), finds the header as
 // the importer does (HeaderSearch) and checks the records in place (FastRowChecker), then sends the importer's thread,
-// chunk by chunk and in file order: the raw bytes (for its SHA-256 and progress), the encoded claims with the text
+// chunk by chunk and in file order: how many bytes were read (for progress) and, at the end, the file's SHA-256 (of
+// the same raw bytes the importer's thread would hash), the encoded claims with the text
 // their ids point into, and every other record as cells (title rows, the header, rows for RowChecker), with the
 // text's errors. It decides nothing the importer's thread does not decide again: that thread offers the same header
 // cells to its own HeaderSearch and checks the verdict is the same.
+import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { vocabulary, type ColumnMapping } from './columns.js';
 import { readCsvFile, type BulkTaken, type RawRecord } from './csv.js';
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
     },
   };
 
+  const sha256 = createHash('sha256');
   const post = (raw: Uint8Array | undefined, final: boolean): void => {
     // At most a few chunks wait for the importer's thread: memory stays flat when it is the slower one.
     while (Atomics.load(inFlight, 0) >= input.maxInFlight) Atomics.wait(inFlight, 0, Atomics.load(inFlight, 0), 1000);
@@ -89,8 +92,10 @@ async function main(): Promise<void> {
       }
     }
     const nums = enc.nums; // handed over whole (transferred): a fresh one is made for the next chunk
+    if (raw !== undefined) sha256.update(raw);
     const m: ChunkMessage = {
-      raw,
+      bytes: raw === undefined ? 0 : raw.length,
+      sha256: final ? sha256.digest('hex') : undefined,
       text: enc.count > 0 ? textBytes : undefined,
       order: Uint8Array.from(order),
       nums,
@@ -104,7 +109,6 @@ async function main(): Promise<void> {
     };
     const transfer: ArrayBuffer[] = [nums.buffer as ArrayBuffer, m.order.buffer as ArrayBuffer];
     if (m.text) transfer.push(m.text.buffer as ArrayBuffer);
-    if (raw) transfer.push(raw.buffer as ArrayBuffer);
     port.postMessage(m, transfer);
     order = [];
     enc = newEncoded(Math.max(4096, enc.count + (enc.count >> 2)));

@@ -119,7 +119,8 @@ const F_OTHER = 20;
 const F_REFERRAL = 21;
 const F_FROM = 22;
 const F_CONTRACT = 23;
-export const STRIDE = 24;
+const F_ID_HASH = 24; // and + 1: hash64 of the claim id (hi, lo), or NaN when not computed here
+export const STRIDE = 26;
 
 /** Encoded claims of one stretch of text: `count` rows of STRIDE numbers, and the strings they refer to. */
 export interface EncodedClaims {
@@ -346,6 +347,7 @@ export class FastRowChecker {
     }
     const n = out.nums;
     n[b + F_ROW] = row;
+    n[b + F_ID_HASH] = NaN;
     if (this.fill(r, out, b, n, side)) {
       out.count++;
       return true;
@@ -478,5 +480,13 @@ export class ClaimDecoder {
   /** Row i's number in its file. */
   static row(enc: EncodedClaims, i: number): number {
     return enc.nums[i * STRIDE + F_ROW];
+  }
+
+  /** Row i's claim id hash64 halves (H.hi, H.lo), NaN when the row was encoded without them. */
+  static idHashHi(enc: EncodedClaims, i: number): number {
+    return enc.nums[i * STRIDE + F_ID_HASH];
+  }
+  static idHashLo(enc: EncodedClaims, i: number): number {
+    return enc.nums[i * STRIDE + F_ID_HASH + 1];
   }
 }

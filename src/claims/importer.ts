@@ -227,14 +227,15 @@ async function scanFiles(
         if (!fastPath) return;
         const end = (fast as FastRowChecker).bulk(r, pos, n, row, delim, encoded);
         const count = encoded.count;
-        for (let k = 0; k < count; k++) accept((decoder as ClaimDecoder).claim(encoded, k, r.text), ClaimDecoder.row(encoded, k));
+        const d = decoder as ClaimDecoder;
+        for (let k = 0; k < count; k++) accept(d.claim(encoded, k, r.text), ClaimDecoder.row(encoded, k), ClaimDecoder.idHashHi(encoded, k), ClaimDecoder.idHashLo(encoded, k));
         encoded.count = 0;
         encoded.side.length = 0;
         taken.pos = end;
         taken.records = count;
       },
-      claim(claim, row) {
-        accept(claim, row);
+      claim(claim, row, idHi, idLo) {
+        accept(claim, row, idHi, idLo);
       },
     };
     /** One more data row read, valid or not. */
@@ -243,24 +244,25 @@ async function scanFiles(
       fileRows++;
       if ((rows & 0xffff) === 0) progress.tick(rows);
     };
-    const accept = (claim: Claim, row: number): void => {
+    const accept = (claim: Claim, row: number, idHi = NaN, idLo = NaN): void => {
       counted();
       absTotal += claim.totalCost < 0 ? -claim.totalCost : claim.totalCost;
       if (absTotal > Number.MAX_SAFE_INTEGER && !sumReported) {
         sumReported = true;
         errors.add(msg.sumRange({ file: shown, row }));
       }
-      ledger.add(claim.claimId, claim.reverses, claim, shown, fi, row, labels);
+      ledger.add(claim.claimId, claim.reverses, claim, shown, fi, row, labels, idHi, idLo);
       visit(claim, { file: shown, row });
     };
+    let threadSha256: string | undefined; // the reader thread hashes the file itself
     const xlsxOptions = { sheet: options.sheet, dateColumn: () => dateColumn, looksLikeHeader: (c: readonly string[]) => looksLikeHeader(c, vocab) };
     if (p.kind === 'xlsx') await readXlsx(path, xlsxOptions, ctx, sink);
-    else if (fastPath && useReaderThread(path)) await readCsvThreaded(path, encoding, ctx, sink, { mapping: options.mapping, rules });
+    else if (fastPath && useReaderThread(path)) threadSha256 = await readCsvThreaded(path, encoding, ctx, sink, { mapping: options.mapping, rules });
     else await readCsv(path, encoding, ctx, sink);
     search.finish();
     // An export with a header and no rows is never a real month (and a CR-only file once read as one line).
     if (checker !== undefined && fileRows === 0 && collector.count === errorsBefore) errors.add(msg.noRows({ file: shown }));
-    inputs.push({ role: 'claims', file: shown, sha256: hash.digest('hex') });
+    inputs.push({ role: 'claims', file: shown, sha256: threadSha256 ?? hash.digest('hex') });
   }
   const pendingReversals = ledger.finish(options.deferUnknownReversals === true);
   progress.tick(rows);

@@ -112,6 +112,9 @@ export class ClaimLedger {
     fileIndex: number,
     row: number,
     labels: { readonly id: string; readonly reverses: string },
+    /** hash64(id), when the caller has it (the reader thread computes it); NaN: compute it here. */
+    idHi = NaN,
+    idLo = NaN,
   ): void {
     if (id === '') return;
     const reversesColumn = labels.reverses;
@@ -127,9 +130,13 @@ export class ClaimLedger {
       fp = fingerprintOf(this.lastInstitutionHash, claim.totalCost, claim.fundPaid, claim.patientPaid);
     } else flags |= NO_AMOUNTS;
 
-    hash64(id);
-    const hi = H.hi;
-    const lo = H.lo;
+    if (Number.isNaN(idHi)) {
+      hash64(id);
+      idHi = H.hi;
+      idLo = H.lo;
+    }
+    const hi = idHi;
+    const lo = idLo;
     if (!isReversal) {
       const k = this.batched++;
       this.bHi[k] = hi;

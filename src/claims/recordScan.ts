@@ -41,7 +41,7 @@ export type MemoName = keyof MemoValues;
 const MEMO_IDS: readonly MemoName[] = ['institution', 'category', 'setting', 'flag', 'date', 'referral', 'drg', 'dip', 'referredFrom', 'contract'];
 
 const MAX_CELLS = 64;
-const STRIDE = 24;
+const STRIDE = 26;
 // Control block, in i32 units (wasm/recordScan.ts P_*, R_*).
 const P_DELIM = 0;
 const P_FUND_COLUMNS = 25;
@@ -112,7 +112,7 @@ export class RecordScan {
    */
   static create(
     module: WebAssembly.Module,
-    /** fastRows.ts STRIDE: the numbers of an encoded claim (the module writes 24). */
+    /** fastRows.ts STRIDE: the numbers of an encoded claim (the module writes 26). */
     stride: number,
     index: Int32Array,
     shape: { readonly fundColumns: boolean; readonly referredFromColumn: boolean; readonly contractColumn: boolean },

@@ -2,7 +2,8 @@
 // the same files: the same claims, field for field and in the same key order, the same errors, the same counts.
 // Random files mix plain rows with the cells the fast path must hand over or memoise exactly: edges to trim, full-width
 // and zero-width characters, look-alike member codes, other date forms and years, thousands separators, Chinese values.
-// YIBAO_CSV_FAST=never sends every row through RowChecker.
+// YIBAO_CSV_FAST=never sends every row through RowChecker; YIBAO_CSV_WASM=never leaves out the bulk tier
+// (recordScan.ts), whose own record-by-record test is record-scan.test.ts.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImportOptions } from '../../src/claims/index.js';
@@ -12,6 +13,7 @@ const dir = tmp();
 let n = 0;
 afterEach(() => {
   delete process.env.YIBAO_CSV_FAST;
+  delete process.env.YIBAO_CSV_WASM;
 });
 
 const MEMBERS = ['H01', 'T01', 'T02', 'V01'];
@@ -72,22 +74,28 @@ const file = fc.record({
   crlf: fc.boolean(),
 });
 
+/** Imports a file three ways: the fast path with its bulk tier, without it (YIBAO_CSV_WASM=never), and RowChecker only. */
 async function both(text: string, options: ImportOptions = OPTIONS) {
   const p = writeTmp(dir, `f${n++}.csv`, text);
   const fast = await importFiles([p], options);
+  process.env.YIBAO_CSV_WASM = 'never';
+  const js = await importFiles([p], options);
+  delete process.env.YIBAO_CSV_WASM;
   process.env.YIBAO_CSV_FAST = 'never';
   const slow = await importFiles([p], options);
   delete process.env.YIBAO_CSV_FAST;
-  return { fast, slow };
+  return { fast, js, slow };
 }
 
 function expectSame(r: Awaited<ReturnType<typeof both>>) {
   // JSON keeps the key order: one object shape per file, whichever path made the claim.
-  expect(JSON.stringify(r.fast.claims)).toBe(JSON.stringify(r.slow.claims));
-  expect(r.fast.scan.errors).toEqual(r.slow.scan.errors);
-  expect(r.fast.scan.errorCount).toBe(r.slow.scan.errorCount);
-  expect(r.fast.scan.rows).toBe(r.slow.scan.rows);
-  expect(r.fast.scan.files).toEqual(r.slow.scan.files);
+  for (const fast of [r.fast, r.js]) {
+    expect(JSON.stringify(fast.claims)).toBe(JSON.stringify(r.slow.claims));
+    expect(fast.scan.errors).toEqual(r.slow.scan.errors);
+    expect(fast.scan.errorCount).toBe(r.slow.scan.errorCount);
+    expect(fast.scan.rows).toBe(r.slow.scan.rows);
+    expect(fast.scan.files).toEqual(r.slow.scan.files);
+  }
 }
 
 describe('the CSV fast path', () => {

@@ -1,6 +1,7 @@
 // A claims CSV read on the reader thread (csvThread.ts, used for big files) and read on the importer's own thread give
 // the same run: the same JSON bytes, the same messages on stdout and stderr, the same exit code, the same error
-// report. The built CLI with YIBAO_CSV_THREAD=always against =never, on clean and broken files, both encodings, title
+// report. The built CLI with YIBAO_CSV_THREAD=always against =never (and =never without the fast path's bulk tier,
+// YIBAO_CSV_WASM=never), on clean and broken files, both encodings, title
 // rows above the header, a file whose header is wrong, a missing file, and chunks of 64 bytes (YIBAO_CHUNK) so that
 // every record, multi-byte character and CRLF straddles the thread's messages somewhere.
 import { spawnSync } from 'node:child_process';
@@ -12,30 +13,39 @@ import { afterAll, describe, expect, it } from 'vitest';
 const dir = mkdtempSync(join(tmpdir(), 'yibao-thread-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(mode: 'always' | 'never', chunk: string | undefined, args: string[]) {
+function run(mode: 'always' | 'never', chunk: string | undefined, args: string[], wasm = true) {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', YIBAO_CSV_THREAD: mode };
+  if (!wasm) env.YIBAO_CSV_WASM = 'never';
+  else delete env.YIBAO_CSV_WASM;
   if (chunk) env.YIBAO_CHUNK = chunk;
   else delete env.YIBAO_CHUNK;
   const r = spawnSync(process.execPath, ['bin/yibao.js', ...args], { encoding: 'utf8', env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs a command both ways; returns the threaded run after checking it equals the other, output files included. */
+/**
+ * Runs a command both ways, and once more without the bulk tier of the fast path (YIBAO_CSV_WASM=never, on one
+ * thread); returns the threaded run after checking it equals the others, output files included.
+ */
 function same(args: (out: string) => string[], chunk?: string, outName = 'out.json') {
   const a = join(dir, `a-${outName}`);
-  const b = join(dir, `b-${outName}`);
   const threaded = run('always', chunk, args(a));
-  const inline = run('never', chunk, args(b));
-  expect(threaded.status).toBe(inline.status);
-  expect(threaded.stdout.replaceAll(a, 'OUT')).toBe(inline.stdout.replaceAll(b, 'OUT'));
-  expect(threaded.stderr.replaceAll(a, 'OUT')).toBe(inline.stderr.replaceAll(b, 'OUT'));
-  let bytes: string | undefined;
-  try {
-    bytes = readFileSync(a, 'utf8');
-  } catch {
-    bytes = undefined;
+  const read = (p: string) => {
+    try {
+      return readFileSync(p, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const bytes = read(a);
+  for (const [tag, mode, wasm] of [['b', 'never', true], ['c', 'never', false]] as const) {
+    const b = join(dir, `${tag}-${outName}`);
+    const other = run(mode, chunk, args(b), wasm);
+    expect(threaded.status).toBe(other.status);
+    expect(threaded.stdout.replaceAll(a, 'OUT')).toBe(other.stdout.replaceAll(b, 'OUT'));
+    expect(threaded.stderr.replaceAll(a, 'OUT')).toBe(other.stderr.replaceAll(b, 'OUT'));
+    if (bytes !== undefined) expect(bytes).toBe(read(b));
   }
-  if (bytes !== undefined) expect(bytes).toBe(readFileSync(b, 'utf8'));
   return { ...threaded, output: bytes };
 }
 

@@ -13,10 +13,12 @@
 
 // Control block (i32 offsets): parameters, set once per header, then the result of the last scan.
 const P_DELIM: i32 = 0;
+const P_CELLS: i32 = 4; // FIELDS i32: the cell index of each field, -1 when the header has no such column
 const P_FUND_COLUMNS: i32 = 100;
 const P_REFERRAL_COLUMN: i32 = 104;
 const P_FROM_COLUMN: i32 = 108;
 const P_CONTRACT_COLUMN: i32 = 112;
+const P_MAX_CELL: i32 = 116; // the largest cell index of a field
 const P_ROLES: i32 = 128; // MAX_CELLS i32: the field of each cell index, -1 for none
 const R_POS: i32 = 512;
 const R_ROWS: i32 = 516;
@@ -90,13 +92,15 @@ const F_ID_HASH: i32 = 24; // and + 1: fields.ts hash64 of the claim id (hi, lo)
 const TABLE: i32 = 1024;
 const TABLE_BITS: i32 = 16;
 const TABLE_SLOTS: i32 = 1 << TABLE_BITS;
+const SLOT: i32 = 32; // k1 u64, k2 u64, tag i32 (memo << 16 | length), entry + 1 i32 (0: empty), arena offset i32
 const MAX_KEYS: i32 = TABLE_SLOTS >> 1;
-const ARENA: i32 = TABLE + TABLE_SLOTS * 16;
+const ARENA: i32 = TABLE + TABLE_SLOTS * SLOT;
 const ARENA_SIZE: i32 = 2 << 20;
 const FLAGS: i32 = ARENA + ARENA_SIZE;
 const FLAGS_SIZE: i32 = 1 << 16;
 const OUT: i32 = FLAGS + FLAGS_SIZE;
 const OUT_ROWS: i32 = 8192;
+/** 16-byte aligned; the JavaScript side leaves 32 bytes of memory after the text (blocks are read 16 at a time). */
 const TEXT: i32 = OUT + OUT_ROWS * STRIDE * 8;
 /** The longest memo key kept (a longer cell goes to the JavaScript path). */
 const MAX_KEY: i32 = 128;
@@ -121,35 +125,50 @@ export function outRows(): i32 {
   return OUT_ROWS;
 }
 
-function hashKey(memo: i32, p: i32, e: i32): u32 {
-  let h: u32 = (2166136261 as u32) ^ (memo as u32);
-  for (; p < e; p++) h = (h ^ load<u8>(p)) * 16777619;
-  return h ^ (h >>> 15);
+/** The low n bytes of v (n in 0..8). */
+@inline function low(v: u64, n: i32): u64 {
+  return n >= 8 ? v : v & (((1 as u64) << ((n as u64) << 3)) - 1);
 }
 
-/** The entry registered for memo's key text[s, e) (absolute addresses), or -1. */
-function lookup(memo: i32, s: i32, e: i32): i32 {
-  const len = e - s;
-  const h = hashKey(memo, s, e);
-  let i = (h as i32) & (TABLE_SLOTS - 1);
-  for (let tries = 0; tries < TABLE_SLOTS; tries++) {
-    const slot = TABLE + (i << 4);
-    const entry = load<i32>(slot, 12);
-    if (entry == 0) return -1;
-    if (load<u32>(slot) == h && load<i32>(slot, 8) == ((memo << 16) | len)) {
-      const k = load<i32>(slot, 4);
+// A memo key: its first 16 bytes as two words (the rest compared byte by byte), tagged with memo and length.
+let k1: u64 = 0;
+let k2: u64 = 0;
+function keyOf(s: i32, len: i32): u32 {
+  k1 = len == 0 ? 0 : low(load<u64>(s), len);
+  k2 = len <= 8 ? 0 : low(load<u64>(s + 8), len - 8);
+  let h = k1 * 0x9e3779b97f4a7c15 + k2 * 0xc2b2ae3d27d4eb4f;
+  h ^= h >> 29;
+  return (h >> 32) as u32;
+}
+
+/** The slot of memo's key at s (absolute address) of len bytes, or of the empty slot where it would go. */
+function slotOf(memo: i32, s: i32, len: i32): i32 {
+  const tag = (memo << 16) | len;
+  const h = keyOf(s, len) ^ ((tag as u32) * 0x85ebca6b);
+  let i = (h >> (32 - TABLE_BITS)) as i32;
+  for (;;) {
+    const slot = TABLE + i * SLOT;
+    if (load<i32>(slot, 20) == 0) return slot;
+    if (load<i32>(slot, 16) == tag && load<u64>(slot) == k1 && load<u64>(slot, 8) == k2) {
+      if (len <= 16) return slot;
+      const a = load<i32>(slot, 24);
       let same = true;
-      for (let j = 0; j < len; j++) {
-        if (load<u8>(k + j) != load<u8>(s + j)) {
+      for (let j = 16; j < len; j++) {
+        if (load<u8>(a + j) != load<u8>(s + j)) {
           same = false;
           break;
         }
       }
-      if (same) return entry - 1;
+      if (same) return slot;
     }
     i = (i + 1) & (TABLE_SLOTS - 1);
   }
-  return -1;
+  return unreachable(); // the table is at most half full: the probe always ends
+}
+
+/** The entry registered for memo's key text[s, e) (absolute addresses), or -1. */
+@inline function lookup(memo: i32, s: i32, e: i32): i32 {
+  return load<i32>(slotOf(memo, s, e - s), 20) - 1;
 }
 
 /**
@@ -163,17 +182,17 @@ export function register(memo: i32, s: i32, e: i32, entry: i32, flag: i32): i32 
   const used = load<i32>(R_ARENA_USED);
   if (entry < 0 || entry >= FLAGS_SIZE || len > MAX_KEY || keys >= MAX_KEYS || used + len > ARENA_SIZE) return 0;
   const a = TEXT + s;
-  if (lookup(memo, a, a + len) >= 0) return 1;
-  const h = hashKey(memo, a, a + len);
-  let i = (h as i32) & (TABLE_SLOTS - 1);
-  while (load<i32>(TABLE + (i << 4), 12) != 0) i = (i + 1) & (TABLE_SLOTS - 1);
-  const slot = TABLE + (i << 4);
-  memory.copy(ARENA + used, a, len);
-  store<u32>(slot, h);
-  store<i32>(slot, ARENA + used, 4);
-  store<i32>(slot, (memo << 16) | len, 8);
-  store<i32>(slot, entry + 1, 12);
-  store<i32>(R_ARENA_USED, used + len);
+  const slot = slotOf(memo, a, len);
+  if (load<i32>(slot, 20) != 0) return 1;
+  store<u64>(slot, k1);
+  store<u64>(slot, k2, 8);
+  store<i32>(slot, (memo << 16) | len, 16);
+  store<i32>(slot, entry + 1, 20);
+  if (len > 16) {
+    memory.copy(ARENA + used, a, len);
+    store<i32>(slot, ARENA + used, 24);
+    store<i32>(R_ARENA_USED, used + len);
+  }
   store<i32>(R_KEYS, keys + 1);
   if (memo == M_SETTING) store<u8>(FLAGS + entry, flag as u8);
   return 1;
@@ -267,12 +286,51 @@ function memoOf(f: i32, memo: i32): i32 {
   return lookup(memo, s, e);
 }
 
+// The separator iterator: the delimiters, line ends and quotes of the text, found 16 bytes at a time (SIMD). `blk`
+// is the block being read, `bits` its separators not yet taken (bit i: blk + i).
+let blk: i32 = 0;
+let bits: i32 = 0;
+let vDelim: v128 = i8x16.splat(44);
+
+@inline function separators(b: i32, end: i32): i32 {
+  const v = v128.load(b);
+  let m = i8x16.bitmask(
+    v128.or(v128.or(i8x16.eq(v, vDelim), i8x16.eq(v, i8x16.splat(10))), v128.or(i8x16.eq(v, i8x16.splat(13)), i8x16.eq(v, i8x16.splat(34)))),
+  );
+  if (b + 16 > end) m &= (1 << (end - b)) - 1;
+  return m;
+}
+
+/** Starts the iterator at address p. */
+function seek(p: i32, end: i32): void {
+  blk = p & ~15;
+  bits = blk < end ? separators(blk, end) & (-1 << (p - blk)) : 0;
+}
+
+/** The address of the next separator, or -1 when the text has no more. */
+@inline function nextSeparator(end: i32): i32 {
+  while (bits == 0) {
+    blk += 16;
+    if (blk >= end) return -1;
+    bits = separators(blk, end);
+  }
+  const x = blk + ctz(bits);
+  bits &= bits - 1;
+  return x;
+}
+
+@inline function setField(f: i32, s: i32, e: i32): void {
+  store<i32>(S_FIELD + (f << 3), s);
+  store<i32>(S_FIELD + (f << 3), e, 4);
+}
+
 /**
  * Reads records from text offset `pos` of the `n` bytes at TEXT and writes the ones it takes at OUT, the first as
  * row `row`. Returns STOP, FULL or NEED, with R_POS (the first record not taken) and R_ROWS (rows written).
  */
 export function scan(pos: i32, n: i32, row: i32): i32 {
-  const delim = load<i32>(P_DELIM) as u8;
+  const delim = load<i32>(P_DELIM);
+  vDelim = i8x16.splat(delim as i8);
   const end = TEXT + n;
   let p = TEXT + pos;
   let rows = 0;
@@ -281,6 +339,10 @@ export function scan(pos: i32, n: i32, row: i32): i32 {
   const referralColumn = load<i32>(P_REFERRAL_COLUMN) != 0;
   const fromColumn = load<i32>(P_FROM_COLUMN) != 0;
   const contractColumn = load<i32>(P_CONTRACT_COLUMN) != 0;
+  const maxCell = load<i32>(P_MAX_CELL);
+  // A column the header does not have reads as an empty cell.
+  for (let f = 0; f < FIELDS; f++) if (load<i32>(P_CELLS + (f << 2)) < 0) setField(f, TEXT, TEXT);
+  seek(p, end);
   for (;;) {
     if (rows == OUT_ROWS) {
       status = FULL;
@@ -290,40 +352,36 @@ export function scan(pos: i32, n: i32, row: i32): i32 {
     if (start >= end) break;
     // The first cell must start with a visible ASCII character (TableReader's test for a record read in place).
     const c0 = load<u8>(start);
-    if (c0 <= 32 || c0 >= 127 || c0 == delim || c0 == 34) break;
+    if (c0 <= 32 || c0 >= 127 || c0 == (delim as u8) || c0 == 34) break;
     // Cells: the fields' boundaries.
-    for (let f = 0; f < FIELDS; f++) store<i64>(S_FIELD + (f << 3), 0);
     let cell = 0;
     let cs = start;
     let next = 0;
-    let q = start;
     for (;;) {
-      if (q >= end) break; // not whole in this text
-      const c = load<u8>(q);
-      if (c == delim || c == 10 || c == 13) {
-        if (cell < MAX_CELLS) {
-          const f = load<i32>(P_ROLES + (cell << 2));
-          if (f >= 0) {
-            store<i32>(S_FIELD + (f << 3), cs - TEXT);
-            store<i32>(S_FIELD + (f << 3), q - TEXT, 4);
-          }
-        }
-        if (c == delim) {
-          cell++;
-          cs = q + 1;
-        } else {
-          if (c == 10) next = q + 1;
-          else if (q + 1 < end && load<u8>(q + 1) == 10) next = q + 2; // CRLF; a lone CR goes to the JavaScript path
-          break;
-        }
-      } else if (c == 34) break; // a quote: RFC 4180 cells are read by the JavaScript path
-      q++;
+      const x = nextSeparator(end);
+      if (x < 0) break; // not whole in this text
+      const c = load<u8>(x);
+      if (c == 34) break; // a quote: RFC 4180 cells are read by the JavaScript path
+      if (cell < MAX_CELLS) {
+        const f = load<i32>(P_ROLES + (cell << 2));
+        if (f >= 0) setField(f, cs, x);
+      }
+      if (c == (delim as u8)) {
+        cell++;
+        cs = x + 1;
+        continue;
+      }
+      if (c == 10) next = x + 1;
+      else if (x + 1 < end && load<u8>(x + 1) == 10) {
+        next = x + 2; // CRLF (a lone CR goes to the JavaScript path)
+        nextSeparator(end); // the LF
+      }
+      break;
     }
     if (next == 0) break;
-    // Field offsets are in the text; memo keys and numbers are read at TEXT + offset.
-    for (let f = 0; f < FIELDS; f++) {
-      store<i32>(S_FIELD + (f << 3), load<i32>(S_FIELD + (f << 3)) + TEXT);
-      store<i32>(S_FIELD + (f << 3), load<i32>(S_FIELD + (f << 3), 4) + TEXT, 4);
+    // A record with fewer cells than the header: the missing ones read as empty.
+    if (cell < maxCell) {
+      for (let f = 0; f < FIELDS; f++) if (load<i32>(P_CELLS + (f << 2)) > cell) setField(f, TEXT, TEXT);
     }
     if (!plainId(fieldS(CLAIM_ID), fieldE(CLAIM_ID))) break;
     if (!plainId(fieldS(PATIENT_ID), fieldE(PATIENT_ID))) break;

@@ -11,12 +11,14 @@ import type { Claim, InputError } from '../domain/types.js';
 import type { ColumnMapping } from './columns.js';
 import { CHUNK, type Encoding, type ReadContext, type TableSink } from './csv.js';
 import { ClaimDecoder, MEMO_NAMES, type EncodedClaims, type MemoValues } from './fastRows.js';
+import type { LedgerState } from './ledger.js';
 import type { ClaimShape, RunRules } from './rows.js';
 
 export const ITEM_CLAIM = 0;
 export const ITEM_HEADER = 1;
 export const ITEM_ROW = 2;
 export const ITEM_ERROR = 3;
+export const ITEM_LEDGER_ERROR = 4;
 
 /** What the reader thread is given. */
 export interface ThreadInput {
@@ -25,6 +27,9 @@ export interface ThreadInput {
   readonly encoding: Encoding;
   readonly mapping: ColumnMapping | undefined;
   readonly rules: RunRules;
+  /** The claim-id ledger, kept on the reader thread while it reads the file (handed back with the last message). */
+  readonly ledger: LedgerState;
+  readonly fileIndex: number;
   readonly chunk: number;
   readonly maxInFlight: number;
   readonly inFlight: SharedArrayBuffer;
@@ -46,16 +51,19 @@ export interface ChunkMessage {
   /** Records as cells; a header candidate carries the reader thread's own verdict on it. */
   cells: { cells: string[]; row: number; verdict?: boolean | 'next' }[];
   errors: InputError[];
+  /** The ledger's errors (ITEM_LEDGER_ERROR), with the index of the file each names. */
+  ledgerErrors: { e: InputError; fileIndex: number }[];
   memo: Partial<Record<string, unknown[]>>;
   shape: ClaimShape | undefined;
   final: boolean;
+  /** With the final message: the ledger's state. */
+  ledger: LedgerState | undefined;
   crash?: string;
 }
 
 /** A table sink that also takes claims checked on the reader thread. */
 export interface ClaimTableSink extends TableSink {
-  /** `idHi`/`idLo`: hash64 of the claim id when the reader thread computed it (else NaN). */
-  claim(claim: Claim, row: number, idHi: number, idLo: number): void;
+  claim(claim: Claim, row: number): void;
 }
 
 const WORKER = new URL('./csvWorker.js', import.meta.url);
@@ -79,8 +87,15 @@ export function readCsvThreaded(
   encoding: Encoding,
   ctx: ReadContext,
   sink: ClaimTableSink,
-  options: { mapping?: ColumnMapping; rules: RunRules },
-): Promise<string> {
+  options: {
+    mapping?: ColumnMapping;
+    rules: RunRules;
+    /** The ledger's state, handed to the reader thread for this file; the ledger's errors go to `ledgerReport`. */
+    ledger: LedgerState;
+    fileIndex: number;
+    ledgerReport: (e: InputError, fileIndex: number) => void;
+  },
+): Promise<{ sha256: string; ledger: LedgerState }> {
   const inFlight = new SharedArrayBuffer(4);
   const counter = new Int32Array(inFlight);
   const input: ThreadInput = {
@@ -89,16 +104,18 @@ export function readCsvThreaded(
     encoding,
     mapping: options.mapping,
     rules: options.rules,
+    ledger: options.ledger,
+    fileIndex: options.fileIndex,
     chunk: CHUNK,
     maxInFlight: 6,
     inFlight,
   };
-  const worker = new Worker(WORKER, { workerData: input });
+  const worker = new Worker(WORKER, { workerData: input, transferList: [options.ledger.table.buffer as ArrayBuffer] });
   let stopped = false; // the sink wants no more records
   let decoder: ClaimDecoder | undefined;
   let values: MemoValues | undefined;
   const enc: EncodedClaims = { nums: new Float64Array(0), count: 0, side: [] };
-  return new Promise<string>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const fail = (e: unknown): void => {
       void worker.terminate();
       reject(e);
@@ -125,15 +142,21 @@ export function readCsvThreaded(
         let claims = 0;
         let cells = 0;
         let errors = 0;
+        let ledgerErrors = 0;
         for (let i = 0; i < m.order.length; i++) {
           const kind = m.order[i];
           if (kind === ITEM_ERROR) {
             ctx.errors.add(m.errors[errors++]);
             continue;
           }
+          if (kind === ITEM_LEDGER_ERROR) {
+            const l = m.ledgerErrors[ledgerErrors++];
+            options.ledgerReport(l.e, l.fileIndex);
+            continue;
+          }
           if (kind === ITEM_CLAIM) {
             const k = claims++;
-            if (!stopped) sink.claim((decoder as ClaimDecoder).claim(enc, k, text), ClaimDecoder.row(enc, k), ClaimDecoder.idHashHi(enc, k), ClaimDecoder.idHashLo(enc, k));
+            if (!stopped) sink.claim((decoder as ClaimDecoder).claim(enc, k, text), ClaimDecoder.row(enc, k));
             continue;
           }
           const c = m.cells[cells++];
@@ -150,7 +173,7 @@ export function readCsvThreaded(
         Atomics.notify(counter, 0);
         if (m.final) {
           void worker.terminate();
-          resolve(m.sha256 as string);
+          resolve({ sha256: m.sha256 as string, ledger: m.ledger as LedgerState });
         }
       } catch (e) {
         fail(e);

@@ -1,19 +1,23 @@
 // The reader thread of csvThread.ts: reads a claims CSV file, splits it into records (CsvText), finds the header as
-// the importer does (HeaderSearch) and checks the records in place (FastRowChecker), then sends the importer's thread,
-// chunk by chunk and in file order: how many bytes were read (for progress) and, at the end, the file's SHA-256 (of
-// the same raw bytes the importer's thread would hash), the encoded claims with the text
-// their ids point into, and every other record as cells (title rows, the header, rows for RowChecker), with the
-// text's errors. It decides nothing the importer's thread does not decide again: that thread offers the same header
-// cells to its own HeaderSearch and checks the verdict is the same.
+// the importer does (HeaderSearch), checks the records in place (FastRowChecker) and keeps the claim-id ledger
+// (ledger.ts) for the file's rows, then sends the importer's thread, chunk by chunk and in file order: how many bytes
+// were read (for progress) and, at the end, the file's SHA-256 (of the same raw bytes the importer's thread would
+// hash) and the ledger's state; the encoded claims with the text their ids point into; every other record as cells
+// (title rows, the header, rows for RowChecker); the text's errors and the ledger's. It decides nothing the
+// importer's thread does not decide again: that thread offers the same header cells to its own HeaderSearch and
+// checks the verdict is the same, and checks the rows sent as cells with its own RowChecker. The ledger sees what it
+// would see on the importer's thread: every data row in file order, a valid one as its claim (RowChecker's verdict
+// on a row sent as cells is computed here too: the same function of the same cells), an invalid one as its raw id.
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { vocabulary, type ColumnMapping } from './columns.js';
+import { COLUMN_INDEX, vocabulary, type ColumnMapping } from './columns.js';
 import { readCsvFile, type BulkTaken, type RawRecord } from './csv.js';
 import { loadRecordScan } from './recordScan.js';
-import { FastRowChecker, MEMO_NAMES, newEncoded, type EncodedClaims, type MemoValues } from './fastRows.js';
-import { HeaderSearch } from './rows.js';
+import { ClaimDecoder, FastRowChecker, MEMO_NAMES, newEncoded, type EncodedClaims, type LedgerRow, type MemoValues } from './fastRows.js';
+import { ClaimLedger } from './ledger.js';
+import { HeaderSearch, RowChecker } from './rows.js';
 import type { InputError } from '../domain/types.js';
-import { ITEM_CLAIM, ITEM_ERROR, ITEM_HEADER, ITEM_ROW, type ChunkMessage, type ThreadInput } from './csvThread.js';
+import { ITEM_CLAIM, ITEM_ERROR, ITEM_HEADER, ITEM_LEDGER_ERROR, ITEM_ROW, type ChunkMessage, type ThreadInput } from './csvThread.js';
 
 const input = workerData as ThreadInput;
 const port = parentPort!;
@@ -26,6 +30,25 @@ async function main(): Promise<void> {
   let fast: FastRowChecker | undefined;
   let values: MemoValues | undefined;
   const sent: Record<string, number> = {};
+  let checker: RowChecker | undefined;
+  let decoder: ClaimDecoder | undefined;
+  let labels = { id: 'claim_id', reverses: 'reverses' };
+  const idCol = COLUMN_INDEX.claim_id;
+  const revCol = COLUMN_INDEX.reverses;
+  const ledgerErrors: { e: InputError; fileIndex: number }[] = [];
+  const ledger = ClaimLedger.continued(input.ledger, (e, fileIndex) => {
+    order.push(ITEM_LEDGER_ERROR);
+    ledgerErrors.push({ e, fileIndex });
+  });
+  const lr: LedgerRow = { claimId: '', reverses: '', institutionId: '', totalCost: 0, fundPaid: 0, patientPaid: 0, idHi: NaN, idLo: NaN };
+  /** Encoded claims from `from` on into the ledger, with the text their ids point into. */
+  const toLedger = (from: number, text: string): void => {
+    const d = decoder as ClaimDecoder;
+    for (let k = from; k < enc.count; k++) {
+      d.ledgerRow(enc, k, text, lr);
+      ledger.add(lr.claimId, lr.reverses, lr, input.file, input.fileIndex, ClaimDecoder.row(enc, k), labels, lr.idHi, lr.idLo);
+    }
+  };
 
   // The message being built.
   let order: number[] = [];
@@ -46,12 +69,21 @@ async function main(): Promise<void> {
       if (header === undefined) return false;
       fast = new FastRowChecker(header, vocab, input.rules, loadRecordScan());
       values = fast.values;
+      decoder = new ClaimDecoder(fast.shape, values);
+      checker = new RowChecker(header, vocab, input.file, quiet, input.rules);
+      labels = { id: header.label[idCol], reverses: header.label[revCol] };
       for (const k of MEMO_NAMES) sent[k] = 0;
       return true;
     },
     row(c: string[], row: number): void {
       order.push(ITEM_ROW);
       cells.push({ cells: [...c], row });
+      // The importer's thread checks these cells with its own RowChecker (and reports what is wrong); the ledger
+      // needs the same verdict here.
+      const k = checker as RowChecker;
+      const claim = k.check(c, row);
+      if (claim) ledger.add(claim.claimId, claim.reverses, claim, input.file, input.fileIndex, row, labels);
+      else ledger.add(k.code(c, idCol), k.code(c, revCol), undefined, input.file, input.fileIndex, row, labels);
     },
     bulk(r: RawRecord, pos: number, n: number, row: number, delim: number, taken: BulkTaken): void {
       const before = enc.count;
@@ -60,12 +92,14 @@ async function main(): Promise<void> {
       if (taken.records === 0) return;
       if (textBytes === undefined) textBytes = new Uint8Array(r.bytes.subarray(0, r.text.length));
       for (let k = 0; k < taken.records; k++) order.push(ITEM_CLAIM);
+      toLedger(before, r.text);
     },
     record(r: RawRecord, row: number): boolean {
       if (!(fast as FastRowChecker).encode(r, row, enc)) return false;
       // A copy now: the reader moves its unread tail over these bytes once the chunk is read.
       if (textBytes === undefined) textBytes = new Uint8Array(r.bytes.subarray(0, r.text.length));
       order.push(ITEM_CLAIM);
+      toLedger(enc.count - 1, r.text);
       return true;
     },
   };
@@ -93,6 +127,7 @@ async function main(): Promise<void> {
     }
     const nums = enc.nums; // handed over whole (transferred): a fresh one is made for the next chunk
     if (raw !== undefined) sha256.update(raw);
+    const state = final ? ledger.handOver() : undefined;
     const m: ChunkMessage = {
       bytes: raw === undefined ? 0 : raw.length,
       sha256: final ? sha256.digest('hex') : undefined,
@@ -103,12 +138,15 @@ async function main(): Promise<void> {
       side: enc.side,
       cells,
       errors,
+      ledgerErrors: ledgerErrors.splice(0),
       memo,
       shape: fast?.shape,
       final,
+      ledger: state,
     };
     const transfer: ArrayBuffer[] = [nums.buffer as ArrayBuffer, m.order.buffer as ArrayBuffer];
     if (m.text) transfer.push(m.text.buffer as ArrayBuffer);
+    if (state) transfer.push(state.table.buffer as ArrayBuffer);
     port.postMessage(m, transfer);
     order = [];
     enc = newEncoded(Math.max(4096, enc.count + (enc.count >> 2)));

@@ -434,35 +434,80 @@ function valueOf<T>(values: readonly T[], side: readonly unknown[], entry: numbe
   return entry >= 0 ? values[entry] : (side[-2 - entry] as T);
 }
 
-/** Encoded claims → Claim objects, with the same fields in the same order as RowChecker.check. */
+/** What the claim-id ledger reads of an encoded claim (ClaimDecoder.ledgerRow), without making the claim. */
+export interface LedgerRow {
+  claimId: string;
+  reverses: string;
+  institutionId: string;
+  totalCost: number;
+  fundPaid: number;
+  patientPaid: number;
+  /** hash64 of the claim id, NaN when the row was encoded without it. */
+  idHi: number;
+  idLo: number;
+}
+
+/**
+ * Encoded claims → Claim objects, with the same fields in the same order as RowChecker.check. The object is reused
+ * from one claim to the next (ClaimSource: a visitor does not keep the Claim it is given).
+ */
 export class ClaimDecoder {
+  private readonly out: Mutable<Claim>;
+
   constructor(
     private readonly shape: ClaimShape,
     private readonly values: MemoValues,
-  ) {}
+  ) {
+    const out: Mutable<Claim> = {
+      claimId: '',
+      patientId: '',
+      category: 'employee',
+      institutionId: '',
+      outOfRegion: false,
+      setting: 'outpatient',
+      serviceDate: '',
+      losDays: 0,
+      drgCode: '',
+      dipCode: '',
+      totalCost: 0,
+      fundPaid: 0,
+      patientPaid: 0,
+      reverses: '',
+    };
+    if (shape.fundColumns) {
+      out.criticalPaid = 0;
+      out.assistancePaid = 0;
+      out.otherPaid = 0;
+    }
+    if (shape.referralColumns) {
+      out.referral = '';
+      out.referredFrom = '';
+    }
+    if (shape.contractColumn) out.contractType = '';
+    this.out = out;
+  }
 
-  /** Row i of `enc`, whose id offsets point into `text`. */
+  /** Row i of `enc`, whose id offsets point into `text` (valid until the next call). */
   claim(enc: EncodedClaims, i: number, text: string): Claim {
     const n = enc.nums;
     const side = enc.side;
     const v = this.values;
     const b = i * STRIDE;
-    const claim: Mutable<Claim> = {
-      claimId: idText(text, side, n[b + F_ID], n[b + F_ID + 1]),
-      patientId: idText(text, side, n[b + F_PATIENT_ID], n[b + F_PATIENT_ID + 1]),
-      category: valueOf(v.category, side, n[b + F_CATEGORY]),
-      institutionId: valueOf(v.institution, side, n[b + F_INSTITUTION]),
-      outOfRegion: valueOf(v.flag, side, n[b + F_FLAG]),
-      setting: valueOf(v.setting, side, n[b + F_SETTING]),
-      serviceDate: valueOf(v.date, side, n[b + F_DATE]),
-      losDays: n[b + F_LOS],
-      drgCode: valueOf(v.drg, side, n[b + F_DRG]),
-      dipCode: valueOf(v.dip, side, n[b + F_DIP]),
-      totalCost: n[b + F_TOTAL],
-      fundPaid: n[b + F_FUND],
-      patientPaid: n[b + F_PATIENT],
-      reverses: idText(text, side, n[b + F_REVERSES], n[b + F_REVERSES + 1]),
-    };
+    const claim = this.out;
+    claim.claimId = idText(text, side, n[b + F_ID], n[b + F_ID + 1]);
+    claim.patientId = idText(text, side, n[b + F_PATIENT_ID], n[b + F_PATIENT_ID + 1]);
+    claim.category = valueOf(v.category, side, n[b + F_CATEGORY]);
+    claim.institutionId = valueOf(v.institution, side, n[b + F_INSTITUTION]);
+    claim.outOfRegion = valueOf(v.flag, side, n[b + F_FLAG]);
+    claim.setting = valueOf(v.setting, side, n[b + F_SETTING]);
+    claim.serviceDate = valueOf(v.date, side, n[b + F_DATE]);
+    claim.losDays = n[b + F_LOS];
+    claim.drgCode = valueOf(v.drg, side, n[b + F_DRG]);
+    claim.dipCode = valueOf(v.dip, side, n[b + F_DIP]);
+    claim.totalCost = n[b + F_TOTAL];
+    claim.fundPaid = n[b + F_FUND];
+    claim.patientPaid = n[b + F_PATIENT];
+    claim.reverses = idText(text, side, n[b + F_REVERSES], n[b + F_REVERSES + 1]);
     const shape = this.shape;
     if (shape.fundColumns) {
       claim.criticalPaid = n[b + F_CRITICAL];
@@ -475,6 +520,21 @@ export class ClaimDecoder {
     }
     if (shape.contractColumn) claim.contractType = valueOf(v.contract, side, n[b + F_CONTRACT]);
     return claim;
+  }
+
+  /** Row i's fields for the ledger, the same as its claim's, written into `into`. */
+  ledgerRow(enc: EncodedClaims, i: number, text: string, into: LedgerRow): void {
+    const n = enc.nums;
+    const side = enc.side;
+    const b = i * STRIDE;
+    into.claimId = idText(text, side, n[b + F_ID], n[b + F_ID + 1]);
+    into.reverses = idText(text, side, n[b + F_REVERSES], n[b + F_REVERSES + 1]);
+    into.institutionId = valueOf(this.values.institution, side, n[b + F_INSTITUTION]);
+    into.totalCost = n[b + F_TOTAL];
+    into.fundPaid = n[b + F_FUND];
+    into.patientPaid = n[b + F_PATIENT];
+    into.idHi = n[b + F_ID_HASH];
+    into.idLo = n[b + F_ID_HASH + 1];
   }
 
   /** Row i's number in its file. */

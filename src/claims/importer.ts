@@ -211,7 +211,7 @@ async function scanFiles(
         if (claim) accept(claim, row);
         else {
           counted();
-          ledger.add(c.code(cells, idCol), c.code(cells, revCol), undefined, shown, fi, row, labels);
+          if (ledgerHere) ledger.add(c.code(cells, idCol), c.code(cells, revCol), undefined, shown, fi, row, labels);
         }
       },
       record(r, row) {
@@ -234,8 +234,8 @@ async function scanFiles(
         taken.pos = end;
         taken.records = count;
       },
-      claim(claim, row, idHi, idLo) {
-        accept(claim, row, idHi, idLo);
+      claim(claim, row) {
+        accept(claim, row);
       },
     };
     /** One more data row read, valid or not. */
@@ -251,13 +251,21 @@ async function scanFiles(
         sumReported = true;
         errors.add(msg.sumRange({ file: shown, row }));
       }
-      ledger.add(claim.claimId, claim.reverses, claim, shown, fi, row, labels, idHi, idLo);
+      if (ledgerHere) ledger.add(claim.claimId, claim.reverses, claim, shown, fi, row, labels, idHi, idLo);
       visit(claim, { file: shown, row });
     };
     let threadSha256: string | undefined; // the reader thread hashes the file itself
+    let ledgerHere = true; // false while the reader thread keeps the ledger
     const xlsxOptions = { sheet: options.sheet, dateColumn: () => dateColumn, looksLikeHeader: (c: readonly string[]) => looksLikeHeader(c, vocab) };
     if (p.kind === 'xlsx') await readXlsx(path, xlsxOptions, ctx, sink);
-    else if (fastPath && useReaderThread(path)) threadSha256 = await readCsvThreaded(path, encoding, ctx, sink, { mapping: options.mapping, rules });
+    else if (fastPath && useReaderThread(path)) {
+      ledgerHere = false;
+      const state = ledger.handOver();
+      const read = await readCsvThreaded(path, encoding, ctx, sink, { mapping: options.mapping, rules, ledger: state, fileIndex: fi, ledgerReport: (e, f) => collector.add(e, f) });
+      ledger.resume(read.ledger);
+      ledgerHere = true;
+      threadSha256 = read.sha256;
+    }
     else await readCsv(path, encoding, ctx, sink);
     search.finish();
     // An export with a header and no rows is never a real month (and a CR-only file once read as one line).

@@ -43,13 +43,28 @@ export interface PendingReversal {
   readonly column: string;
 }
 
-interface Pending {
+export interface Pending {
   readonly original: string;
   readonly fp: number; // fingerprint of the reversal's amounts negated; -1 when unknown
   readonly file: string;
   readonly fileIndex: number;
   readonly row: number;
   readonly column: string;
+}
+
+/** What the ledger reads of a valid row: the fingerprint's fields. */
+export type LedgerClaim = Pick<Claim, 'institutionId' | 'totalCost' | 'fundPaid' | 'patientPaid'>;
+
+/**
+ * A ledger's whole state between rows, to hand it to another thread and back (the reader thread keeps the ledger
+ * while it reads a file: csvThread.ts). Its table is transferable.
+ */
+export interface LedgerState {
+  readonly table: Uint32Array;
+  readonly slots: number;
+  readonly size: number;
+  readonly pending: Map<string, Pending>;
+  readonly found: Suspect[];
 }
 
 export class ClaimLedger {
@@ -88,6 +103,36 @@ export class ClaimLedger {
     return this.size;
   }
 
+  /**
+   * Hands the state over (to be continued elsewhere: `ClaimLedger.continued`); this ledger is unusable until
+   * `resume` gives it the state back.
+   */
+  handOver(): LedgerState {
+    this.flush();
+    const state: LedgerState = { table: this.table, slots: this.slots, size: this.size, pending: new Map(this.pending), found: this.found.splice(0) };
+    this.table = new Uint32Array(0);
+    this.pending.clear();
+    return state;
+  }
+
+  /** Takes back the state handed over (after the rows read elsewhere). */
+  resume(state: LedgerState): void {
+    this.table = state.table;
+    this.slots = state.slots;
+    this.size = state.size;
+    this.pending.clear();
+    for (const [k, v] of state.pending) this.pending.set(k, v);
+    this.found.length = 0;
+    for (const f of state.found) this.found.push(f); // (a spread of many suspects would overflow the stack)
+  }
+
+  /** A ledger continuing from a handed-over state (on the reader thread). */
+  static continued(state: LedgerState, report: (e: InputError, fileIndex: number) => void): ClaimLedger {
+    const ledger = new ClaimLedger(0, report);
+    ledger.resume(state);
+    return ledger;
+  }
+
   /** Bytes held by the hash table. */
   get bytes(): number {
     this.flush();
@@ -107,7 +152,7 @@ export class ClaimLedger {
   add(
     id: string,
     reverses: string,
-    claim: Claim | undefined,
+    claim: LedgerClaim | undefined,
     file: string,
     fileIndex: number,
     row: number,

@@ -44,10 +44,14 @@ const MAX_CELLS = 64;
 const STRIDE = 26;
 // Control block, in i32 units (wasm/recordScan.ts P_*, R_*).
 const P_DELIM = 0;
+const P_CELLS = 1;
 const P_FUND_COLUMNS = 25;
 const P_REFERRAL_COLUMN = 26;
 const P_FROM_COLUMN = 27;
 const P_CONTRACT_COLUMN = 28;
+const P_MAX_CELL = 29;
+/** Bytes of memory the module may read past the text (it reads 16-byte blocks and 8-byte words). */
+const SLACK = 32;
 const P_ROLES = 32;
 const R_POS = 128;
 const R_ROWS = 129;
@@ -135,10 +139,14 @@ export class RecordScan {
     const p = this.i32;
     p.fill(0, 0, 160);
     for (let c = 0; c < MAX_CELLS; c++) p[P_ROLES + c] = -1;
+    let maxCell = 0;
     FIELD_COLUMNS.forEach((c, f) => {
       const cell = index[COLUMN_INDEX[c]];
+      p[P_CELLS + f] = cell;
       if (cell >= 0) p[P_ROLES + cell] = f;
+      maxCell = Math.max(maxCell, cell);
     });
+    p[P_MAX_CELL] = maxCell;
     p[P_FUND_COLUMNS] = shape.fundColumns ? 1 : 0;
     p[P_REFERRAL_COLUMN] = index[COLUMN_INDEX.referral] >= 0 ? 1 : 0;
     p[P_FROM_COLUMN] = shape.referredFromColumn ? 1 : 0;
@@ -155,7 +163,7 @@ export class RecordScan {
   /** Copies text `generation` (its first n bytes) in, unless it is the one already there. */
   load(bytes: Uint8Array, n: number, generation: number): void {
     if (generation === this.loaded) return;
-    const need = this.textBase + n;
+    const need = this.textBase + n + SLACK;
     if (need > this.x.memory.buffer.byteLength) {
       this.x.memory.grow(Math.ceil((need - this.x.memory.buffer.byteLength) / 65536));
       this.views();

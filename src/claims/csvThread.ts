@@ -1,8 +1,8 @@
 // A claims CSV file read on a second thread (csvWorker.ts): the reading, splitting and in-place checking of records
 // there, the ledger, the aggregation and every message here — on two cores, the two halves of `settle` overlap.
 // The importer's thread sees what it would see reading the file itself (csv.ts readCsv with a FastRowChecker): the
-// same header cells, the same rows as cells for RowChecker, the same claims in file order, the same errors; and the
-// reader thread hashes the same raw bytes (readCsvThreaded returns the SHA-256). Used for files big enough to repay starting the thread, when the compiled worker exists
+// same header cells, the same rows as cells for RowChecker, the same claims in file order, the same errors; and it
+// hashes the same raw bytes. The claim-id ledger goes to the reader thread for the file and comes back at its end. Used for files big enough to repay starting the thread, when the compiled worker exists
 // (YIBAO_CSV_THREAD=always|never overrides, for tests and benchmarks).
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -37,10 +37,8 @@ export interface ThreadInput {
 
 /** One chunk's worth of the file, as the reader thread sends it. */
 export interface ChunkMessage {
-  /** Bytes of the file read since the last message. */
-  bytes: number;
-  /** With the final message: the SHA-256 of the file's bytes (hex). */
-  sha256: string | undefined;
+  /** The file's bytes read since the last message (for the SHA-256 and progress). */
+  raw: Uint8Array | undefined;
   /** The text the claims' id offsets point into, as bytes (one character per byte). */
   text: Uint8Array | undefined;
   /** The items in file order: ITEM_* codes, each taking the next of its kind. */
@@ -69,6 +67,23 @@ export interface ClaimTableSink extends TableSink {
 const WORKER = new URL('./csvWorker.js', import.meta.url);
 const MIN_BYTES = 8 << 20;
 
+/** A reader thread started ahead of need (prestartReaderThread), for the next readCsvThreaded. */
+let spare: Worker | undefined;
+
+/**
+ * Starts a reader thread ahead of need, so that it loads its modules and compiles the bulk tier while the command
+ * reads its scenario; the next file read on a reader thread takes it. Left unused, it does not keep the process alive.
+ */
+export function prestartReaderThread(): void {
+  if (spare !== undefined || process.env.YIBAO_CSV_THREAD === 'never' || !existsSync(fileURLToPath(WORKER))) return;
+  const w = new Worker(WORKER);
+  w.unref();
+  w.once('error', () => {
+    if (spare === w) spare = undefined;
+  });
+  spare = w;
+}
+
 /** Whether to read this file on a second thread. */
 export function useReaderThread(path: string): boolean {
   const mode = process.env.YIBAO_CSV_THREAD;
@@ -95,7 +110,7 @@ export function readCsvThreaded(
     fileIndex: number;
     ledgerReport: (e: InputError, fileIndex: number) => void;
   },
-): Promise<{ sha256: string; ledger: LedgerState }> {
+): Promise<LedgerState> {
   const inFlight = new SharedArrayBuffer(4);
   const counter = new Int32Array(inFlight);
   const input: ThreadInput = {
@@ -110,7 +125,10 @@ export function readCsvThreaded(
     maxInFlight: 6,
     inFlight,
   };
-  const worker = new Worker(WORKER, { workerData: input, transferList: [options.ledger.table.buffer as ArrayBuffer] });
+  const worker = spare ?? new Worker(WORKER);
+  spare = undefined;
+  worker.ref();
+  worker.postMessage(input, [options.ledger.table.buffer as ArrayBuffer]);
   let stopped = false; // the sink wants no more records
   let decoder: ClaimDecoder | undefined;
   let values: MemoValues | undefined;
@@ -124,7 +142,10 @@ export function readCsvThreaded(
     worker.on('message', (m: ChunkMessage) => {
       try {
         if (m.crash !== undefined) throw new Error(`CSV reader thread: ${m.crash}`);
-        if (m.bytes > 0) ctx.onBytes(m.bytes);
+        if (m.raw !== undefined) {
+          ctx.hash?.update(m.raw);
+          ctx.onBytes(m.raw.length);
+        }
         if (m.shape !== undefined && decoder === undefined) {
           values = Object.fromEntries(MEMO_NAMES.map((k) => [k, []])) as unknown as MemoValues;
           decoder = new ClaimDecoder(m.shape, values);
@@ -173,7 +194,7 @@ export function readCsvThreaded(
         Atomics.notify(counter, 0);
         if (m.final) {
           void worker.terminate();
-          resolve({ sha256: m.sha256 as string, ledger: m.ledger as LedgerState });
+          resolve(m.ledger as LedgerState);
         }
       } catch (e) {
         fail(e);

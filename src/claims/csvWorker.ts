@@ -1,15 +1,14 @@
 // The reader thread of csvThread.ts: reads a claims CSV file, splits it into records (CsvText), finds the header as
 // the importer does (HeaderSearch), checks the records in place (FastRowChecker) and keeps the claim-id ledger
-// (ledger.ts) for the file's rows, then sends the importer's thread, chunk by chunk and in file order: how many bytes
-// were read (for progress) and, at the end, the file's SHA-256 (of the same raw bytes the importer's thread would
-// hash) and the ledger's state; the encoded claims with the text their ids point into; every other record as cells
-// (title rows, the header, rows for RowChecker); the text's errors and the ledger's. It decides nothing the
-// importer's thread does not decide again: that thread offers the same header cells to its own HeaderSearch and
-// checks the verdict is the same, and checks the rows sent as cells with its own RowChecker. The ledger sees what it
-// would see on the importer's thread: every data row in file order, a valid one as its claim (RowChecker's verdict
-// on a row sent as cells is computed here too: the same function of the same cells), an invalid one as its raw id.
-import { createHash } from 'node:crypto';
-import { parentPort, workerData } from 'node:worker_threads';
+// (ledger.ts) for the file's rows. It sends the importer's thread, chunk by chunk and in file order: the raw bytes
+// (for its SHA-256 and progress); the encoded claims with the text their ids point into; every other record as cells
+// (title rows, the header, rows for RowChecker); the text's errors and the ledger's; at the end, the ledger's state.
+// It decides nothing the importer's thread does not decide again: that thread offers the same header cells to its
+// own HeaderSearch and checks the verdict is the same, and checks the rows sent as cells with its own RowChecker.
+// The ledger sees what it would see on the importer's thread: every data row in file order, a valid one as its claim
+// (RowChecker's verdict on a row sent as cells is computed here too: the same function of the same cells), an invalid
+// one as its raw id.
+import { parentPort } from 'node:worker_threads';
 import { COLUMN_INDEX, vocabulary, type ColumnMapping } from './columns.js';
 import { readCsvFile, type BulkTaken, type RawRecord } from './csv.js';
 import { loadRecordScan } from './recordScan.js';
@@ -19,11 +18,12 @@ import { HeaderSearch, RowChecker } from './rows.js';
 import type { InputError } from '../domain/types.js';
 import { ITEM_CLAIM, ITEM_ERROR, ITEM_HEADER, ITEM_LEDGER_ERROR, ITEM_ROW, type ChunkMessage, type ThreadInput } from './csvThread.js';
 
-const input = workerData as ThreadInput;
 const port = parentPort!;
-const inFlight = new Int32Array(input.inFlight);
+// Compiled while the thread waits for its file (it may be started ahead of need: csvThread.ts prestartReaderThread).
+const scanModule = loadRecordScan();
 
-async function main(): Promise<void> {
+async function main(input: ThreadInput): Promise<void> {
+  const inFlight = new Int32Array(input.inFlight);
   const vocab = vocabulary(input.mapping as ColumnMapping | undefined);
   const quiet = { add: (_e: InputError) => undefined };
   const search = new HeaderSearch(vocab, input.file, quiet);
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       item.verdict = header === 'next' ? 'next' : header !== undefined;
       if (header === 'next') return 'next';
       if (header === undefined) return false;
-      fast = new FastRowChecker(header, vocab, input.rules, loadRecordScan());
+      fast = new FastRowChecker(header, vocab, input.rules, scanModule);
       values = fast.values;
       decoder = new ClaimDecoder(fast.shape, values);
       checker = new RowChecker(header, vocab, input.file, quiet, input.rules);
@@ -110,7 +110,6 @@ async function main(): Promise<void> {
     },
   };
 
-  const sha256 = createHash('sha256');
   const post = (raw: Uint8Array | undefined, final: boolean): void => {
     // At most a few chunks wait for the importer's thread: memory stays flat when it is the slower one.
     while (Atomics.load(inFlight, 0) >= input.maxInFlight) Atomics.wait(inFlight, 0, Atomics.load(inFlight, 0), 1000);
@@ -126,11 +125,9 @@ async function main(): Promise<void> {
       }
     }
     const nums = enc.nums; // handed over whole (transferred): a fresh one is made for the next chunk
-    if (raw !== undefined) sha256.update(raw);
     const state = final ? ledger.handOver() : undefined;
     const m: ChunkMessage = {
-      bytes: raw === undefined ? 0 : raw.length,
-      sha256: final ? sha256.digest('hex') : undefined,
+      raw,
       text: enc.count > 0 ? textBytes : undefined,
       order: Uint8Array.from(order),
       nums,
@@ -147,6 +144,7 @@ async function main(): Promise<void> {
     const transfer: ArrayBuffer[] = [nums.buffer as ArrayBuffer, m.order.buffer as ArrayBuffer];
     if (m.text) transfer.push(m.text.buffer as ArrayBuffer);
     if (state) transfer.push(state.table.buffer as ArrayBuffer);
+    if (raw) transfer.push(raw.buffer as ArrayBuffer);
     port.postMessage(m, transfer);
     order = [];
     enc = newEncoded(Math.max(4096, enc.count + (enc.count >> 2)));
@@ -159,6 +157,9 @@ async function main(): Promise<void> {
   post(undefined, true); // with the last errors (an unreadable file, no header)
 }
 
-main().catch((e) => {
-  port.postMessage({ crash: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+// The first message is the file to read.
+port.once('message', (input: ThreadInput) => {
+  main(input).catch((e) => {
+    port.postMessage({ crash: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  });
 });

@@ -254,23 +254,20 @@ async function scanFiles(
       if (ledgerHere) ledger.add(claim.claimId, claim.reverses, claim, shown, fi, row, labels, idHi, idLo);
       visit(claim, { file: shown, row });
     };
-    let threadSha256: string | undefined; // the reader thread hashes the file itself
     let ledgerHere = true; // false while the reader thread keeps the ledger
     const xlsxOptions = { sheet: options.sheet, dateColumn: () => dateColumn, looksLikeHeader: (c: readonly string[]) => looksLikeHeader(c, vocab) };
     if (p.kind === 'xlsx') await readXlsx(path, xlsxOptions, ctx, sink);
     else if (fastPath && useReaderThread(path)) {
       ledgerHere = false;
       const state = ledger.handOver();
-      const read = await readCsvThreaded(path, encoding, ctx, sink, { mapping: options.mapping, rules, ledger: state, fileIndex: fi, ledgerReport: (e, f) => collector.add(e, f) });
-      ledger.resume(read.ledger);
+      ledger.resume(await readCsvThreaded(path, encoding, ctx, sink, { mapping: options.mapping, rules, ledger: state, fileIndex: fi, ledgerReport: (e, f) => collector.add(e, f) }));
       ledgerHere = true;
-      threadSha256 = read.sha256;
     }
     else await readCsv(path, encoding, ctx, sink);
     search.finish();
     // An export with a header and no rows is never a real month (and a CR-only file once read as one line).
     if (checker !== undefined && fileRows === 0 && collector.count === errorsBefore) errors.add(msg.noRows({ file: shown }));
-    inputs.push({ role: 'claims', file: shown, sha256: threadSha256 ?? hash.digest('hex') });
+    inputs.push({ role: 'claims', file: shown, sha256: hash.digest('hex') });
   }
   const pendingReversals = ledger.finish(options.deferUnknownReversals === true);
   progress.tick(rows);

@@ -3,7 +3,7 @@
 // is written to a temporary file, and all are renamed only when all are complete (the JSON last).
 import { pricedClaimScanner } from '../app/claims.js';
 import { settleScenario } from '../app/settle.js';
-import { loadMapping } from '../claims/index.js';
+import { loadMapping, prestartReaderThread } from '../claims/index.js';
 import { saveErrorReport } from './validate.js';
 import { checkTargets, OutputSet, pauseAt, type OutputTarget } from '../io/outputs.js';
 import { InputRejected } from '../domain/errors.js';
@@ -40,6 +40,7 @@ export async function runSettle(scenarioPath: string, opts: SettleCliOptions): P
   const targetErrors = checkTargets(targets); // before the scenario is even read: a wrong --csv costs nothing
   if (targetErrors.length > 0) throw new InputRejected(targetErrors);
   const reportPath = resolve(opts.report ?? 'settle-errors.csv');
+  prestartReaderThread(); // a big claims file is read on a second thread: it starts while the scenario is read
   const loaded = await reportingRejection(reportPath, async () => loadScenarioWithOverrides(scenarioPath, opts.set ?? []));
   const set = targets.length > 0 ? OutputSet.open(targets) : undefined; // a lock held by another run: exit 1
   try {

@@ -7,7 +7,7 @@ import { claimSourceFor } from '../app/settle.js';
 import { ClaimAggregator } from '../domain/aggregate.js';
 import { InputRejected } from '../domain/errors.js';
 import type { InputError } from '../domain/types.js';
-import { loadMapping, normalizeEncoding, openClaimFiles, writeErrorReport, type ColumnMapping } from '../claims/index.js';
+import { loadMapping, normalizeEncoding, openClaimFiles, prestartReaderThread, writeErrorReport, type ColumnMapping } from '../claims/index.js';
 import type { ClaimSource } from '../claims/source.js';
 import { loadScenarioFile } from '../scenario/load.js';
 
@@ -61,6 +61,7 @@ export async function runValidate(files: string[], opts: ValidateCliOptions): Pr
     process.stderr.write('请指定结算明细文件或 --scenario / give at least one claims file, or --scenario\n');
     return 1;
   }
+  prestartReaderThread();
   const encoding = normalizeEncoding(opts.encoding);
   if (encoding === undefined) {
     process.stderr.write(

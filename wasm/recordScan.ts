@@ -27,6 +27,7 @@ const R_NEED_S: i32 = 524;
 const R_NEED_E: i32 = 528;
 const R_ARENA_USED: i32 = 532;
 const R_KEYS: i32 = 536;
+const R_IDS: i32 = 540;
 const S_FIELD: i32 = 640; // FIELDS × (s, e) i32: the current record's cells by field
 
 const MAX_CELLS: i32 = 64;
@@ -100,8 +101,15 @@ const FLAGS: i32 = ARENA + ARENA_SIZE;
 const FLAGS_SIZE: i32 = 1 << 16;
 const OUT: i32 = FLAGS + FLAGS_SIZE;
 const OUT_ROWS: i32 = 8192;
+/** The ids of the rows written (claim id, then patient id, bytes), which their offsets point into. */
+const IDS: i32 = OUT + OUT_ROWS * STRIDE * 8;
+const IDS_SIZE: i32 = 1 << 20;
 /** 16-byte aligned; the JavaScript side leaves 32 bytes of memory after the text (blocks are read 16 at a time). */
-const TEXT: i32 = OUT + OUT_ROWS * STRIDE * 8;
+const TEXT: i32 = IDS + IDS_SIZE;
+/** An id offset from ID_TEXT on is into the ids (recordScan.ts, fastRows.ts ID_TEXT), not into the text. */
+const ID_TEXT: f64 = 1073741824;
+/** The longest id taken (a longer one goes to the JavaScript path). */
+const MAX_ID: i32 = 256;
 /** The longest memo key kept (a longer cell goes to the JavaScript path). */
 const MAX_KEY: i32 = 128;
 /** fields.ts MAX_CLAIM_FEN. */
@@ -123,6 +131,9 @@ export function outBase(): i32 {
 }
 export function outRows(): i32 {
   return OUT_ROWS;
+}
+export function idsBase(): i32 {
+  return IDS;
 }
 
 /** The low n bytes of v (n in 0..8). */
@@ -328,12 +339,13 @@ function seek(p: i32, end: i32): void {
  * Reads records from text offset `pos` of the `n` bytes at TEXT and writes the ones it takes at OUT, the first as
  * row `row`. Returns STOP, FULL or NEED, with R_POS (the first record not taken) and R_ROWS (rows written).
  */
-export function scan(pos: i32, n: i32, row: i32): i32 {
+export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
   const delim = load<i32>(P_DELIM);
   vDelim = i8x16.splat(delim as i8);
   const end = TEXT + n;
   let p = TEXT + pos;
   let rows = 0;
+  let ids = 0; // bytes written at IDS
   let status = STOP;
   const fundColumns = load<i32>(P_FUND_COLUMNS) != 0;
   const referralColumn = load<i32>(P_REFERRAL_COLUMN) != 0;
@@ -344,7 +356,7 @@ export function scan(pos: i32, n: i32, row: i32): i32 {
   for (let f = 0; f < FIELDS; f++) if (load<i32>(P_CELLS + (f << 2)) < 0) setField(f, TEXT, TEXT);
   seek(p, end);
   for (;;) {
-    if (rows == OUT_ROWS) {
+    if (rows == OUT_ROWS || ids + 2 * MAX_ID > IDS_SIZE) {
       status = FULL;
       break;
     }
@@ -385,6 +397,7 @@ export function scan(pos: i32, n: i32, row: i32): i32 {
     }
     if (!plainId(fieldS(CLAIM_ID), fieldE(CLAIM_ID))) break;
     if (!plainId(fieldS(PATIENT_ID), fieldE(PATIENT_ID))) break;
+    if (fieldE(CLAIM_ID) - fieldS(CLAIM_ID) > MAX_ID || fieldE(PATIENT_ID) - fieldS(PATIENT_ID) > MAX_ID) break;
     if (fieldS(REVERSES) != fieldE(REVERSES)) break; // a reversal: the JavaScript path
     const institution = memoOf(INSTITUTION, M_INSTITUTION);
     if (institution < 0) {
@@ -490,10 +503,16 @@ export function scan(pos: i32, n: i32, row: i32): i32 {
 
     const o = OUT + rows * (STRIDE << 3);
     store<f64>(o + (F_ROW << 3), (row + rows) as f64);
-    store<f64>(o + (F_ID << 3), (fieldS(CLAIM_ID) - TEXT) as f64);
-    store<f64>(o + ((F_ID + 1) << 3), (fieldE(CLAIM_ID) - TEXT) as f64);
-    store<f64>(o + (F_PATIENT_ID << 3), (fieldS(PATIENT_ID) - TEXT) as f64);
-    store<f64>(o + ((F_PATIENT_ID + 1) << 3), (fieldE(PATIENT_ID) - TEXT) as f64);
+    const cl = fieldE(CLAIM_ID) - fieldS(CLAIM_ID);
+    const pl = fieldE(PATIENT_ID) - fieldS(PATIENT_ID);
+    memory.copy(IDS + ids, fieldS(CLAIM_ID), cl);
+    memory.copy(IDS + ids + cl, fieldS(PATIENT_ID), pl);
+    const at = ID_TEXT + ((idsBase + ids) as f64);
+    store<f64>(o + (F_ID << 3), at);
+    store<f64>(o + ((F_ID + 1) << 3), at + (cl as f64));
+    store<f64>(o + (F_PATIENT_ID << 3), at + (cl as f64));
+    store<f64>(o + ((F_PATIENT_ID + 1) << 3), at + ((cl + pl) as f64));
+    ids += cl + pl;
     store<f64>(o + (F_REVERSES << 3), 0);
     store<f64>(o + ((F_REVERSES + 1) << 3), 0);
     store<f64>(o + (F_INSTITUTION << 3), institution as f64);
@@ -521,6 +540,7 @@ export function scan(pos: i32, n: i32, row: i32): i32 {
   }
   store<i32>(R_POS, p - TEXT);
   store<i32>(R_ROWS, rows);
+  store<i32>(R_IDS, ids);
   if (status == NEED) {
     store<i32>(R_NEED_MEMO, needMemo);
     store<i32>(R_NEED_S, needS - TEXT);

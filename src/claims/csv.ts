@@ -101,7 +101,7 @@ export class CsvText {
   private row = 0; // records seen, including blank lines
   private delim = ',';
   private delimSeen = false;
-  private readonly rec: RawRecord;
+  private readonly rec: ChunkRecord;
   private readonly taken: BulkTaken = { pos: 0, records: 0 };
 
   constructor(
@@ -113,7 +113,7 @@ export class CsvText {
     this.chosen = encoding === 'auto' ? undefined : encoding;
     if (this.chosen === 'gb18030') this.gbDecoder = new TextDecoder('gb18030', { fatal: true });
     this.work = Buffer.allocUnsafe(chunk * 2);
-    this.rec = { text: '', bytes: this.work, ascii: true, generation: 0, starts: new Int32Array(64), ends: new Int32Array(64), count: 0 };
+    this.rec = new ChunkRecord(this.work);
   }
 
   /** Stops reading records (the sink wants no more). */
@@ -220,7 +220,7 @@ export class CsvText {
 
   /** Reads the records in the first `upTo` bytes of `work` and keeps the rest for the next chunk. */
   private process(upTo: number, final: boolean): void {
-    const used = this.consume(this.work.toString('latin1', 0, upTo), final);
+    const used = this.consume(upTo, final);
     if (used > 0) {
       this.work.copyWithin(0, used, this.len);
       this.len -= used;
@@ -229,14 +229,16 @@ export class CsvText {
   }
 
   /**
-   * Reads the complete records at the start of `text` (the first bytes of `work`, one character per byte); returns
-   * how many characters were consumed. At EOF (`final`) consumes everything. No claims column holds a line break, so
+   * Reads the complete records in the first `n` bytes of `work`; returns how many bytes were consumed. At EOF (`final`) consumes everything. No claims column holds a line break, so
    * a quoted field that does not close on its own line is an error naming the row where it opened (an unclosed quote
    * would otherwise swallow the rows after it); reading the file stops there.
    */
-  private consume(text: string, final: boolean): number {
-    const n = text.length;
+  private consume(n: number, final: boolean): number {
+    const bytes = this.work;
+    const rec = this.rec;
+    rec.load(bytes, n);
     if (!this.delimSeen) {
+      const text = rec.text;
       // Delimiter: a tab-separated export has tabs and no commas in its first line holding either (title rows above
       // the header usually hold neither).
       for (let from = 0; from < n; ) {
@@ -252,14 +254,7 @@ export class CsvText {
       }
     }
     const delim = this.delim;
-    const bytes = this.work;
-    const rec = this.rec;
     const events = this.events;
-    rec.text = text;
-    rec.bytes = bytes;
-    rec.generation++;
-    // Cells beyond ASCII are decoded from the bytes; an all-ASCII text (the usual export) is its own decoding.
-    rec.ascii = isAscii(bytes.subarray(0, n));
     let pos = 0;
     let q = -2; // next quote at or after pos; -1: none left in text
     let lf = -2; // next LF at or after pos; -1: none left
@@ -277,8 +272,8 @@ export class CsvText {
           if (pos >= n) break;
         }
       }
-      if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
-      if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
+      if (lf !== -1 && lf < pos) lf = byteIndex(bytes, 10, pos, n);
+      if (cr !== -1 && cr < pos) cr = byteIndex(bytes, 13, pos, n);
       let end: number; // the record's last character + 1
       let next: number; // where the next record starts
       if (cr >= 0 && (lf < 0 || cr < lf)) {
@@ -296,7 +291,7 @@ export class CsvText {
       }
       const row = ++this.row;
       if (end > pos) {
-        if (q !== -1 && q < pos) q = text.indexOf('"', pos);
+        if (q !== -1 && q < pos) q = byteIndex(bytes, 34, pos, n);
         if (q >= 0 && q < end) {
           const r = quotedCells(bytes.toString('utf8', pos, end), delim);
           if (r.open !== undefined) {
@@ -313,7 +308,7 @@ export class CsvText {
           let k = 0;
           let p = pos;
           for (;;) {
-            if (d !== -1 && d < p) d = text.indexOf(delim, p);
+            if (d !== -1 && d < p) d = byteIndex(bytes, delimCode, p, n);
             if (k + 1 >= starts.length) {
               rec.starts = starts = grow(starts);
               rec.ends = ends = grow(ends);
@@ -364,7 +359,7 @@ export class TableReader implements RecordEvents {
   record(rec: RawRecord, row: number): void {
     if (this.headerSeen && this.sink.record !== undefined) {
       // Records whose first cell starts with a visible ASCII character are never blank: the sink may read them in place.
-      const c0 = rec.text.charCodeAt(rec.starts[0]);
+      const c0 = rec.bytes[rec.starts[0]];
       if (c0 > 32 && c0 < 127 && rec.ends[0] > rec.starts[0] && this.sink.record(rec, row)) return;
     }
     this.cells(this.headerSeen ? recordCells(rec, this.reused) : recordCells(rec), row);
@@ -458,17 +453,70 @@ export async function readCsvFile(
 /** A record without quotes, as offered to `TableSink.record`; valid only during the call. */
 export interface RawRecord {
   /** The text of `bytes`, one character per byte (Latin-1): a cell with no byte beyond ASCII is its slice. */
-  text: string;
+  readonly text: string;
   /** The record's UTF-8 bytes at the same offsets as `text`. */
   bytes: Buffer;
+  /** The bytes of `text` (its length): the first `length` of `bytes`. */
+  readonly length: number;
   /** Whether the whole text is ASCII (then every cell is its slice of `text`). */
-  ascii: boolean;
+  readonly ascii: boolean;
   /** Which text this is: a new number each time the reader moves on to more of the file. */
   generation: number;
   /** Cell i is text[starts[i], ends[i]). */
   starts: Int32Array;
   ends: Int32Array;
   count: number;
+}
+
+/**
+ * CsvText's record: the text and its ASCII test are made on first use for each chunk (the bulk tier of the fast path
+ * reads the bytes and needs neither).
+ */
+class ChunkRecord implements RawRecord {
+  generation = 0;
+  starts: Int32Array = new Int32Array(64);
+  ends: Int32Array = new Int32Array(64);
+  count = 0;
+  private n = 0;
+  private madeText = -1;
+  private madeAscii = -1;
+  private textOf = '';
+  private asciiOf = true;
+
+  constructor(public bytes: Buffer) {}
+
+  /** The first n bytes of `bytes` are the next text. */
+  load(bytes: Buffer, n: number): void {
+    this.bytes = bytes;
+    this.n = n;
+    this.generation++;
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  get text(): string {
+    if (this.madeText !== this.generation) {
+      this.textOf = this.bytes.toString('latin1', 0, this.n);
+      this.madeText = this.generation;
+    }
+    return this.textOf;
+  }
+
+  get ascii(): boolean {
+    if (this.madeAscii !== this.generation) {
+      this.asciiOf = isAscii(this.bytes.subarray(0, this.n));
+      this.madeAscii = this.generation;
+    }
+    return this.asciiOf;
+  }
+}
+
+/** The first `value` byte in bytes[from, n), or -1. */
+function byteIndex(bytes: Buffer, value: number, from: number, n: number): number {
+  const i = bytes.indexOf(value, from);
+  return i >= n ? -1 : i;
 }
 
 function grow(a: Int32Array): Int32Array {

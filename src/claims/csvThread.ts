@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Claim, InputError } from '../domain/types.js';
 import type { ColumnMapping } from './columns.js';
 import { CHUNK, type Encoding, type ReadContext, type TableSink } from './csv.js';
-import { ClaimDecoder, MEMO_NAMES, type EncodedClaims, type MemoValues } from './fastRows.js';
+import { BytesIdTexts, ClaimDecoder, MEMO_NAMES, newEncoded, type EncodedClaims, type MemoValues } from './fastRows.js';
 import type { LedgerState } from './ledger.js';
 import type { ClaimShape, RunRules } from './rows.js';
 
@@ -45,6 +45,8 @@ export interface ChunkMessage {
   order: Uint8Array;
   nums: Float64Array;
   count: number;
+  /** The ids the bulk tier copied out, which claims' id offsets from ID_TEXT on point into. */
+  ids: Uint8Array;
   side: unknown[];
   /** Records as cells; a header candidate carries the reader thread's own verdict on it. */
   cells: { cells: string[]; row: number; verdict?: boolean | 'next' }[];
@@ -132,7 +134,7 @@ export function readCsvThreaded(
   let stopped = false; // the sink wants no more records
   let decoder: ClaimDecoder | undefined;
   let values: MemoValues | undefined;
-  const enc: EncodedClaims = { nums: new Float64Array(0), count: 0, side: [] };
+  const enc: EncodedClaims = newEncoded(0);
   return new Promise((resolve, reject) => {
     const fail = (e: unknown): void => {
       void worker.terminate();
@@ -159,7 +161,9 @@ export function readCsvThreaded(
         enc.nums = m.nums;
         enc.count = m.count;
         enc.side = m.side;
-        const text = m.text === undefined ? '' : Buffer.from(m.text.buffer, m.text.byteOffset, m.text.length).toString('latin1');
+        enc.ids = m.ids;
+        enc.idsLength = m.ids.length;
+        const texts = new BytesIdTexts(m.text, m.ids);
         let claims = 0;
         let cells = 0;
         let errors = 0;
@@ -177,7 +181,7 @@ export function readCsvThreaded(
           }
           if (kind === ITEM_CLAIM) {
             const k = claims++;
-            if (!stopped) sink.claim((decoder as ClaimDecoder).claim(enc, k, text), ClaimDecoder.row(enc, k));
+            if (!stopped) sink.claim((decoder as ClaimDecoder).claim(enc, k, texts), ClaimDecoder.row(enc, k));
             continue;
           }
           const c = m.cells[cells++];

@@ -12,7 +12,7 @@ import { parentPort } from 'node:worker_threads';
 import { COLUMN_INDEX, vocabulary, type ColumnMapping } from './columns.js';
 import { readCsvFile, type BulkTaken, type RawRecord } from './csv.js';
 import { loadRecordScan } from './recordScan.js';
-import { ClaimDecoder, FastRowChecker, MEMO_NAMES, newEncoded, type EncodedClaims, type LedgerRow, type MemoValues } from './fastRows.js';
+import { ClaimDecoder, FastRowChecker, MEMO_NAMES, newEncoded, RecordIdTexts, type EncodedClaims, type LedgerRow, type MemoValues } from './fastRows.js';
 import { ClaimLedger } from './ledger.js';
 import { HeaderSearch, RowChecker } from './rows.js';
 import type { InputError } from '../domain/types.js';
@@ -41,11 +41,12 @@ async function main(input: ThreadInput): Promise<void> {
     ledgerErrors.push({ e, fileIndex });
   });
   const lr: LedgerRow = { claimId: '', reverses: '', institutionId: '', totalCost: 0, fundPaid: 0, patientPaid: 0, idHi: NaN, idLo: NaN };
-  /** Encoded claims from `from` on into the ledger, with the text their ids point into. */
-  const toLedger = (from: number, text: string): void => {
+  /** Encoded claims from `from` on (their ids from byte `idsFrom` of enc.ids on) into the ledger. */
+  const toLedger = (from: number, r: RawRecord, idsFrom: number): void => {
     const d = decoder as ClaimDecoder;
+    const texts = new RecordIdTexts(r, enc, idsFrom);
     for (let k = from; k < enc.count; k++) {
-      d.ledgerRow(enc, k, text, lr);
+      d.ledgerRow(enc, k, texts, lr);
       ledger.add(lr.claimId, lr.reverses, lr, input.file, input.fileIndex, ClaimDecoder.row(enc, k), labels, lr.idHi, lr.idLo);
     }
   };
@@ -87,19 +88,19 @@ async function main(input: ThreadInput): Promise<void> {
     },
     bulk(r: RawRecord, pos: number, n: number, row: number, delim: number, taken: BulkTaken): void {
       const before = enc.count;
+      const idsBefore = enc.idsLength;
       taken.pos = (fast as FastRowChecker).bulk(r, pos, n, row, delim, enc);
       taken.records = enc.count - before;
       if (taken.records === 0) return;
-      if (textBytes === undefined) textBytes = new Uint8Array(r.bytes.subarray(0, r.text.length));
       for (let k = 0; k < taken.records; k++) order.push(ITEM_CLAIM);
-      toLedger(before, r.text);
+      toLedger(before, r, idsBefore); // (the bulk tier's ids are in enc.ids: the text is not needed)
     },
     record(r: RawRecord, row: number): boolean {
       if (!(fast as FastRowChecker).encode(r, row, enc)) return false;
       // A copy now: the reader moves its unread tail over these bytes once the chunk is read.
-      if (textBytes === undefined) textBytes = new Uint8Array(r.bytes.subarray(0, r.text.length));
+      if (textBytes === undefined) textBytes = new Uint8Array(r.bytes.subarray(0, r.length));
       order.push(ITEM_CLAIM);
-      toLedger(enc.count - 1, r.text);
+      toLedger(enc.count - 1, r, enc.idsLength);
       return true;
     },
   };
@@ -128,7 +129,8 @@ async function main(input: ThreadInput): Promise<void> {
     const state = final ? ledger.handOver() : undefined;
     const m: ChunkMessage = {
       raw,
-      text: enc.count > 0 ? textBytes : undefined,
+      text: textBytes,
+      ids: enc.ids.subarray(0, enc.idsLength),
       order: Uint8Array.from(order),
       nums,
       count: enc.count,
@@ -143,6 +145,7 @@ async function main(input: ThreadInput): Promise<void> {
     };
     const transfer: ArrayBuffer[] = [nums.buffer as ArrayBuffer, m.order.buffer as ArrayBuffer];
     if (m.text) transfer.push(m.text.buffer as ArrayBuffer);
+    transfer.push(enc.ids.buffer as ArrayBuffer);
     if (state) transfer.push(state.table.buffer as ArrayBuffer);
     if (raw) transfer.push(raw.buffer as ArrayBuffer);
     port.postMessage(m, transfer);

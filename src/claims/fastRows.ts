@@ -96,8 +96,9 @@ function asciiCode(text: string, s: number, e: number): boolean {
 const FAIL = NaN; // an amount the row checks refuse
 const EMPTY = Infinity; // an optional amount left empty
 
-// An encoded claim: STRIDE numbers. Id cells are text offsets [s, e), or s = -1 - i for side[i]; memo cells are
-// entries, or -2 - i for side[i].
+// An encoded claim: STRIDE numbers. Id cells are text offsets [s, e), or from ID_TEXT on offsets into the ids the
+// bulk tier copied out (EncodedClaims.ids), or s = -1 - i for side[i]; memo cells are entries, or -2 - i for side[i].
+export const ID_TEXT = 1 << 30;
 const F_ROW = 0;
 const F_ID = 1; // and F_ID + 1
 const F_PATIENT_ID = 3; // and + 1
@@ -126,12 +127,15 @@ export const STRIDE = 26;
 export interface EncodedClaims {
   nums: Float64Array;
   count: number;
+  /** The ids of the rows the bulk tier wrote: `idsLength` bytes (one character each). */
+  ids: Uint8Array;
+  idsLength: number;
   /** Values that are not text offsets or memo entries (ids that needed normalising, values past a full memo). */
   side: unknown[];
 }
 
 export function newEncoded(rows: number): EncodedClaims {
-  return { nums: new Float64Array(rows * STRIDE), count: 0, side: [] };
+  return { nums: new Float64Array(rows * STRIDE), count: 0, ids: new Uint8Array(rows * 32), idsLength: 0, side: [] };
 }
 
 /** The memos' values as the decoder needs them (the reader thread sends the new entries with each message). */
@@ -421,13 +425,71 @@ export class FastRowChecker {
   }
 }
 
-/** Whether two encoded id cells hold the same id. */
+/** Whether two encoded id cells hold the same id (of a row `encode` wrote: never in the ids). */
 function sameId(r: RawRecord, out: EncodedClaims, f: number, g: number): boolean {
-  return idText(r.text, out.side, out.nums[f], out.nums[f + 1]) === idText(r.text, out.side, out.nums[g], out.nums[g + 1]);
+  const texts = { text: r.text, ids: '', idsFrom: 0 };
+  return idText(texts, out.side, out.nums[f], out.nums[f + 1]) === idText(texts, out.side, out.nums[g], out.nums[g + 1]);
 }
 
-function idText(text: string, side: readonly unknown[], s: number, e: number): string {
-  return s < 0 ? (side[-1 - s] as string) : text.slice(s, e);
+/**
+ * The strings encoded ids point into: the text the rows were read from, and the ids the bulk tier copied out (as
+ * Latin-1 text). Either may be made on first use (a getter).
+ */
+export interface IdTexts {
+  readonly text: string;
+  /** The ids from byte `idsFrom` of EncodedClaims.ids on. */
+  readonly ids: string;
+  readonly idsFrom: number;
+}
+
+function idText(texts: IdTexts, side: readonly unknown[], s: number, e: number): string {
+  if (s < 0) return side[-1 - s] as string;
+  if (s < ID_TEXT) return texts.text.slice(s, e);
+  const from = ID_TEXT + texts.idsFrom;
+  return texts.ids.slice(s - from, e - from);
+}
+
+/** The IdTexts of a message (csvThread.ts): its text and ids as bytes, each made a string on first use. */
+export class BytesIdTexts implements IdTexts {
+  readonly idsFrom = 0;
+  private madeText: string | undefined;
+  private madeIds: string | undefined;
+
+  constructor(
+    private readonly textBytes: Uint8Array | undefined,
+    private readonly idBytes: Uint8Array | undefined,
+  ) {}
+
+  get text(): string {
+    return (this.madeText ??= this.textBytes === undefined ? '' : latin1(this.textBytes));
+  }
+
+  get ids(): string {
+    return (this.madeIds ??= this.idBytes === undefined ? '' : latin1(this.idBytes));
+  }
+}
+
+/** The IdTexts of rows just encoded from a record's text: its text, and the ids `enc` holds from byte `idsFrom` on. */
+export class RecordIdTexts implements IdTexts {
+  private madeIds: string | undefined;
+
+  constructor(
+    private readonly r: RawRecord,
+    private readonly enc: EncodedClaims,
+    readonly idsFrom = 0,
+  ) {}
+
+  get text(): string {
+    return this.r.text;
+  }
+
+  get ids(): string {
+    return (this.madeIds ??= latin1(this.enc.ids.subarray(this.idsFrom, this.enc.idsLength)));
+  }
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
 
 function valueOf<T>(values: readonly T[], side: readonly unknown[], entry: number): T {
@@ -487,8 +549,8 @@ export class ClaimDecoder {
     this.out = out;
   }
 
-  /** Row i of `enc`, whose id offsets point into `text` (valid until the next call). */
-  claim(enc: EncodedClaims, i: number, text: string): Claim {
+  /** Row i of `enc`, whose ids point into `texts` (valid until the next call). */
+  claim(enc: EncodedClaims, i: number, text: IdTexts): Claim {
     const n = enc.nums;
     const side = enc.side;
     const v = this.values;
@@ -523,7 +585,7 @@ export class ClaimDecoder {
   }
 
   /** Row i's fields for the ledger, the same as its claim's, written into `into`. */
-  ledgerRow(enc: EncodedClaims, i: number, text: string, into: LedgerRow): void {
+  ledgerRow(enc: EncodedClaims, i: number, text: IdTexts, into: LedgerRow): void {
     const n = enc.nums;
     const side = enc.side;
     const b = i * STRIDE;

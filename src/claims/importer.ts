@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import type { InputFile } from '../domain/result.js';
 import type { Claim, InputError } from '../domain/types.js';
-import { ClaimDecoder, FastRowChecker, newEncoded } from './fastRows.js';
+import { ClaimDecoder, FastRowChecker, newEncoded, RecordIdTexts } from './fastRows.js';
 import { readCsvThreaded, useReaderThread, type ClaimTableSink } from './csvThread.js';
 import { COLUMN_INDEX, vocabulary, type ColumnMapping, type Vocabulary } from './columns.js';
 import { readCsv, reason, type Encoding, type ReadContext, type Reason, type TableSink } from './csv.js';
@@ -217,7 +217,7 @@ async function scanFiles(
       record(r, row) {
         // RowChecker takes a row the fast path does not (as cells), and says what is wrong with it.
         if (!fastPath || !(fast as FastRowChecker).encode(r, row, encoded)) return false;
-        const claim = (decoder as ClaimDecoder).claim(encoded, 0, r.text);
+        const claim = (decoder as ClaimDecoder).claim(encoded, 0, new RecordIdTexts(r, encoded));
         encoded.count = 0;
         encoded.side.length = 0;
         accept(claim, row);
@@ -228,8 +228,10 @@ async function scanFiles(
         const end = (fast as FastRowChecker).bulk(r, pos, n, row, delim, encoded);
         const count = encoded.count;
         const d = decoder as ClaimDecoder;
-        for (let k = 0; k < count; k++) accept(d.claim(encoded, k, r.text), ClaimDecoder.row(encoded, k), ClaimDecoder.idHashHi(encoded, k), ClaimDecoder.idHashLo(encoded, k));
+        const texts = new RecordIdTexts(r, encoded);
+        for (let k = 0; k < count; k++) accept(d.claim(encoded, k, texts), ClaimDecoder.row(encoded, k), ClaimDecoder.idHashHi(encoded, k), ClaimDecoder.idHashLo(encoded, k));
         encoded.count = 0;
+        encoded.idsLength = 0;
         encoded.side.length = 0;
         taken.pos = end;
         taken.records = count;

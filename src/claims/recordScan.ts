@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COLUMN_INDEX, type Column } from './columns.js';
-import type { MemoValues } from './fastRows.js';
+import type { EncodedClaims, MemoValues } from './fastRows.js';
 
 /** The module's fields, in its order (wasm/recordScan.ts CLAIM_ID …), as claims columns. */
 const FIELD_COLUMNS: readonly Column[] = [
@@ -58,6 +58,7 @@ const R_ROWS = 129;
 const R_NEED_MEMO = 130;
 const R_NEED_S = 131;
 const R_NEED_E = 132;
+const R_IDS = 135;
 
 const STOP = 0;
 const FULL = 1;
@@ -68,8 +69,9 @@ interface Exports {
   textBase(): number;
   outBase(): number;
   outRows(): number;
+  idsBase(): number;
   register(memo: number, s: number, e: number, entry: number, flag: number): number;
-  scan(pos: number, n: number, row: number): number;
+  scan(pos: number, n: number, row: number, idsBase: number): number;
 }
 
 /** Where the compiled module lies: beside this file once built, or in dist/ when this runs from the sources. */
@@ -106,6 +108,7 @@ export class RecordScan {
   private f64!: Float64Array;
   private readonly textBase: number;
   private readonly outBase: number;
+  private readonly idsAt: number;
   /** The text last copied in (see `load`). */
   private loaded = -1;
   readonly result: ScanResult = { status: STOP, pos: 0, memo: 'institution', s: 0, e: 0 };
@@ -135,6 +138,7 @@ export class RecordScan {
     this.x = x;
     this.textBase = x.textBase();
     this.outBase = x.outBase();
+    this.idsAt = x.idsBase();
     this.views();
     const p = this.i32;
     p.fill(0, 0, 160);
@@ -176,14 +180,23 @@ export class RecordScan {
    * Reads records of the loaded text from `pos` (of `n` bytes), the first being row `row`, with `delim` between
    * cells; writes the claims it takes as the next rows of `out` (growing it as needed). Returns `result`.
    */
-  scan(pos: number, n: number, row: number, delim: number, out: { nums: Float64Array; count: number }): ScanResult {
+  scan(pos: number, n: number, row: number, delim: number, out: EncodedClaims): ScanResult {
     const p = this.i32;
     p[P_DELIM] = delim;
     const r = this.result;
     for (;;) {
-      const status = this.x.scan(pos, n, row);
+      const status = this.x.scan(pos, n, row, out.idsLength);
       const rows = p[R_ROWS];
       if (rows > 0) {
+        // The rows' ids, which their id offsets (from ID_TEXT on) point into.
+        const idBytes = p[R_IDS];
+        if (out.idsLength + idBytes > out.ids.length) {
+          const bigger = new Uint8Array(Math.max(out.idsLength + idBytes, out.ids.length * 2));
+          bigger.set(out.ids.subarray(0, out.idsLength));
+          out.ids = bigger;
+        }
+        out.ids.set(this.u8.subarray(this.idsAt, this.idsAt + idBytes), out.idsLength);
+        out.idsLength += idBytes;
         const need = (out.count + rows) * STRIDE;
         if (need > out.nums.length) {
           const bigger = new Float64Array(Math.max(need, out.nums.length * 2));

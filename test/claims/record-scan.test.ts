@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { vocabulary } from '../../src/claims/columns.js';
 import { CsvText, TableReader, type BulkTaken, type RawRecord, type TableSink } from '../../src/claims/csv.js';
 import { H, hash64 } from '../../src/claims/fields.js';
-import { ClaimDecoder, FastRowChecker, newEncoded, type EncodedClaims } from '../../src/claims/fastRows.js';
+import { ClaimDecoder, FastRowChecker, newEncoded, RecordIdTexts, type EncodedClaims } from '../../src/claims/fastRows.js';
 import { loadRecordScan } from '../../src/claims/recordScan.js';
 import { HeaderSearch, type Header, type RunRules } from '../../src/claims/rows.js';
 
@@ -31,14 +31,16 @@ function read(bytes: Uint8Array, chunks: readonly number[], module: WebAssembly.
   let decoder: ClaimDecoder | undefined;
   let bulkRows = 0;
   const enc: EncodedClaims = newEncoded(1);
-  const take = (text: string) => {
+  const take = (r: RawRecord) => {
+    const texts = new RecordIdTexts(r, enc);
     for (let k = 0; k < enc.count; k++) {
       const hi = ClaimDecoder.idHashHi(enc, k);
-      const claim = (decoder as ClaimDecoder).claim(enc, k, text);
+      const claim = (decoder as ClaimDecoder).claim(enc, k, texts);
       if (Number.isNaN(hi)) hash64(claim.claimId);
       items.push({ kind: 'claim', row: ClaimDecoder.row(enc, k), claim: JSON.stringify(claim), hi: Number.isNaN(hi) ? H.hi : hi, lo: Number.isNaN(hi) ? H.lo : ClaimDecoder.idHashLo(enc, k) });
     }
     enc.count = 0;
+    enc.idsLength = 0;
     enc.side.length = 0;
   };
   const sink: TableSink = {
@@ -54,14 +56,14 @@ function read(bytes: Uint8Array, chunks: readonly number[], module: WebAssembly.
     },
     record(r: RawRecord, row: number) {
       if (!(fast as FastRowChecker).encode(r, row, enc)) return false;
-      take(r.text);
+      take(r);
       return true;
     },
     bulk(r: RawRecord, pos: number, n: number, row: number, delim: number, taken: BulkTaken) {
       taken.pos = (fast as FastRowChecker).bulk(r, pos, n, row, delim, enc);
       taken.records = enc.count;
       bulkRows += enc.count;
-      take(r.text);
+      take(r);
     },
   };
   const errors: unknown[] = [];

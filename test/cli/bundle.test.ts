@@ -87,6 +87,15 @@ describe('the bundled CLI', () => {
     expect(loaded('dist/server/app.js').some((f) => f.startsWith('node_modules/fastify/'))).toBe(true);
   });
 
+  it("keeps only zod's English locale, which is all src/ uses", () => {
+    const meta = JSON.parse(readFileSync(join(BUNDLE, 'meta.json'), 'utf8')) as Meta;
+    const inputs = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
+    expect(inputs.filter((f) => /zod\/v4\/locales\//.test(f)).sort()).toEqual(['node_modules/zod/v4/locales/en.js']);
+    const uses = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? uses(join(d, e.name)) : /\blocales\b/.test(readFileSync(join(d, e.name), 'utf8')) ? [join(d, e.name)] : []));
+    expect(uses('src')).toEqual([]);
+  });
+
   it('settles on the reader thread and with the WebAssembly module from dist/bundle/, as the unbundled dist/ does', () => {
     const bundled = join(dir, 'bundled.json');
     const plain = join(dir, 'plain.json');

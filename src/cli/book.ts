@@ -1,14 +1,12 @@
 // `yibao book …`: the settlement year as a book (结算账簿). Thin: each subcommand calls src/app/book.ts and prints
-// its bilingual summary; errors reach main.ts's one catch.
+// its bilingual summary; errors reach main.ts's one catch. src/app/book.ts (and with it DuckDB, ≈ 0.25 s to load) is
+// imported when a subcommand runs, not when it is registered: `yibao --help` lists the book commands without it.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { bookAmend, bookClear, bookClose, bookImport, bookInit, bookLock, bookSupplement, cliContext, loadBook, withBook } from '../app/book.js';
-import { bookVerify } from '../app/bookVerify.js';
-import { bookJsonText } from '../book/json.js';
-import { formatFenGrouped } from '../domain/money.js';
-import { writeTextAtomically } from '../io/atomic.js';
 import type { BookState } from '../book/state.js';
+import { formatFenGrouped } from '../domain/money.js';
 
+const app = () => import('../app/book.js');
 const print = (lines: readonly string[]) => process.stdout.write(`${lines.join('\n')}\n`);
 
 export function registerBookCommands(program: Command): void {
@@ -21,6 +19,7 @@ export function registerBookCommands(program: Command): void {
     .requiredOption('--scenario <file>', 'the policy (scenario file) 政策版本')
     .option('--previous <dir>', "last year's book: take its closing carry-forward 上年账簿")
     .action(async (dir: string, opts: { scenario: string; previous?: string }) => {
+      const { bookInit, cliContext } = await app();
       print((await bookInit(dir, opts.scenario, cliContext, opts.previous)).lines);
     });
 
@@ -30,6 +29,7 @@ export function registerBookCommands(program: Command): void {
     .argument('<dir>', 'book folder 账簿目录')
     .requiredOption('--scenario <file>', 'the new version, with effectiveFrom: "YYYY-MM" 新政策版本')
     .action(async (dir: string, opts: { scenario: string }) => {
+      const { bookAmend, cliContext, withBook } = await app();
       print((await withBook(dir, 'book amend', (store) => bookAmend(store, opts.scenario, cliContext))).lines);
     });
 
@@ -43,6 +43,7 @@ export function registerBookCommands(program: Command): void {
     .option('--mapping <file>', 'column/value mapping 列映射文件')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (dir: string, files: string[], opts: { encoding?: string; sheet?: string; mapping?: string; progress?: boolean }) => {
+      const { bookImport, cliContext, withBook } = await app();
       const r = await withBook(dir, 'book import', (store) => bookImport(store, files, cliContext, { encoding: opts.encoding, sheet: opts.sheet, mappingFile: opts.mapping, progress: opts.progress }));
       print(r.lines);
     });
@@ -53,21 +54,23 @@ export function registerBookCommands(program: Command): void {
     .argument('<dir>', 'book folder 账簿目录')
     .argument('<month>', 'YYYY-MM')
     .action(async (dir: string, month: string) => {
+      const { bookClose, cliContext, withBook } = await app();
       print((await withBook(dir, 'book close', (store) => bookClose(store, month, cliContext))).lines);
     });
 
   // The commands that take only the book: the draft clearing, the lock, a supplement.
-  const onBook: ReadonlyArray<readonly [string, string, typeof bookClear]> = [
-    ['clear', '年终清算草稿 The draft year-end clearing (recomputable until the lock)', bookClear],
-    ['lock', '锁定 Lock the year: post the clearing as drafted', bookLock],
-    ['supplement', '补充清算 Settle batches imported after the lock as differences', bookSupplement],
+  const onBook: ReadonlyArray<readonly [string, string, 'bookClear' | 'bookLock' | 'bookSupplement']> = [
+    ['clear', '年终清算草稿 The draft year-end clearing (recomputable until the lock)', 'bookClear'],
+    ['lock', '锁定 Lock the year: post the clearing as drafted', 'bookLock'],
+    ['supplement', '补充清算 Settle batches imported after the lock as differences', 'bookSupplement'],
   ];
-  for (const [name, description, run] of onBook) {
+  for (const [name, description, command] of onBook) {
     book
       .command(name)
       .description(description)
       .argument('<dir>', 'book folder 账簿目录')
       .action(async (dir: string) => {
+        const { [command]: run, cliContext, withBook } = await app();
         print((await withBook(dir, `book ${name}`, (store) => run(store, cliContext))).lines);
       });
   }
@@ -79,9 +82,13 @@ export function registerBookCommands(program: Command): void {
     .option('--json <file>', 'write the book JSON (DOMAIN.md §12.8)')
     .option('--xlsx <file>', 'write the book workbook')
     .action(async (dir: string, opts: { json?: string; xlsx?: string }) => {
+      const { loadBook, withBook } = await app();
       await withBook(dir, 'book status', async (store) => {
         const { state, events } = await loadBook(store);
-        if (opts.json) await writeTextAtomically(opts.json, bookJsonText(state, events));
+        if (opts.json) {
+          const [{ writeTextAtomically }, { bookJsonText }] = await Promise.all([import('../io/atomic.js'), import('../book/json.js')]);
+          await writeTextAtomically(opts.json, bookJsonText(state, events));
+        }
         if (opts.xlsx) {
           const { writeBookWorkbook } = await import('../report/workbook/book.js');
           await writeBookWorkbook(opts.xlsx, state, events, store);
@@ -95,6 +102,7 @@ export function registerBookCommands(program: Command): void {
     .description('核验 Re-derive every posting from the stored versions and batches; check the hash chain')
     .argument('<dir>', 'book folder 账簿目录')
     .action(async (dir: string) => {
+      const [{ withBook }, { bookVerify }] = await Promise.all([app(), import('../app/bookVerify.js')]);
       const r = await withBook(dir, 'book verify', bookVerify);
       print(r.lines);
       if (!r.ok) {

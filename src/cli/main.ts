@@ -6,9 +6,9 @@ import { ENGINE_VERSION } from '../version.js';
 import { formatInputErrors } from './errors.js';
 
 // Each command's module is imported when the command runs, so that a settle does not first load what other commands
-// need (exceljs, resvg, the what-if and budget code). The book and serve commands bring DuckDB and the server with
-// their registration, so they are registered only when the command line is not one of the other commands (help lists
-// them all).
+// need (exceljs, resvg, the what-if and budget code). The book and serve commands load DuckDB and the server only
+// when one of them runs; their registration is skipped when the command line is one of the other commands (help
+// lists them all).
 const OTHER_COMMANDS = new Set(['settle', 'validate', 'generate', 'compare', 'sweep', 'risk', 'monitor', 'budget']);
 
 const encodingOption = () =>

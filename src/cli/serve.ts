@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { cliContext, loadBook, withBook } from '../app/book.js';
 import { addUser, listUsers, ROLES, ROLE_LABELS } from '../book/users.js';
 import { InputRejected } from '../domain/errors.js';
 
@@ -97,6 +96,7 @@ export function registerServeCommands(program: Command): void {
       } else {
         password = await readPassword(`${opts.name} 的密码 / password for ${opts.name}: `);
       }
+      const { cliContext, loadBook, withBook } = await import('../app/book.js'); // DuckDB: loaded when a command runs
       const user = await withBook(dir, 'users add', async (store) => {
         const { state } = await loadBook(store);
         const members = state.versions[state.versions.length - 1].scenario.group.members.map((m) => m.id);
@@ -111,6 +111,7 @@ export function registerServeCommands(program: Command): void {
     .description('列出用户 List users')
     .argument('<dir>', 'book folder 账簿目录')
     .action(async (dir: string) => {
+      const { withBook } = await import('../app/book.js');
       const list = await withBook(dir, 'users list', (store) => listUsers(store.db));
       for (const u of list) process.stdout.write(`${u.name}\t${u.role} ${ROLE_LABELS[u.role].zh}${u.institution ? `\t${u.institution}` : ''}\n`);
     });

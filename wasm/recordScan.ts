@@ -66,7 +66,7 @@ const M_FROM: i32 = 8;
 const M_CONTRACT: i32 = 9;
 
 // Encoded claim (fastRows.ts STRIDE and F_*).
-const STRIDE: i32 = 26;
+const STRIDE: i32 = 27;
 const F_ROW: i32 = 0;
 const F_ID: i32 = 1;
 const F_PATIENT_ID: i32 = 3;
@@ -89,6 +89,7 @@ const F_REFERRAL: i32 = 21;
 const F_FROM: i32 = 22;
 const F_CONTRACT: i32 = 23;
 const F_ID_HASH: i32 = 24; // and + 1: fields.ts hash64 of the claim id (hi, lo)
+const F_FINGERPRINT: i32 = 26; // fields.ts fingerprintOf(institution, total, fund, patient)
 
 const TABLE: i32 = 1024;
 const TABLE_BITS: i32 = 16;
@@ -99,7 +100,9 @@ const ARENA: i32 = TABLE + TABLE_SLOTS * SLOT;
 const ARENA_SIZE: i32 = 2 << 20;
 const FLAGS: i32 = ARENA + ARENA_SIZE;
 const FLAGS_SIZE: i32 = 1 << 16;
-const OUT: i32 = FLAGS + FLAGS_SIZE;
+/** Per institution entry: fields.ts institutionHash of its value (registered with it). */
+const INSTITUTION_HASH: i32 = FLAGS + FLAGS_SIZE;
+const OUT: i32 = INSTITUTION_HASH + FLAGS_SIZE * 4;
 const OUT_ROWS: i32 = 8192;
 /** The ids of the rows written (claim id, then patient id, bytes), which their offsets point into. */
 const IDS: i32 = OUT + OUT_ROWS * STRIDE * 8;
@@ -206,6 +209,7 @@ export function register(memo: i32, s: i32, e: i32, entry: i32, flag: i32): i32 
   }
   store<i32>(R_KEYS, keys + 1);
   if (memo == M_SETTING) store<u8>(FLAGS + entry, flag as u8);
+  if (memo == M_INSTITUTION) store<i32>(INSTITUTION_HASH + (entry << 2), flag);
   return 1;
 }
 
@@ -243,6 +247,25 @@ function hashId(s: i32, e: i32): void {
   h2 ^= (h1 ^ (h1 >>> 13)) * 3266489909;
   idHi = h1;
   idLo = h2;
+}
+
+@inline function mix(h: u32, v: u32): u32 {
+  h = (h ^ v) * 0x5bd1e995;
+  return h ^ (h >>> 15);
+}
+
+/** fields.ts fingerprintOf, for amounts ≥ 0. */
+function fingerprint(institution: u32, total: i64, fund: i64, patient: i64): u32 {
+  let h = institution;
+  h = mix(h, total as u32);
+  h = mix(h, (total >> 32) as u32);
+  h = mix(h, fund as u32);
+  h = mix(h, (fund >> 32) as u32);
+  h = mix(h, patient as u32);
+  h = mix(h, (patient >> 32) as u32);
+  h = (h ^ (h >>> 16)) * 0x85ebca6b;
+  h ^= h >>> 13;
+  return h & 0x0fffffff;
 }
 
 /** Plain digits with at most two decimals, at most 13 before the point, as fen; -1 when not such a cell. */
@@ -535,6 +558,7 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
     hashId(fieldS(CLAIM_ID), fieldE(CLAIM_ID));
     store<f64>(o + (F_ID_HASH << 3), idHi as f64);
     store<f64>(o + ((F_ID_HASH + 1) << 3), idLo as f64);
+    store<f64>(o + (F_FINGERPRINT << 3), fingerprint(load<u32>(INSTITUTION_HASH + (institution << 2)), total, fund, patient) as f64);
     rows++;
     p = next;
   }

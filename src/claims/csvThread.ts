@@ -61,6 +61,12 @@ export interface ChunkMessage {
   crash?: string;
 }
 
+/** A message's arrays, handed back to the reader thread once read. */
+export interface Recycled {
+  nums: Float64Array;
+  ids: Uint8Array;
+}
+
 /** A table sink that also takes claims checked on the reader thread. */
 export interface ClaimTableSink extends TableSink {
   claim(claim: Claim, row: number): void;
@@ -193,6 +199,13 @@ export function readCsvThreaded(
             if (verdict !== c.verdict) throw new Error(`CSV reader thread: header verdict ${String(c.verdict)} ≠ ${String(verdict)} (row ${c.row})`);
             if (verdict === false) stopped = true;
           }
+        }
+        if (!m.final) {
+          // The message's arrays go back to the reader thread, to be filled again (no new ones for every chunk).
+          const back: Recycled = { nums: m.nums, ids: m.ids };
+          enc.nums = new Float64Array(0);
+          enc.ids = new Uint8Array(0);
+          worker.postMessage(back, [m.nums.buffer as ArrayBuffer, m.ids.buffer as ArrayBuffer]);
         }
         Atomics.sub(counter, 0, 1);
         Atomics.notify(counter, 0);

@@ -12,11 +12,11 @@ import { parentPort } from 'node:worker_threads';
 import { COLUMN_INDEX, vocabulary, type ColumnMapping } from './columns.js';
 import { readCsvFile, type BulkTaken, type RawRecord } from './csv.js';
 import { loadRecordScan } from './recordScan.js';
-import { ClaimDecoder, FastRowChecker, MEMO_NAMES, newEncoded, RecordIdTexts, type EncodedClaims, type LedgerRow, type MemoValues } from './fastRows.js';
+import { ClaimDecoder, FastRowChecker, MEMO_NAMES, newEncoded, RecordIdTexts, STRIDE, type EncodedClaims, type LedgerRow, type MemoValues } from './fastRows.js';
 import { ClaimLedger } from './ledger.js';
 import { HeaderSearch, RowChecker } from './rows.js';
 import type { InputError } from '../domain/types.js';
-import { ITEM_CLAIM, ITEM_ERROR, ITEM_HEADER, ITEM_LEDGER_ERROR, ITEM_ROW, type ChunkMessage, type ThreadInput } from './csvThread.js';
+import { ITEM_CLAIM, ITEM_ERROR, ITEM_HEADER, ITEM_LEDGER_ERROR, ITEM_ROW, type ChunkMessage, type Recycled, type ThreadInput } from './csvThread.js';
 
 const port = parentPort!;
 // Compiled while the thread waits for its file (it may be started ahead of need: csvThread.ts prestartReaderThread).
@@ -40,12 +40,16 @@ async function main(input: ThreadInput): Promise<void> {
     order.push(ITEM_LEDGER_ERROR);
     ledgerErrors.push({ e, fileIndex });
   });
-  const lr: LedgerRow = { claimId: '', reverses: '', institutionId: '', totalCost: 0, fundPaid: 0, patientPaid: 0, idHi: NaN, idLo: NaN };
+  const lr: LedgerRow = { claimId: '', reverses: '', institutionId: '', totalCost: 0, fundPaid: 0, patientPaid: 0, idHi: NaN, idLo: NaN, fingerprint: NaN, idS: 0, idE: 0 };
   /** Encoded claims from `from` on (their ids from byte `idsFrom` of enc.ids on) into the ledger. */
   const toLedger = (from: number, r: RawRecord, idsFrom: number): void => {
     const d = decoder as ClaimDecoder;
     const texts = new RecordIdTexts(r, enc, idsFrom);
     for (let k = from; k < enc.count; k++) {
+      if (d.ledgerRowInIds(enc, k, texts, lr)) {
+        ledger.addKnown(texts.ids, lr.idS, lr.idE, lr.idHi, lr.idLo, lr.fingerprint, input.file, input.fileIndex, ClaimDecoder.row(enc, k), labels);
+        continue;
+      }
       d.ledgerRow(enc, k, texts, lr);
       ledger.add(lr.claimId, lr.reverses, lr, input.file, input.fileIndex, ClaimDecoder.row(enc, k), labels, lr.idHi, lr.idLo);
     }
@@ -150,7 +154,7 @@ async function main(input: ThreadInput): Promise<void> {
     if (raw) transfer.push(raw.buffer as ArrayBuffer);
     port.postMessage(m, transfer);
     order = [];
-    enc = newEncoded(Math.max(4096, enc.count + (enc.count >> 2)));
+    enc = encodedFor(Math.max(4096, enc.count + (enc.count >> 2)));
     cells = [];
     errors = [];
     textBytes = undefined;
@@ -160,8 +164,19 @@ async function main(input: ThreadInput): Promise<void> {
   post(undefined, true); // with the last errors (an unreadable file, no header)
 }
 
-// The first message is the file to read.
+/** Arrays the importer's thread handed back (csvThread.ts Recycled), to fill again. */
+const recycled: Recycled[] = [];
+
+/** Encoded claims for about `rows` rows: handed-back arrays when there are some (their old rows are overwritten). */
+function encodedFor(rows: number): EncodedClaims {
+  const r = recycled.pop();
+  if (r === undefined || r.nums.length < rows * STRIDE) return newEncoded(rows);
+  return { nums: r.nums, count: 0, ids: new Uint8Array(r.ids.buffer), idsLength: 0, side: [] };
+}
+
+// The first message is the file to read; the next ones hand back arrays.
 port.once('message', (input: ThreadInput) => {
+  port.on('message', (r: Recycled) => recycled.push(r));
   main(input).catch((e) => {
     port.postMessage({ crash: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   });

@@ -17,7 +17,7 @@ import type { Category, Claim, Referral, Setting } from '../domain/types.js';
 import { COLUMN_INDEX, type Vocabulary } from './columns.js';
 import type { RawRecord } from './csv.js';
 import { normalizeCode } from '../domain/codes.js';
-import { digitsAt, MAX_CLAIM_FEN, parseCount, parseCountAt, parseDate, parseFen, parseFenAt } from './fields.js';
+import { digitsAt, institutionHash, MAX_CLAIM_FEN, parseCount, parseCountAt, parseDate, parseFen, parseFenAt } from './fields.js';
 import { amountsRule, cellText, claimShape, enumValue, lookalikeOf, type ClaimShape, type Header, type RunRules } from './rows.js';
 import { RecordScan } from './recordScan.js';
 
@@ -121,7 +121,8 @@ const F_REFERRAL = 21;
 const F_FROM = 22;
 const F_CONTRACT = 23;
 const F_ID_HASH = 24; // and + 1: hash64 of the claim id (hi, lo), or NaN when not computed here
-export const STRIDE = 26;
+const F_FINGERPRINT = 26; // fields.ts fingerprintOf the row, or NaN when not computed here
+export const STRIDE = 27;
 
 /** Encoded claims of one stretch of text: `count` rows of STRIDE numbers, and the strings they refer to. */
 export interface EncodedClaims {
@@ -331,8 +332,10 @@ export class FastRowChecker {
       const memo = this.memos[res.memo] as RawMemo<unknown>;
       const entry = memo.get(r, res.s, res.e, this.scratch);
       this.scratch.length = 0;
-      const inpatient = res.memo === 'setting' && entry >= 0 && memo.values[entry] === 'inpatient';
-      if (entry < 0 || !scan.register(res.memo, res.s, res.e, entry, inpatient)) return pos; // refused: encode decides
+      if (entry < 0) return pos; // refused: encode decides
+      const value = memo.values[entry];
+      const flag = res.memo === 'setting' ? (value === 'inpatient' ? 1 : 0) : res.memo === 'institution' ? institutionHash(value as string) : 0;
+      if (!scan.register(res.memo, res.s, res.e, entry, flag)) return pos;
     }
   }
 
@@ -352,6 +355,7 @@ export class FastRowChecker {
     const n = out.nums;
     n[b + F_ROW] = row;
     n[b + F_ID_HASH] = NaN;
+    n[b + F_FINGERPRINT] = NaN;
     if (this.fill(r, out, b, n, side)) {
       out.count++;
       return true;
@@ -443,6 +447,7 @@ export interface IdTexts {
 }
 
 function idText(texts: IdTexts, side: readonly unknown[], s: number, e: number): string {
+  if (s === e) return ''; // an empty cell (0, 0): no text to make
   if (s < 0) return side[-1 - s] as string;
   if (s < ID_TEXT) return texts.text.slice(s, e);
   const from = ID_TEXT + texts.idsFrom;
@@ -507,6 +512,11 @@ export interface LedgerRow {
   /** hash64 of the claim id, NaN when the row was encoded without it. */
   idHi: number;
   idLo: number;
+  /** fields.ts fingerprintOf(institution, amounts), NaN when the row was encoded without it. */
+  fingerprint: number;
+  /** With a fingerprint: the claim id is texts.ids[idS, idE) (no string made for it until needed). */
+  idS: number;
+  idE: number;
 }
 
 /**
@@ -597,6 +607,25 @@ export class ClaimDecoder {
     into.patientPaid = n[b + F_PATIENT];
     into.idHi = n[b + F_ID_HASH];
     into.idLo = n[b + F_ID_HASH + 1];
+    into.fingerprint = n[b + F_FINGERPRINT];
+  }
+
+  /**
+   * Row i's fields for the ledger when the bulk tier wrote it (a fingerprint, no reversal, the id among the ids):
+   * true, with into.idS/idE its place in texts.ids and no string made; false for other rows (use `ledgerRow`).
+   */
+  ledgerRowInIds(enc: EncodedClaims, i: number, texts: IdTexts, into: LedgerRow): boolean {
+    const n = enc.nums;
+    const b = i * STRIDE;
+    const fp = n[b + F_FINGERPRINT];
+    if (Number.isNaN(fp) || n[b + F_ID] < ID_TEXT || n[b + F_REVERSES] !== n[b + F_REVERSES + 1]) return false;
+    const from = ID_TEXT + texts.idsFrom;
+    into.idS = n[b + F_ID] - from;
+    into.idE = n[b + F_ID + 1] - from;
+    into.idHi = n[b + F_ID_HASH];
+    into.idLo = n[b + F_ID_HASH + 1];
+    into.fingerprint = fp;
+    return true;
   }
 
   /** Row i's number in its file. */

@@ -81,7 +81,10 @@ export class ClaimLedger {
   private readonly bHome = new Uint32Array(BATCH);
   private readonly bRow = new Int32Array(BATCH);
   private readonly bFileIndex = new Int32Array(BATCH);
-  private readonly bId: string[] = [];
+  // A batched row's id is bIdText[k].slice(bIdS[k], bIdE[k]), made only when needed (a suspect, a waiting reversal).
+  private readonly bIdText: string[] = [];
+  private readonly bIdS = new Int32Array(BATCH);
+  private readonly bIdE = new Int32Array(BATCH);
   private readonly bFile: string[] = [];
   private readonly bColumn: string[] = [];
   private readonly order = new Uint32Array(BATCH);
@@ -183,16 +186,7 @@ export class ClaimLedger {
     const hi = idHi;
     const lo = idLo;
     if (!isReversal) {
-      const k = this.batched++;
-      this.bHi[k] = hi;
-      this.bLo[k] = lo;
-      this.bMeta[k] = OCCUPIED | (fp << 3) | flags;
-      this.bRow[k] = row;
-      this.bFileIndex[k] = fileIndex;
-      this.bId[k] = id;
-      this.bFile[k] = file;
-      this.bColumn[k] = labels.id;
-      if (k + 1 === BATCH) this.flush();
+      this.batch(hi, lo, OCCUPIED | (fp << 3) | flags, id, 0, id.length, file, fileIndex, row, labels.id);
       return;
     }
     this.flush();
@@ -230,6 +224,48 @@ export class ClaimLedger {
         this.pending.set(reverses, { original: reverses, fp: rfp, file, fileIndex, row, column: reversesColumn });
       }
     }
+  }
+
+  /**
+   * `add` for a valid row that is not a reversal, whose id's hash64 and fingerprint are known and whose id is
+   * idText[idS, idE): no string is made for the id unless the ledger needs it.
+   */
+  addKnown(
+    idText: string,
+    idS: number,
+    idE: number,
+    idHi: number,
+    idLo: number,
+    fingerprint: number,
+    file: string,
+    fileIndex: number,
+    row: number,
+    labels: { readonly id: string },
+  ): void {
+    this.batch(idHi, idLo, OCCUPIED | (fingerprint << 3), idText, idS, idE, file, fileIndex, row, labels.id);
+  }
+
+  private batch(hi: number, lo: number, meta: number, idText: string, idS: number, idE: number, file: string, fileIndex: number, row: number, column: string): void {
+    const k = this.batched++;
+    this.bHi[k] = hi;
+    this.bLo[k] = lo;
+    this.bMeta[k] = meta;
+    this.bRow[k] = row;
+    this.bFileIndex[k] = fileIndex;
+    this.bIdText[k] = idText;
+    this.bIdS[k] = idS;
+    this.bIdE[k] = idE;
+    this.bFile[k] = file;
+    this.bColumn[k] = column;
+    if (k + 1 === BATCH) this.flush();
+  }
+
+  /** Batched row k's id. */
+  private batchedId(k: number): string {
+    const text = this.bIdText[k];
+    const s = this.bIdS[k];
+    const e = this.bIdE[k];
+    return s === 0 && e === text.length ? text : text.slice(s, e);
   }
 
   /**
@@ -303,7 +339,7 @@ export class ClaimLedger {
       const lo = bLo[k];
       const slot = this.probe(bHome[k], hi, lo);
       if (t[slot * 3 + 2] !== 0) {
-        this.found.push({ hi, lo, id: this.bId[k], file: this.bFile[k], fileIndex: this.bFileIndex[k], row: this.bRow[k], column: this.bColumn[k] });
+        this.found.push({ hi, lo, id: this.batchedId(k), file: this.bFile[k], fileIndex: this.bFileIndex[k], row: this.bRow[k], column: this.bColumn[k] });
         continue;
       }
       t[slot * 3] = hi;
@@ -312,7 +348,7 @@ export class ClaimLedger {
       this.size++;
       // A reversal that was waiting for this claim.
       if (this.pending.size > 0) {
-        const id = this.bId[k];
+        const id = this.batchedId(k);
         const p = this.pending.get(id);
         if (p) {
           this.pending.delete(id);
@@ -324,7 +360,7 @@ export class ClaimLedger {
       const mine = this.found.splice(firstSuspect).sort((a, b) => a.fileIndex - b.fileIndex || a.row - b.row);
       this.found.push(...mine);
     }
-    this.bId.fill('', 0, n);
+    this.bIdText.fill('', 0, n);
     this.bFile.fill('', 0, n);
     this.bColumn.fill('', 0, n);
   }

@@ -41,7 +41,7 @@ export type MemoName = keyof MemoValues;
 const MEMO_IDS: readonly MemoName[] = ['institution', 'category', 'setting', 'flag', 'date', 'referral', 'drg', 'dip', 'referredFrom', 'contract'];
 
 const MAX_CELLS = 64;
-const STRIDE = 26;
+const STRIDE = 27;
 // Control block, in i32 units (wasm/recordScan.ts P_*, R_*).
 const P_DELIM = 0;
 const P_CELLS = 1;
@@ -119,7 +119,7 @@ export class RecordScan {
    */
   static create(
     module: WebAssembly.Module,
-    /** fastRows.ts STRIDE: the numbers of an encoded claim (the module writes 26). */
+    /** fastRows.ts STRIDE: the numbers of an encoded claim (the module writes 27). */
     stride: number,
     index: Int32Array,
     shape: { readonly fundColumns: boolean; readonly referredFromColumn: boolean; readonly contractColumn: boolean },
@@ -221,9 +221,12 @@ export class RecordScan {
     }
   }
 
-  /** Registers memo's cell text[s, e) of the loaded text as `entry`; false when the module has no room for it. */
-  register(memo: MemoName, s: number, e: number, entry: number, inpatient: boolean): boolean {
-    return this.x.register(MEMO_IDS.indexOf(memo), s, e, entry, inpatient ? 1 : 0) === 1;
+  /**
+   * Registers memo's cell text[s, e) of the loaded text as `entry`, with `flag` (setting: 1 for inpatient;
+   * institution: fields.ts institutionHash of the value); false when the module has no room for it.
+   */
+  register(memo: MemoName, s: number, e: number, entry: number, flag: number): boolean {
+    return this.x.register(MEMO_IDS.indexOf(memo), s, e, entry, flag) === 1;
   }
 
   static readonly STOP = STOP;

@@ -1,15 +1,15 @@
 // The bulk tier of the CSV fast path (recordScan.ts + wasm/recordScan.ts) against the JavaScript path alone, record
 // by record: CsvText is fed the same bytes in random chunk sizes, once with the module and once without, and must
 // hand its sink the same sequence — claims (field for field, in the same key order), rows as cells for RowChecker,
-// row numbers and the claim-id hashes the ledger uses. Records straddle chunks; files mix plain rows with everything
+// row numbers and the claim-id hashes and fingerprints the ledger uses. Records straddle chunks; files mix plain rows with everything
 // the tier must hand back (quotes, reversals, spaces, other amounts, lone CRs, blank lines, cells beyond ASCII).
 // The module is built by `npm run build` (npm test runs it first): a missing module fails here, not silently.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { vocabulary } from '../../src/claims/columns.js';
 import { CsvText, TableReader, type BulkTaken, type RawRecord, type TableSink } from '../../src/claims/csv.js';
-import { H, hash64 } from '../../src/claims/fields.js';
-import { ClaimDecoder, FastRowChecker, newEncoded, RecordIdTexts, type EncodedClaims } from '../../src/claims/fastRows.js';
+import { fingerprint, H, hash64 } from '../../src/claims/fields.js';
+import { ClaimDecoder, FastRowChecker, newEncoded, RecordIdTexts, type EncodedClaims, type LedgerRow } from '../../src/claims/fastRows.js';
 import { loadRecordScan } from '../../src/claims/recordScan.js';
 import { HeaderSearch, type Header, type RunRules } from '../../src/claims/rows.js';
 
@@ -22,7 +22,7 @@ const HEADER = [
   'critical_paid', 'assistance_paid', 'other_paid',
 ];
 
-type Item = { kind: 'claim'; row: number; claim: string; hi: number; lo: number } | { kind: 'row'; row: number; cells: string[] };
+type Item = { kind: 'claim'; row: number; claim: string; hi: number; lo: number; fp: number } | { kind: 'row'; row: number; cells: string[] };
 
 /** Reads `bytes` in chunks of the given sizes (cycled) through CsvText, with or without the module. */
 function read(bytes: Uint8Array, chunks: readonly number[], module: WebAssembly.Module | undefined) {
@@ -37,7 +37,13 @@ function read(bytes: Uint8Array, chunks: readonly number[], module: WebAssembly.
       const hi = ClaimDecoder.idHashHi(enc, k);
       const claim = (decoder as ClaimDecoder).claim(enc, k, texts);
       if (Number.isNaN(hi)) hash64(claim.claimId);
-      items.push({ kind: 'claim', row: ClaimDecoder.row(enc, k), claim: JSON.stringify(claim), hi: Number.isNaN(hi) ? H.hi : hi, lo: Number.isNaN(hi) ? H.lo : ClaimDecoder.idHashLo(enc, k) });
+      // The ledger's inputs: the id hash and the fingerprint, computed by the tier or here.
+      const lr = { fingerprint: NaN } as LedgerRow;
+      (decoder as ClaimDecoder).ledgerRow(enc, k, texts, lr);
+      const fp = Number.isNaN(lr.fingerprint) ? fingerprint(claim.institutionId, claim.totalCost, claim.fundPaid, claim.patientPaid) : lr.fingerprint;
+      const known = { fingerprint: NaN } as LedgerRow;
+      if ((decoder as ClaimDecoder).ledgerRowInIds(enc, k, texts, known)) expect(texts.ids.slice(known.idS, known.idE)).toBe(claim.claimId);
+      items.push({ kind: 'claim', row: ClaimDecoder.row(enc, k), claim: JSON.stringify(claim), hi: Number.isNaN(hi) ? H.hi : hi, lo: Number.isNaN(hi) ? H.lo : ClaimDecoder.idHashLo(enc, k), fp });
     }
     enc.count = 0;
     enc.idsLength = 0;
@@ -93,7 +99,7 @@ const plainRow = fc
     los: fc.integer({ min: -6, max: 30 }), // below 0: empty
     drg: fc.constantFrom('', 'ES21', 'FR23'),
     dip: fc.constantFrom('', 'I63.9'),
-    total: fc.integer({ min: 0, max: 5_000_000 }),
+    total: fc.oneof(fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: 4_000_000_000, max: 10_000_000_000 })), // past 2^32 fen too
     share: fc.integer({ min: 0, max: 100 }),
     patientEmpty: fc.boolean(),
     referral: fc.constantFrom('', 'up', '上转'),

@@ -3,8 +3,8 @@
 // in place and writes each one it takes as an encoded claim, exactly as FastRowChecker.encode would write it.
 //
 // It takes only the plainest records and hands every other one back, untouched, to the JavaScript path: a record
-// with a quote, a lone CR, a blank or non-ASCII first cell; an id that is not visible ASCII; a reversal; an amount
-// that is not plain digits with at most two decimals; days that are not plain digits; a memo cell it has not been
+// with a quote, a lone CR, a blank or non-ASCII first cell; an id that is not visible ASCII; an amount that is not
+// plain digits with at most two decimals (a '-' before them on a reversal row); days that are not plain digits; a memo cell it has not been
 // told the entry of (it asks, see NEED); and any row the checks would refuse. A memo cell's meaning is never decided
 // here: the JavaScript side registers (memo, raw bytes) → entry with the value RowChecker's functions give that text.
 //
@@ -268,40 +268,62 @@ function fingerprint(institution: u32, total: i64, fund: i64, patient: i64): u32
   return h & 0x0fffffff;
 }
 
-/** Plain digits with at most two decimals, at most 13 before the point, as fen; -1 when not such a cell. */
-function amount(s: i32, e: i32): i64 {
-  if (s == e) return -1;
+/** What `amount` returns for a cell it does not take. */
+const NO_AMOUNT: i64 = -(1 << 62);
+
+/**
+ * Plain digits with at most two decimals, at most 13 before the point, as fen: RowChecker's amount for such a cell;
+ * on a reversal row (`reversal`) also with a leading '-' (and then ≤ 0, as the checks want; a reversal's positive
+ * amount is refused). NO_AMOUNT when the cell is not such an amount.
+ */
+function amount(s: i32, e: i32, reversal: bool): i64 {
+  if (s == e) return NO_AMOUNT;
+  const negative = reversal && load<u8>(s) == 45;
+  let p = negative ? s + 1 : s;
+  const digitsFrom = p;
   let int: i64 = 0;
-  let p = s;
   for (; p < e; p++) {
     const c = load<u8>(p);
     if (c < 48 || c > 57) break;
     int = int * 10 + ((c - 48) as i64);
   }
-  const digits = p - s;
-  if (digits == 0 || digits > 13) return -1;
+  const digits = p - digitsFrom;
+  if (digits == 0 || digits > 13) return NO_AMOUNT;
   let frac: i64 = 0;
   if (p < e) {
-    if (load<u8>(p) != 46) return -1;
+    if (load<u8>(p) != 46) return NO_AMOUNT;
     p++;
     const fd = e - p;
-    if (fd < 1 || fd > 2) return -1;
+    if (fd < 1 || fd > 2) return NO_AMOUNT;
     for (; p < e; p++) {
       const c = load<u8>(p);
-      if (c < 48 || c > 57) return -1;
+      if (c < 48 || c > 57) return NO_AMOUNT;
       frac = frac * 10 + ((c - 48) as i64);
     }
     if (fd == 1) frac *= 10;
   }
   const fen = int * 100 + frac;
-  return fen > MAX_CLAIM_FEN ? -1 : fen;
+  if (fen > MAX_CLAIM_FEN) return NO_AMOUNT;
+  if (reversal && !negative && fen != 0) return NO_AMOUNT; // a reversal's amounts are ≤ 0
+  return negative ? -fen : fen;
 }
 
-/** An optional amount: 0 when empty, -1 when not a plain amount. */
-function optionalAmount(f: i32): i64 {
+/** An optional amount: 0 when empty, NO_AMOUNT when not a plain amount. */
+function optionalAmount(f: i32, reversal: bool): i64 {
   const s = fieldS(f);
   const e = fieldE(f);
-  return s == e ? 0 : amount(s, e);
+  return s == e ? 0 : amount(s, e, reversal);
+}
+
+@inline function abs64(v: i64): i64 {
+  return v < 0 ? -v : v;
+}
+
+/** Whether two cells hold the same bytes. */
+function sameBytes(a: i32, ae: i32, b: i32, be: i32): bool {
+  if (ae - a != be - b) return false;
+  for (let j = 0; j < ae - a; j++) if (load<u8>(a + j) != load<u8>(b + j)) return false;
+  return true;
 }
 
 // The memo cell being looked up, for NEED.
@@ -379,7 +401,7 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
   for (let f = 0; f < FIELDS; f++) if (load<i32>(P_CELLS + (f << 2)) < 0) setField(f, TEXT, TEXT);
   seek(p, end);
   for (;;) {
-    if (rows == OUT_ROWS || ids + 2 * MAX_ID > IDS_SIZE) {
+    if (rows == OUT_ROWS || ids + 3 * MAX_ID > IDS_SIZE) {
       status = FULL;
       break;
     }
@@ -421,7 +443,12 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
     if (!plainId(fieldS(CLAIM_ID), fieldE(CLAIM_ID))) break;
     if (!plainId(fieldS(PATIENT_ID), fieldE(PATIENT_ID))) break;
     if (fieldE(CLAIM_ID) - fieldS(CLAIM_ID) > MAX_ID || fieldE(PATIENT_ID) - fieldS(PATIENT_ID) > MAX_ID) break;
-    if (fieldS(REVERSES) != fieldE(REVERSES)) break; // a reversal: the JavaScript path
+    // A reversal (冲销): its original's id, plain too, and not its own.
+    const reversal = fieldS(REVERSES) != fieldE(REVERSES);
+    if (reversal) {
+      if (!plainId(fieldS(REVERSES), fieldE(REVERSES)) || fieldE(REVERSES) - fieldS(REVERSES) > MAX_ID) break;
+      if (sameBytes(fieldS(REVERSES), fieldE(REVERSES), fieldS(CLAIM_ID), fieldE(CLAIM_ID))) break;
+    }
     const institution = memoOf(INSTITUTION, M_INSTITUTION);
     if (institution < 0) {
       status = NEED;
@@ -472,26 +499,27 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
         break;
       }
     }
-    const total = amount(fieldS(TOTAL), fieldE(TOTAL));
-    const fund = amount(fieldS(FUND), fieldE(FUND));
-    if (total < 0 || fund < 0) break;
+    const total = amount(fieldS(TOTAL), fieldE(TOTAL), reversal);
+    const fund = amount(fieldS(FUND), fieldE(FUND), reversal);
+    if (total == NO_AMOUNT || fund == NO_AMOUNT) break;
     const ps = fieldS(PATIENT);
     const pe = fieldE(PATIENT);
     const recorded = ps != pe;
-    const patientRecorded = recorded ? amount(ps, pe) : 0;
-    if (patientRecorded < 0) break;
+    const patientRecorded = recorded ? amount(ps, pe, reversal) : 0;
+    if (patientRecorded == NO_AMOUNT) break;
     let critical: i64 = 0;
     let assistance: i64 = 0;
     let other: i64 = 0;
     if (fundColumns) {
-      critical = optionalAmount(CRITICAL);
-      assistance = optionalAmount(ASSISTANCE);
-      other = optionalAmount(OTHER);
-      if (critical < 0 || assistance < 0 || other < 0) break;
+      critical = optionalAmount(CRITICAL, reversal);
+      assistance = optionalAmount(ASSISTANCE, reversal);
+      other = optionalAmount(OTHER, reversal);
+      if (critical == NO_AMOUNT || assistance == NO_AMOUNT || other == NO_AMOUNT) break;
     }
-    // rows.ts amountsRule, for amounts that are all ≥ 0.
+    // rows.ts amountsRule.
     const funds = fund + critical + assistance + other;
-    if (fund > total || funds > total) break;
+    const t = abs64(total);
+    if (abs64(fund) > t || abs64(funds) > t) break;
     let patient: i64;
     if (recorded) {
       if (funds + patientRecorded != total) break;
@@ -536,8 +564,17 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
     store<f64>(o + (F_PATIENT_ID << 3), at + (cl as f64));
     store<f64>(o + ((F_PATIENT_ID + 1) << 3), at + ((cl + pl) as f64));
     ids += cl + pl;
-    store<f64>(o + (F_REVERSES << 3), 0);
-    store<f64>(o + ((F_REVERSES + 1) << 3), 0);
+    if (reversal) {
+      const rl = fieldE(REVERSES) - fieldS(REVERSES);
+      memory.copy(IDS + ids, fieldS(REVERSES), rl);
+      const r = ID_TEXT + ((idsBase + ids) as f64);
+      store<f64>(o + (F_REVERSES << 3), r);
+      store<f64>(o + ((F_REVERSES + 1) << 3), r + (rl as f64));
+      ids += rl;
+    } else {
+      store<f64>(o + (F_REVERSES << 3), 0);
+      store<f64>(o + ((F_REVERSES + 1) << 3), 0);
+    }
     store<f64>(o + (F_INSTITUTION << 3), institution as f64);
     store<f64>(o + (F_CATEGORY << 3), category as f64);
     store<f64>(o + (F_FLAG << 3), flag as f64);

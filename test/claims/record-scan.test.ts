@@ -130,6 +130,7 @@ const file = fc.record({
   rows: fc.array(plainRow, { minLength: 1, maxLength: 40 }),
   edits: fc.array(fc.tuple(fc.nat(), fc.nat(), tricky), { maxLength: 8 }),
   reversal: fc.option(fc.nat(), { nil: undefined }),
+  reversalKind: fc.constantFrom('plain', 'self', 'positive'), // a reversal of itself, or with positive amounts: refused
   breaks: fc.array(fc.tuple(fc.nat(), fc.constantFrom('\n', '\r\n', '\r', '\n\n', '\r\n\r\n')), { maxLength: 3 }),
   eol: fc.constantFrom('\n', '\r\n'),
   shortRow: fc.option(fc.nat(), { nil: undefined }),
@@ -153,8 +154,8 @@ describe('the bulk tier of the CSV fast path', () => {
           const o = rows[f.reversal % rows.length];
           const rev = [...o];
           rev[0] = `${o[0]}R`;
-          for (const i of [10, 11, 12, 17]) rev[i] = rev[i] === '' ? '' : `-${rev[i]}`;
-          rev[13] = o[0];
+          if (f.reversalKind !== 'positive') for (const i of [10, 11, 12, 17]) rev[i] = rev[i] === '' ? '' : `-${rev[i]}`;
+          rev[13] = f.reversalKind === 'self' ? rev[0] : o[0];
           rows.push(rev);
         }
         if (f.shortRow !== undefined) rows[f.shortRow % rows.length].length = 12; // fewer cells than the header
@@ -184,7 +185,8 @@ describe('the bulk tier of the CSV fast path', () => {
       HEADER.join(','),
       'C1,P1,employee,H01,false,inpatient,2024-03-05,7,ES21,,12000.50,8400.35,3600.15,,,,,,,',
       'C2,P2,居民,T01,否,门诊,2024-03-06,0,,,235.00,120.00,,,up,T01,家庭医生,,,',
-      'C1R,P1,employee,H01,false,inpatient,2024-03-08,7,ES21,,-12000.50,-8400.35,-3600.15,C1,,,,,,', // a reversal: handed back
+      'C1R,P1,employee,H01,false,inpatient,2024-03-08,7,ES21,,-12000.50,-8400.35,-3600.15,C1,,,,,,', // a reversal: taken
+      'C9,P9,resident,V01,false,outpatient,2024-03-07,0,,,88.,60.00,28.00,,,,,,,', // "88." (= 88.00): handed back
       'C3,P3,resident,V01,false,outpatient,2024-03-07,0,,,88.80,60.00,28.80,,,,,,,',
     ];
     const bytes = Buffer.from(lines.join('\n') + '\n');
@@ -194,8 +196,11 @@ describe('the bulk tier of the CSV fast path', () => {
       ['claim', 3],
       ['claim', 4],
       ['claim', 5],
+      ['claim', 6],
     ]);
-    expect(r.bulkRows).toBe(3);
+    expect(r.bulkRows).toBe(4);
+    expect(JSON.parse((r.items[2] as { claim: string }).claim)).toMatchObject({ claimId: 'C1R', reverses: 'C1', totalCost: -1200050, patientPaid: -360015 });
+    expect(JSON.parse((r.items[3] as { claim: string }).claim)).toMatchObject({ claimId: 'C9', totalCost: 8800 });
     const c2 = JSON.parse((r.items[1] as { claim: string }).claim);
     expect(c2).toMatchObject({ claimId: 'C2', category: 'resident', institutionId: 'T01', setting: 'outpatient', patientPaid: 11500, referral: 'up' });
     hash64('C2');

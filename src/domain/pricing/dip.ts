@@ -83,6 +83,16 @@ export class DipPricer {
     return this.entries[key].basePoints;
   }
 
+  /** The outlier class of a claim of `costFen` (≥ 0) in group-tier `key`: `points(key, costFen).outlier`, without the points. */
+  outlierOf(key: number, costFen: Fen): OutlierClass {
+    const e = this.entries[key];
+    if (e.avgCostFen !== undefined) {
+      if (costFen < e.lowCeil) return 'low';
+      if (costFen > e.highFloor) return 'high';
+    }
+    return 'none';
+  }
+
   /** Points of a claim of `costFen` (≥ 0) in group-tier `key`. */
   points(key: number, costFen: Fen): DipPoints {
     const e = this.entries[key];

@@ -16,7 +16,7 @@ export interface ClaimPrice {
   readonly standard?: Fen; // signed; undefined for ffs/capitation, and for dip until the point value is known
   readonly liability?: Fen; // signed; undefined for dip until the point value is known
   readonly outlier: OutlierClass;
-  readonly points?: Dec; // dip, unsigned
+  readonly points?: Dec; // dip, unsigned; absent before the point value is known, except for a special case
   readonly dipKey?: number; // dip (code, tier) index
   /** dip until the point value is known: patient_paid + U, unsigned (what the payment is reduced by). */
   readonly reduction?: Fen;
@@ -163,6 +163,11 @@ export class ClaimPricer {
       case 'dip': {
         const key = claim.dipCode === '' ? -1 : this.dip!.keyOf(claim.dipCode, tier);
         if (key < 0) return missingCode('dip_code', claim.dipCode, 'DIP', '病种分值表（groups）', 'the DIP groups table');
+        if (pointValue === undefined && this.specialCases === undefined) {
+          // Priced once the settlement point value is known (from Σ points by key and class): the claim's own
+          // points are not needed now (only a special case compares them).
+          return priced(method, sign, undefined, undefined, this.dip!.outlierOf(key, cost), undefined, key, patient);
+        }
         const pts = this.dip!.points(key, cost);
         if (pointValue === undefined) return priced(method, sign, undefined, undefined, pts.outlier, pts.points, key, patient);
         const payment = pts.outlier === 'none' ? this.dipNormal(key, pointValue) : roundFen(pts.points.times(pointValue).times(100));

@@ -82,6 +82,36 @@ describe('the reader thread', () => {
     }
   });
 
+  it('keeps one claim-id ledger across files read on reader threads: duplicates and reversals between files', () => {
+    const lines = readFileSync(join(dir, 'c.csv'), 'utf8').split('\n').filter((l) => l !== '');
+    const header = lines[0];
+    const cols = header.split(',');
+    const at = (name: string) => cols.indexOf(name);
+    const [idCol, revCol] = [at('claim_id'), at('reverses')];
+    const money = ['total_cost', 'fund_paid', 'patient_paid'].map(at);
+    const reversalOf = (line: string, id: string) => {
+      const c = line.split(',');
+      const original = c[idCol];
+      c[idCol] = id;
+      c[revCol] = original;
+      for (const m of money) if (c[m] !== '' && !c[m].startsWith('-')) c[m] = `-${c[m]}`;
+      return c.join(',');
+    };
+    const one = lines.slice(1, 1500);
+    const two = lines.slice(1500, 3000);
+    const fileOne = [...one, reversalOf(two[10], 'XR-EARLY')]; // its original comes in the second file
+    const fileTwo = [...two, one[5], reversalOf(one[20], 'XR-LATE'), reversalOf(one[20], 'XR-AGAIN')]; // a duplicate id; a reversal twice
+    writeFileSync(join(dir, 'one.csv'), [header, ...fileOne].join('\n') + '\n');
+    writeFileSync(join(dir, 'two.csv'), [header, ...fileTwo].join('\n') + '\n');
+    for (const chunk of [undefined, '64']) {
+      const r = same((out) => ['validate', join(dir, 'one.csv'), join(dir, 'two.csv'), '--report', out], chunk, 'two-files.csv');
+      expect(r.status).not.toBe(0);
+      expect(r.output).toMatch(/claimId\.duplicate/);
+      expect(r.output).toMatch(/reversal\.twice/);
+      expect(r.output).not.toMatch(/reversal\.unknown/); // XR-EARLY found its original in the second file
+    }
+  });
+
   it('stops the same way on a wrong header, an open quote, bad bytes and a missing file', () => {
     writeFileSync(join(dir, 'noheader.csv'), 'a,b,c\n1,2,3\n');
     writeFileSync(join(dir, 'quote.csv'), readFileSync(join(dir, 'c.csv'), 'utf8').split('\n').slice(0, 50).join('\n').replace(/\n(JS[^,]*),/, '\n"$1,') + '\n');

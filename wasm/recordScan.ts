@@ -380,6 +380,36 @@ function seek(p: i32, end: i32): void {
   store<i32>(S_FIELD + (f << 3), e, 4);
 }
 
+// The current row's memo entries (memoEntries).
+let eInstitution: i32 = 0;
+let eCategory: i32 = 0;
+let eSetting: i32 = 0;
+let eFlag: i32 = 0;
+let eDate: i32 = 0;
+let eReferral: i32 = -1;
+let eDrg: i32 = 0;
+let eDip: i32 = 0;
+let eFrom: i32 = -1;
+let eContract: i32 = -1;
+
+/** Looks up the row's memo cells (e* globals, -1 for a column the header lacks); false at the first one not known. */
+function memoEntries(referralColumn: bool, fromColumn: bool, contractColumn: bool): bool {
+  if ((eInstitution = memoOf(INSTITUTION, M_INSTITUTION)) < 0) return false;
+  if ((eCategory = memoOf(CATEGORY, M_CATEGORY)) < 0) return false;
+  if ((eSetting = memoOf(SETTING, M_SETTING)) < 0) return false;
+  if ((eFlag = memoOf(FLAG, M_FLAG)) < 0) return false;
+  if ((eDate = memoOf(DATE, M_DATE)) < 0) return false;
+  eReferral = -1;
+  if (referralColumn && (eReferral = memoOf(REFERRAL, M_REFERRAL)) < 0) return false;
+  if ((eDrg = memoOf(DRG, M_DRG)) < 0) return false;
+  if ((eDip = memoOf(DIP, M_DIP)) < 0) return false;
+  eFrom = -1;
+  if (fromColumn && (eFrom = memoOf(FROM, M_FROM)) < 0) return false;
+  eContract = -1;
+  if (contractColumn && (eContract = memoOf(CONTRACT, M_CONTRACT)) < 0) return false;
+  return true;
+}
+
 /**
  * Reads records from text offset `pos` of the `n` bytes at TEXT and writes the ones it takes at OUT, the first as
  * row `row`. Returns STOP, FULL or NEED, with R_POS (the first record not taken) and R_ROWS (rows written).
@@ -449,31 +479,11 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
       if (!plainId(fieldS(REVERSES), fieldE(REVERSES)) || fieldE(REVERSES) - fieldS(REVERSES) > MAX_ID) break;
       if (sameBytes(fieldS(REVERSES), fieldE(REVERSES), fieldS(CLAIM_ID), fieldE(CLAIM_ID))) break;
     }
-    const institution = memoOf(INSTITUTION, M_INSTITUTION);
-    if (institution < 0) {
+    if (!memoEntries(referralColumn, fromColumn, contractColumn)) {
       status = NEED;
       break;
     }
-    const category = memoOf(CATEGORY, M_CATEGORY);
-    if (category < 0) {
-      status = NEED;
-      break;
-    }
-    const setting = memoOf(SETTING, M_SETTING);
-    if (setting < 0) {
-      status = NEED;
-      break;
-    }
-    const flag = memoOf(FLAG, M_FLAG);
-    if (flag < 0) {
-      status = NEED;
-      break;
-    }
-    const date = memoOf(DATE, M_DATE);
-    if (date < 0) {
-      status = NEED;
-      break;
-    }
+    const setting = eSetting;
     let los = 0;
     const ls = fieldS(LOS);
     const le = fieldE(LOS);
@@ -490,14 +500,6 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
         los = los * 10 + (c - 48);
       }
       if (los < 0) break;
-    }
-    let referral = -1;
-    if (referralColumn) {
-      referral = memoOf(REFERRAL, M_REFERRAL);
-      if (referral < 0) {
-        status = NEED;
-        break;
-      }
     }
     const total = amount(fieldS(TOTAL), fieldE(TOTAL), reversal);
     const fund = amount(fieldS(FUND), fieldE(FUND), reversal);
@@ -525,32 +527,6 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
       if (funds + patientRecorded != total) break;
       patient = patientRecorded;
     } else patient = total - funds;
-    const drg = memoOf(DRG, M_DRG);
-    if (drg < 0) {
-      status = NEED;
-      break;
-    }
-    const dip = memoOf(DIP, M_DIP);
-    if (dip < 0) {
-      status = NEED;
-      break;
-    }
-    let from = -1;
-    if (fromColumn) {
-      from = memoOf(FROM, M_FROM);
-      if (from < 0) {
-        status = NEED;
-        break;
-      }
-    }
-    let contract = -1;
-    if (contractColumn) {
-      contract = memoOf(CONTRACT, M_CONTRACT);
-      if (contract < 0) {
-        status = NEED;
-        break;
-      }
-    }
 
     const o = OUT + rows * (STRIDE << 3);
     store<f64>(o + (F_ROW << 3), (row + rows) as f64);
@@ -575,27 +551,27 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
       store<f64>(o + (F_REVERSES << 3), 0);
       store<f64>(o + ((F_REVERSES + 1) << 3), 0);
     }
-    store<f64>(o + (F_INSTITUTION << 3), institution as f64);
-    store<f64>(o + (F_CATEGORY << 3), category as f64);
-    store<f64>(o + (F_FLAG << 3), flag as f64);
-    store<f64>(o + (F_SETTING << 3), setting as f64);
-    store<f64>(o + (F_DATE << 3), date as f64);
+    store<f64>(o + (F_INSTITUTION << 3), eInstitution as f64);
+    store<f64>(o + (F_CATEGORY << 3), eCategory as f64);
+    store<f64>(o + (F_FLAG << 3), eFlag as f64);
+    store<f64>(o + (F_SETTING << 3), eSetting as f64);
+    store<f64>(o + (F_DATE << 3), eDate as f64);
     store<f64>(o + (F_LOS << 3), los as f64);
-    store<f64>(o + (F_DRG << 3), drg as f64);
-    store<f64>(o + (F_DIP << 3), dip as f64);
+    store<f64>(o + (F_DRG << 3), eDrg as f64);
+    store<f64>(o + (F_DIP << 3), eDip as f64);
     store<f64>(o + (F_TOTAL << 3), total as f64);
     store<f64>(o + (F_FUND << 3), fund as f64);
     store<f64>(o + (F_PATIENT << 3), patient as f64);
     store<f64>(o + (F_CRITICAL << 3), critical as f64);
     store<f64>(o + (F_ASSISTANCE << 3), assistance as f64);
     store<f64>(o + (F_OTHER << 3), other as f64);
-    store<f64>(o + (F_REFERRAL << 3), referral as f64);
-    store<f64>(o + (F_FROM << 3), from as f64);
-    store<f64>(o + (F_CONTRACT << 3), contract as f64);
+    store<f64>(o + (F_REFERRAL << 3), eReferral as f64);
+    store<f64>(o + (F_FROM << 3), eFrom as f64);
+    store<f64>(o + (F_CONTRACT << 3), eContract as f64);
     hashId(fieldS(CLAIM_ID), fieldE(CLAIM_ID));
     store<f64>(o + (F_ID_HASH << 3), idHi as f64);
     store<f64>(o + ((F_ID_HASH + 1) << 3), idLo as f64);
-    store<f64>(o + (F_FINGERPRINT << 3), fingerprint(load<u32>(INSTITUTION_HASH + (institution << 2)), total, fund, patient) as f64);
+    store<f64>(o + (F_FINGERPRINT << 3), fingerprint(load<u32>(INSTITUTION_HASH + (eInstitution << 2)), total, fund, patient) as f64);
     rows++;
     p = next;
   }

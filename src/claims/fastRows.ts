@@ -13,7 +13,7 @@
 // A checked row is written as numbers (EncodedClaims: offsets into the record's text, memo entries, amounts) and
 // turned into a Claim by ClaimDecoder: at once when the file is read on the importer's thread, or on the importer's
 // thread from a reader thread's messages (csvThread.ts), with the memos' new entries sent alongside.
-import type { Category, Claim, Referral, Setting } from '../domain/types.js';
+import { blankClaim, type Category, type Claim, type ClaimToFill, type Referral, type Setting } from '../domain/types.js';
 import { COLUMN_INDEX, type Vocabulary } from './columns.js';
 import type { RawRecord } from './csv.js';
 import { normalizeCode } from '../domain/codes.js';
@@ -22,7 +22,6 @@ import { amountsRule, cellText, claimShape, enumValue, lookalikeOf, type ClaimSh
 import { RecordScan } from './recordScan.js';
 
 const C = COLUMN_INDEX;
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * The values of one column by the raw text of the cell (its bytes as Latin-1 characters, so two different byte strings
@@ -524,28 +523,13 @@ export interface LedgerRow {
  * from one claim to the next (ClaimSource: a visitor does not keep the Claim it is given).
  */
 export class ClaimDecoder {
-  private readonly out: Mutable<Claim>;
+  private readonly out: ClaimToFill;
 
   constructor(
     private readonly shape: ClaimShape,
     private readonly values: MemoValues,
   ) {
-    const out: Mutable<Claim> = {
-      claimId: '',
-      patientId: '',
-      category: 'employee',
-      institutionId: '',
-      outOfRegion: false,
-      setting: 'outpatient',
-      serviceDate: '',
-      losDays: 0,
-      drgCode: '',
-      dipCode: '',
-      totalCost: 0,
-      fundPaid: 0,
-      patientPaid: 0,
-      reverses: '',
-    };
+    const out = blankClaim();
     if (shape.fundColumns) {
       out.criticalPaid = 0;
       out.assistancePaid = 0;

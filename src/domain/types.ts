@@ -294,6 +294,29 @@ export interface Claim {
   readonly otherPaid?: Fen; // 其他补助/兜底保障支付
 }
 
+/** A Claim whose fields a reader fills in, row after row (one object reused: ClaimSource lets it). */
+export type ClaimToFill = { -readonly [K in keyof Claim]: Claim[K] };
+
+/** A ClaimToFill with the required fields only, in RowChecker's key order (so JSON and copies keep that order). */
+export function blankClaim(): ClaimToFill {
+  return {
+    claimId: '',
+    patientId: '',
+    category: 'resident',
+    institutionId: '',
+    outOfRegion: false,
+    setting: 'outpatient',
+    serviceDate: '',
+    losDays: 0,
+    drgCode: '',
+    dipCode: '',
+    totalCost: 0,
+    fundPaid: 0,
+    patientPaid: 0,
+    reverses: '',
+  };
+}
+
 /** Where a problem was found. `path` is a scenario key path (`budget.lines[2].rate`); file/row/column for tables. */
 export interface InputError {
   readonly file?: string;

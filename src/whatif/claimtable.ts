@@ -5,7 +5,7 @@ import type { ClaimSource, ClaimVisitor, RowRef } from '../claims/source.js';
 import { aggregateClaims, withSpecialCases } from '../app/claims.js';
 import { Decimal } from '../domain/money.js';
 import type { ActualsResult } from '../domain/result.js';
-import { CATEGORIES, type Category, type Claim, type Scenario } from '../domain/types.js';
+import { blankClaim, CATEGORIES, type Category, type Claim, type Scenario } from '../domain/types.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -126,22 +126,7 @@ export class ClaimTable {
 
   /** Replays the claims (those with service date ≤ `throughDate` yyyymmdd, when given) to a visitor. */
   replay(visit: ClaimVisitor, throughDate?: number): void {
-    const claim: Mutable<Claim> = {
-      claimId: '',
-      patientId: '',
-      category: 'resident',
-      institutionId: '',
-      outOfRegion: false,
-      setting: 'outpatient',
-      serviceDate: '',
-      losDays: 0,
-      drgCode: '',
-      dipCode: '',
-      totalCost: 0,
-      fundPaid: 0,
-      patientPaid: 0,
-      reverses: '',
-    };
+    const claim = blankClaim();
     const at: Mutable<RowRef> = { file: '', row: 0 };
     const inst = this.institutions.values;
     const people = this.people.values;

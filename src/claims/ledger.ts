@@ -81,13 +81,12 @@ export class ClaimLedger {
   private readonly bHome = new Uint32Array(BATCH);
   private readonly bRow = new Int32Array(BATCH);
   private readonly bFileIndex = new Int32Array(BATCH);
-  // A batched row's id is sources[bSource[k]].text.slice(bIdS[k], bIdE[k]), made only when needed (a suspect, a
-  // waiting reversal); its file and column name are its source's too. Rows of one run share a source: a number
-  // stored per row, not three strings (each a store with a write barrier).
-  private readonly bSource = new Int32Array(BATCH);
-  private readonly sources: { readonly text: string; readonly file: string; readonly column: string }[] = [];
+  // A batched row's id is bIdText[k].slice(bIdS[k], bIdE[k]), made only when needed (a suspect, a waiting reversal).
+  private readonly bIdText: string[] = [];
   private readonly bIdS = new Int32Array(BATCH);
   private readonly bIdE = new Int32Array(BATCH);
+  private readonly bFile: string[] = [];
+  private readonly bColumn: string[] = [];
   private readonly order = new Uint32Array(BATCH);
   private readonly buckets = new Uint32Array(BUCKETS + 1);
   private lastInstitution = '';
@@ -253,26 +252,17 @@ export class ClaimLedger {
     this.bMeta[k] = meta;
     this.bRow[k] = row;
     this.bFileIndex[k] = fileIndex;
-    this.bSource[k] = this.sourceOf(idText, file, column);
+    this.bIdText[k] = idText;
     this.bIdS[k] = idS;
     this.bIdE[k] = idE;
+    this.bFile[k] = file;
+    this.bColumn[k] = column;
     if (k + 1 === BATCH) this.flush();
-  }
-
-  /** The source of a batched row: the last one when it is the same (a run of rows), else a new one. */
-  private sourceOf(text: string, file: string, column: string): number {
-    const last = this.sources.length - 1;
-    if (last >= 0) {
-      const s = this.sources[last];
-      if (s.text === text && s.file === file && s.column === column) return last;
-    }
-    this.sources.push({ text, file, column });
-    return last + 1;
   }
 
   /** Batched row k's id. */
   private batchedId(k: number): string {
-    const text = this.sources[this.bSource[k]].text;
+    const text = this.bIdText[k];
     const s = this.bIdS[k];
     const e = this.bIdE[k];
     return s === 0 && e === text.length ? text : text.slice(s, e);
@@ -349,8 +339,7 @@ export class ClaimLedger {
       const lo = bLo[k];
       const slot = this.probe(bHome[k], hi, lo);
       if (t[slot * 3 + 2] !== 0) {
-        const src = this.sources[this.bSource[k]];
-        this.found.push({ hi, lo, id: this.batchedId(k), file: src.file, fileIndex: this.bFileIndex[k], row: this.bRow[k], column: src.column });
+        this.found.push({ hi, lo, id: this.batchedId(k), file: this.bFile[k], fileIndex: this.bFileIndex[k], row: this.bRow[k], column: this.bColumn[k] });
         continue;
       }
       t[slot * 3] = hi;
@@ -371,7 +360,9 @@ export class ClaimLedger {
       const mine = this.found.splice(firstSuspect).sort((a, b) => a.fileIndex - b.fileIndex || a.row - b.row);
       this.found.push(...mine);
     }
-    this.sources.length = 0;
+    this.bIdText.fill('', 0, n);
+    this.bFile.fill('', 0, n);
+    this.bColumn.fill('', 0, n);
   }
 
   /**

@@ -120,20 +120,17 @@ const MAX_CLAIM_FEN: i64 = 10_000_000_000;
 
 // Results of scan.
 /** Stopped at R_POS: the record there is not whole in the text, or is one for the JavaScript path. */
-export const STOP: i32 = 0;
+const STOP: i32 = 0;
 /** The output is full: take the R_ROWS rows and scan again from R_POS. */
-export const FULL: i32 = 1;
+const FULL: i32 = 1;
 /** The record at R_POS has a cell of memo R_NEED_MEMO, text[R_NEED_S, R_NEED_E), whose entry is not known. */
-export const NEED: i32 = 2;
+const NEED: i32 = 2;
 
 export function textBase(): i32 {
   return TEXT;
 }
 export function outBase(): i32 {
   return OUT;
-}
-export function outRows(): i32 {
-  return OUT_ROWS;
 }
 export function idsBase(): i32 {
   return IDS;

@@ -5,6 +5,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import type { Hash } from 'node:crypto';
+import { grown } from '../lib/typedArrays.js';
 import { msg } from './messages.js';
 import type { InputError } from '../domain/types.js';
 import type { ErrorSink } from './rows.js';
@@ -229,9 +230,10 @@ export class CsvText {
   }
 
   /**
-   * Reads the complete records in the first `n` bytes of `work`; returns how many bytes were consumed. At EOF (`final`) consumes everything. No claims column holds a line break, so
-   * a quoted field that does not close on its own line is an error naming the row where it opened (an unclosed quote
-   * would otherwise swallow the rows after it); reading the file stops there.
+   * Reads the complete records in the first `n` bytes of `work`; returns how many bytes were consumed. At EOF
+   * (`final`) consumes everything. No claims column holds a line break, so a quoted field that does not close on its
+   * own line is an error naming the row where it opened (an unclosed quote would otherwise swallow the rows after
+   * it); reading the file stops there.
    */
   private consume(n: number, final: boolean): number {
     const bytes = this.work;
@@ -310,8 +312,8 @@ export class CsvText {
           for (;;) {
             if (d !== -1 && d < p) d = byteIndex(bytes, delimCode, p, n);
             if (k + 1 >= starts.length) {
-              rec.starts = starts = grow(starts);
-              rec.ends = ends = grow(ends);
+              rec.starts = starts = grown(starts, starts.length * 2);
+              rec.ends = ends = grown(ends, ends.length * 2);
             }
             starts[k] = p;
             if (d < 0 || d >= end) {
@@ -461,7 +463,7 @@ export interface RawRecord {
   /** Whether the whole text is ASCII (then every cell is its slice of `text`). */
   readonly ascii: boolean;
   /** Which text this is: a new number each time the reader moves on to more of the file. */
-  generation: number;
+  readonly generation: number;
   /** Cell i is text[starts[i], ends[i]). */
   starts: Int32Array;
   ends: Int32Array;
@@ -517,12 +519,6 @@ class ChunkRecord implements RawRecord {
 function byteIndex(bytes: Buffer, value: number, from: number, n: number): number {
   const i = bytes.indexOf(value, from);
   return i >= n ? -1 : i;
-}
-
-function grow(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 /** Where the whole UTF-8 characters in buf[from, to) end: before a last character cut off by the chunk's end. */

@@ -1,9 +1,10 @@
 // A claims CSV file read on a second thread (csvWorker.ts): the reading, splitting and in-place checking of records
-// there, the ledger, the aggregation and every message here — on two cores, the two halves of `settle` overlap.
-// The importer's thread sees what it would see reading the file itself (csv.ts readCsv with a FastRowChecker): the
-// same header cells, the same rows as cells for RowChecker, the same claims in file order, the same errors; and it
-// hashes the same raw bytes. The claim-id ledger goes to the reader thread for the file and comes back at its end. Used for files big enough to repay starting the thread, when the compiled worker exists
-// (YIBAO_CSV_THREAD=always|never overrides, for tests and benchmarks).
+// and the claim-id ledger there (the ledger's state goes to that thread for the file and comes back at its end); the
+// hash, the aggregation and every message here — on two cores, the two halves of `settle` overlap. The importer's
+// thread sees what it would see reading the file itself (csv.ts readCsv with a FastRowChecker): the same header
+// cells, the same rows as cells for RowChecker, the same claims in file order, the same errors, the same raw bytes.
+// Used for files big enough to repay starting the thread, when the compiled worker exists (YIBAO_CSV_THREAD=
+// always|never overrides, for tests and benchmarks).
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';

@@ -20,6 +20,7 @@ import { normalizeCode } from '../domain/codes.js';
 import { digitsAt, institutionHash, MAX_CLAIM_FEN, parseCount, parseCountAt, parseDate, parseFen, parseFenAt } from './fields.js';
 import { amountsRule, cellText, claimShape, enumValue, lookalikeOf, type ClaimShape, type Header, type RunRules } from './rows.js';
 import { RecordScan } from './recordScan.js';
+import { withRoom } from '../lib/typedArrays.js';
 
 const C = COLUMN_INDEX;
 
@@ -346,12 +347,7 @@ export class FastRowChecker {
     const side = out.side;
     const sideBefore = side.length;
     const b = out.count * STRIDE;
-    if (b + STRIDE > out.nums.length) {
-      const bigger = new Float64Array(out.nums.length * 2 + STRIDE);
-      bigger.set(out.nums);
-      out.nums = bigger;
-    }
-    const n = out.nums;
+    const n = (out.nums = withRoom(out.nums, b + STRIDE));
     n[b + F_ROW] = row;
     n[b + F_ID_HASH] = NaN;
     n[b + F_FINGERPRINT] = NaN;

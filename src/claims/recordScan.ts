@@ -6,10 +6,11 @@
 // It decides nothing about a cell's meaning: every memo cell it meets for the first time is handed back (NEED), and
 // FastRowChecker looks it up in its own memo — RowChecker's functions of the text — and registers the entry; a cell
 // the memo refuses is never registered, so its row goes to the JavaScript path, which hands it to RowChecker.
-// Every record it does not take (a quote, a reversal, spaces, decimals it does not read, a row the checks refuse)
-// is left, untouched, to the JavaScript path. test/claims/record-scan.test.ts holds the tiers equal.
+// Every record it does not take (a quote, spaces, an id beyond ASCII, amounts it does not read, a row the checks
+// refuse) is left, untouched, to the JavaScript path. test/claims/record-scan.test.ts holds the tiers equal.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { withRoom } from '../lib/typedArrays.js';
 import { COLUMN_INDEX, type Column } from './columns.js';
 import type { EncodedClaims, MemoValues } from './fastRows.js';
 
@@ -50,8 +51,6 @@ const P_REFERRAL_COLUMN = 26;
 const P_FROM_COLUMN = 27;
 const P_CONTRACT_COLUMN = 28;
 const P_MAX_CELL = 29;
-/** Bytes of memory the module may read past the text (it reads 16-byte blocks and 8-byte words). */
-const SLACK = 32;
 const P_ROLES = 32;
 const R_POS = 128;
 const R_ROWS = 129;
@@ -63,12 +62,13 @@ const R_IDS = 135;
 const STOP = 0;
 const FULL = 1;
 const NEED = 2;
+/** Bytes of memory the module may read past the text (it reads 16-byte blocks and 8-byte words). */
+const SLACK = 32;
 
 interface Exports {
   memory: WebAssembly.Memory;
   textBase(): number;
   outBase(): number;
-  outRows(): number;
   idsBase(): number;
   register(memo: number, s: number, e: number, entry: number, flag: number): number;
   scan(pos: number, n: number, row: number, idsBase: number): number;
@@ -190,19 +190,10 @@ export class RecordScan {
       if (rows > 0) {
         // The rows' ids, which their id offsets (from ID_TEXT on) point into.
         const idBytes = p[R_IDS];
-        if (out.idsLength + idBytes > out.ids.length) {
-          const bigger = new Uint8Array(Math.max(out.idsLength + idBytes, out.ids.length * 2));
-          bigger.set(out.ids.subarray(0, out.idsLength));
-          out.ids = bigger;
-        }
+        out.ids = withRoom(out.ids, out.idsLength + idBytes);
         out.ids.set(this.u8.subarray(this.idsAt, this.idsAt + idBytes), out.idsLength);
         out.idsLength += idBytes;
-        const need = (out.count + rows) * STRIDE;
-        if (need > out.nums.length) {
-          const bigger = new Float64Array(Math.max(need, out.nums.length * 2));
-          bigger.set(out.nums);
-          out.nums = bigger;
-        }
+        out.nums = withRoom(out.nums, (out.count + rows) * STRIDE);
         const o = this.outBase / 8;
         out.nums.set(this.f64.subarray(o, o + rows * STRIDE), out.count * STRIDE);
         out.count += rows;

@@ -1,6 +1,7 @@
 // Streams claims into per-member, per-method and out-of-group totals (DOMAIN.md §4). Memory grows with members and
 // codes, not rows — except DIP claims under a settlement point value (结算点值), which need Σ points of the whole
 // year before any one of them can be priced: those keep a compact typed-array record (no strings) until `finish`.
+import { grown } from '../lib/typedArrays.js';
 import { InputRejected } from './errors.js';
 import { type Dec, type Fen, ZERO, roundFen } from './money.js';
 import { ClaimPricer, isProblem } from './pricing/index.js';
@@ -66,16 +67,11 @@ class DeferredDip {
   }
   private grow(): void {
     const n = this.member.length * 2;
-    const g = <T extends Int32Array | Float64Array | Int8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.member = g(this.member, (k) => new Int32Array(k));
-    this.key = g(this.key, (k) => new Int32Array(k));
-    this.cost = g(this.cost, (k) => new Float64Array(k));
-    this.patient = g(this.patient, (k) => new Float64Array(k));
-    this.flags = g(this.flags, (k) => new Int8Array(k));
+    this.member = grown(this.member, n);
+    this.key = grown(this.key, n);
+    this.cost = grown(this.cost, n);
+    this.patient = grown(this.patient, n);
+    this.flags = grown(this.flags, n);
   }
 }
 

@@ -9,6 +9,7 @@
 //   pass 2  `apply(claim)` on the same rows in the same order (same files → same row index) returns the claim with
 //           the recomputed amounts, for the usual ClaimAggregator.
 // Pure (no I/O): the caller drives both scans.
+import { grown, withRoom } from '../../lib/typedArrays.js';
 import type { Fen } from '../money.js';
 import type { Claim, Scenario } from '../types.js';
 import {
@@ -34,12 +35,6 @@ function dateKey(date: string): number {
   const m = Number(date.slice(5, 7));
   const d = Number(date.slice(8, 10));
   return y * 416 + m * 32 + d;
-}
-
-function grown<T extends Int32Array | Uint16Array | Float64Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
 }
 
 export interface RecomputedTotals {
@@ -94,7 +89,7 @@ export class CostSharingRecompute {
     this.codes[i] =
       (claim.setting === 'inpatient' ? INPATIENT : 0) | (categoryIndex(claim.category) << 1) | (loc << 3) | (ref << 6) | (from << 8) | (reversal ? REVERSAL : 0);
     const id = claim.claimId;
-    if (this.idLength + id.length > this.ids.length) this.ids = grown(this.ids, Math.max(this.ids.length * 2, this.idLength + id.length));
+    this.ids = withRoom(this.ids, this.idLength + id.length);
     for (let k = 0; k < id.length; k++) this.ids[this.idLength + k] = id.charCodeAt(k);
     this.idLength += id.length;
     this.idEnd[i] = this.idLength;

@@ -181,11 +181,44 @@ abstract class XmlBytes {
   /** The consumer asked to stop: nothing more is scanned. */
   stopped = false;
 
-  /** The end tag of the repeated element ("</row>"): a carried element ends at its first one in the next chunk. */
-  protected abstract readonly endTag: Buffer;
+  /** The repeated element's name ("row", "si"). */
+  private readonly name: Buffer;
+  /** Its end tag ("</row>"): a carried element ends at its first one in the next chunk. */
+  private readonly endTag: Buffer;
+
+  constructor(name: string) {
+    this.name = Buffer.from(name, 'latin1');
+    this.endTag = Buffer.from(`</${name}>`, 'latin1');
+  }
 
   /** Scans whole elements from the start of `b`; returns the index of the first byte not consumed. */
   protected abstract scan(b: Buffer): number;
+
+  /**
+   * Where the next repeated element starts at or after p: the index of its '<'; when the bytes end before one can be
+   * told, -1 - (where to resume: the '<' that may start one, or n).
+   */
+  protected nextElement(b: Buffer, p: number, n: number): number {
+    const name = this.name;
+    const len = name.length;
+    for (;;) {
+      let i = p;
+      while (i < n && b[i] !== LT) i++;
+      if (i + len + 1 >= n) return -1 - Math.min(i, n);
+      let k = 0;
+      while (k < len && b[i + 1 + k] === name[k]) k++;
+      if (k === len && endsName(b[i + 1 + len])) return i;
+      p = i + 1;
+    }
+  }
+
+  /** Whether `c` (from a '<') starts the repeated element, or could once more bytes come. */
+  protected startsElement(c: Buffer): boolean {
+    const len = this.name.length;
+    if (c.length < len + 1) return false;
+    for (let k = 0; k < len; k++) if (c[1 + k] !== this.name[k]) return false;
+    return c.length === len + 1 || endsName(c[1 + len]);
+  }
 
   /**
    * Scans a chunk. A carried element is completed with the next chunk's bytes up to the first end tag and scanned
@@ -374,10 +407,8 @@ abstract class XmlBytes {
  * t="s" cells index).
  */
 export class SharedStringsScanner extends XmlBytes {
-  protected readonly endTag = Buffer.from('</si>');
-
   constructor(private readonly strings: string[]) {
-    super();
+    super('si');
   }
 
   push(chunk: Buffer): void {
@@ -388,17 +419,14 @@ export class SharedStringsScanner extends XmlBytes {
     const n = b.length;
     let p = 0;
     for (;;) {
-      let i = p;
-      while (i < n && b[i] !== LT) i++;
-      if (i + 3 >= n) return Math.min(i, n);
-      if (b[i + 1] === CH_s && b[i + 2] === CH_i && endsName(b[i + 3])) {
-        let end = this.skipTag(b, i + 3, n);
-        const empty = this.selfClosing; // <si/>
-        if (end >= 0 && !empty) end = this.content(b, end, n, false);
-        if (end < 0) return i;
-        this.strings.push(empty ? '' : this.richText());
-        p = end;
-      } else p = i + 1;
+      const i = this.nextElement(b, p, n);
+      if (i < 0) return -1 - i;
+      let end = this.skipTag(b, i + 3, n); // after "<si"
+      const empty = this.selfClosing; // <si/>
+      if (end >= 0 && !empty) end = this.content(b, end, n, false);
+      if (end < 0) return i;
+      this.strings.push(empty ? '' : this.richText());
+      p = end;
     }
   }
 }
@@ -418,14 +446,13 @@ export interface SheetRows {
 
 /** Feeds on a worksheet's XML; calls `onRow` for every non-empty row of <sheetData>. */
 export class SheetScanner extends XmlBytes {
-  protected readonly endTag = Buffer.from('</row>');
   private readonly cells: string[] = [];
   private readonly dates = new Map<string, string>();
   /** The number of the row after the last one read (rows without r= take it). */
   nextRow = 1;
 
   constructor(private readonly sheet: SheetRows) {
-    super();
+    super('row');
   }
 
   /** Scans a chunk; returns false once the consumer has stopped. */
@@ -439,22 +466,19 @@ export class SheetScanner extends XmlBytes {
     const n = b.length;
     let p = 0;
     for (;;) {
-      let i = p;
-      while (i < n && b[i] !== LT) i++;
-      if (i + 4 >= n) return Math.min(i, n);
-      if (b[i + 1] === CH_r && b[i + 2] === CH_o && b[i + 3] === CH_w && endsName(b[i + 4])) {
-        const end = this.row(b, i + 4, n);
-        if (end < 0) return i;
-        p = end;
-        if (this.stopped) return p;
-      } else p = i + 1;
+      const i = this.nextElement(b, p, n);
+      if (i < 0) return -1 - i;
+      const end = this.row(b, i + 4, n); // after "<row"
+      if (end < 0) return i;
+      p = end;
+      if (this.stopped) return p;
     }
   }
 
   /** At the end of the part: whether it ended inside a row (a truncated sheet). */
   get truncated(): boolean {
     const c = this.carry;
-    return !this.stopped && c !== undefined && c.length >= 4 && c[1] === CH_r && c[2] === CH_o && c[3] === CH_w && (c.length === 4 || endsName(c[4]));
+    return !this.stopped && c !== undefined && this.startsElement(c);
   }
 
   /** Reads one <row> from just after its name; returns the index after </row>, or -1 when the bytes end first. */

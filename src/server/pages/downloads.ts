@@ -2,7 +2,7 @@
 // report. Whole-book files are for staff; a member downloads only its own claims and statement (scoped routes).
 // Every download is written to the audit log.
 import { readFileSync, rmSync } from 'node:fs';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bookVerify } from '../../app/bookVerify.js';
 import { computeClearing } from '../../book/compute.js';
 import { bookJsonText } from '../../book/json.js';
@@ -36,6 +36,21 @@ export function registerDownloads(app: FastifyInstance, web: Web): void {
   const name = (what: string, ext: string) => {
     const s = service.current().state;
     return `${s.groupId}-${s.year}-${what}.${ext}`.replace(/[^\w.-]/g, '_');
+  };
+  /**
+   * A workbook written by `write` into a temporary file of the book's, sent as `what`.xlsx, audited with the journal
+   * head of `state`; the file is removed whatever happens.
+   */
+  const sendWorkbook = async (req: FastifyRequest, reply: FastifyReply, what: string, state: { journal: readonly { hash: string }[] }, write: (path: string) => Promise<void>) => {
+    const path = service.store.tempPath(`${what}-${token().slice(0, 16)}.xlsx`);
+    try {
+      await write(path);
+      const bytes = readFileSync(path);
+      await service.audit(web.actor(req), 'download', `${what}.xlsx head ${state.journal[state.journal.length - 1]?.hash}`);
+      return attachment(reply, name(what, 'xlsx'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes);
+    } finally {
+      rmSync(path, { force: true });
+    }
   };
 
   app.get('/downloads', { config: { roles: EVERYONE } }, async (req, reply) => {
@@ -102,9 +117,8 @@ export function registerDownloads(app: FastifyInstance, web: Web): void {
     const { state } = service.current();
     if (state.months.length < 12) return reply.code(409).send({ error: '清算需 12 个月全部月结 / the clearing needs all twelve months closed' });
     const actuals = await yearActuals(service);
-    const path = service.store.tempPath(`clearing-${token().slice(0, 16)}.xlsx`);
-    try {
-      await service.exclusive(async (store) => {
+    return sendWorkbook(req, reply, 'clearing', state, (path) =>
+      service.exclusive(async (store) => {
         const c = await computeClearing(state, store);
         const scenario = clearingScenario(state);
         await writeWorkbook(path, {
@@ -113,27 +127,14 @@ export function registerDownloads(app: FastifyInstance, web: Web): void {
           engineVersion: ENGINE_VERSION,
           scanPricedClaims: pricedClaimScanner(scenario, bookSource(store, state), actuals),
         });
-      });
-      const bytes = readFileSync(path);
-      await service.audit(web.actor(req), 'download', `clearing.xlsx head ${state.journal[state.journal.length - 1]?.hash}`);
-      return attachment(reply, name('clearing', 'xlsx'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes);
-    } finally {
-      rmSync(path, { force: true });
-    }
+      }),
+    );
   });
 
   app.get('/download/book.xlsx', { config: { roles: STAFF } }, async (req, reply) => {
     const { state, events } = service.current();
-    const path = service.store.tempPath(`book-${token().slice(0, 16)}.xlsx`);
-    try {
-      const { writeBookWorkbook } = await import('../../report/workbook/book.js');
-      await service.exclusive((store) => writeBookWorkbook(path, state, events, store));
-      const bytes = readFileSync(path);
-      await service.audit(web.actor(req), 'download', `book.xlsx head ${state.journal[state.journal.length - 1]?.hash}`);
-      return attachment(reply, name('book', 'xlsx'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes);
-    } finally {
-      rmSync(path, { force: true });
-    }
+    const { writeBookWorkbook } = await import('../../report/workbook/book.js');
+    return sendWorkbook(req, reply, 'book', state, (path) => service.exclusive((store) => writeBookWorkbook(path, state, events, store)));
   });
 
   app.get('/download/verify.txt', { config: { roles: STAFF } }, async (req, reply) => {

@@ -1,6 +1,6 @@
 // One table's header and rows: which cell is which column, and the per-row checks (DOMAIN.md §10). Checks that
 // span rows (unique ids, reversals) live in ledger.ts.
-import type { Category, Claim, InputError, Referral, Setting } from '../domain/types.js';
+import type { Category, Claim, ClaimToFill, InputError, Referral, Setting } from '../domain/types.js';
 import { COLUMN_INDEX, COLUMN_ZH, COLUMNS, REQUIRED_COLUMNS, normalizeHeader, normalizeValue, type Column, type Vocabulary } from './columns.js';
 import { LookalikeCodes, normalizeCode } from '../domain/codes.js';
 import { MAX_CLAIM_FEN, parseCount, parseDate, parseFen } from './fields.js';
@@ -179,8 +179,6 @@ export function claimShape(header: Header): ClaimShape {
 }
 const NO_EXTRA: readonly number[] = [0, 0, 0];
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 /**
  * Rules that depend on the run, not on the file: its year (DOMAIN.md §12.1) and its members' codes. Plain data: the
  * CSV reader thread (csvWorker.ts) checks rows by them too.
@@ -327,7 +325,7 @@ export class RowChecker {
       }
     }
     if (!ok) return undefined;
-    const claim: Mutable<Claim> = {
+    const claim: ClaimToFill = {
       claimId,
       patientId,
       category: category as Category,

@@ -208,6 +208,13 @@ describe.skipIf(!present)('web workspace in Chromium', () => {
     const cells: unknown[] = [];
     wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((c) => void cells.push(typeof c.value === 'object' && c.value !== null && 'result' in c.value ? c.value.result : c.value))));
     expect(cells).toContain(T / 100);
+    // The book workbook too (the same download path: temporary file, audit, attachment).
+    const [bookDownload] = await Promise.all([page.waitForEvent('download'), page.click('a[href="/download/book.xlsx"]')]);
+    const bookFile = join(dir, '..', 'book.xlsx');
+    await bookDownload.saveAs(bookFile);
+    const bookWb = new ExcelJS.Workbook();
+    await bookWb.xlsx.readFile(bookFile);
+    expect(bookWb.worksheets.length).toBeGreaterThan(1);
     expect((await page.request.post(`${base}/clearing/recompute`)).status()).toBe(403);
     await page.context().close();
   });

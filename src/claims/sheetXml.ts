@@ -191,14 +191,32 @@ abstract class XmlBytes {
     this.endTag = Buffer.from(`</${name}>`, 'latin1');
   }
 
+  /**
+   * Reads one repeated element from just after its name (`from`); returns the index after it, or -1 when the bytes
+   * end first.
+   */
+  protected abstract element(b: Buffer, from: number, n: number): number;
+
   /** Scans whole elements from the start of `b`; returns the index of the first byte not consumed. */
-  protected abstract scan(b: Buffer): number;
+  private scan(b: Buffer): number {
+    const n = b.length;
+    const nameEnd = 1 + this.name.length;
+    let p = 0;
+    for (;;) {
+      const i = this.nextElement(b, p, n);
+      if (i < 0) return -1 - i;
+      const end = this.element(b, i + nameEnd, n);
+      if (end < 0) return i;
+      p = end;
+      if (this.stopped) return p;
+    }
+  }
 
   /**
    * Where the next repeated element starts at or after p: the index of its '<'; when the bytes end before one can be
    * told, -1 - (where to resume: the '<' that may start one, or n).
    */
-  protected nextElement(b: Buffer, p: number, n: number): number {
+  private nextElement(b: Buffer, p: number, n: number): number {
     const name = this.name;
     const len = name.length;
     for (;;) {
@@ -415,19 +433,12 @@ export class SharedStringsScanner extends XmlBytes {
     this.feed(chunk);
   }
 
-  protected scan(b: Buffer): number {
-    const n = b.length;
-    let p = 0;
-    for (;;) {
-      const i = this.nextElement(b, p, n);
-      if (i < 0) return -1 - i;
-      let end = this.skipTag(b, i + 3, n); // after "<si"
-      const empty = this.selfClosing; // <si/>
-      if (end >= 0 && !empty) end = this.content(b, end, n, false);
-      if (end < 0) return i;
-      this.strings.push(empty ? '' : this.richText());
-      p = end;
-    }
+  protected element(b: Buffer, from: number, n: number): number {
+    let end = this.skipTag(b, from, n);
+    const empty = this.selfClosing; // <si/>
+    if (end >= 0 && !empty) end = this.content(b, end, n, false);
+    if (end >= 0) this.strings.push(empty ? '' : this.richText());
+    return end;
   }
 }
 
@@ -462,17 +473,8 @@ export class SheetScanner extends XmlBytes {
     return !this.stopped;
   }
 
-  protected scan(b: Buffer): number {
-    const n = b.length;
-    let p = 0;
-    for (;;) {
-      const i = this.nextElement(b, p, n);
-      if (i < 0) return -1 - i;
-      const end = this.row(b, i + 4, n); // after "<row"
-      if (end < 0) return i;
-      p = end;
-      if (this.stopped) return p;
-    }
+  protected element(b: Buffer, from: number, n: number): number {
+    return this.row(b, from, n);
   }
 
   /** At the end of the part: whether it ended inside a row (a truncated sheet). */

@@ -354,6 +354,25 @@ abstract class XmlBytes {
     return -1;
   }
 
+  /** Set by `textStart`: where the text ends (the '<' after it). */
+  private textEnd = -1;
+
+  /**
+   * From inside a <v> or <t> start tag (`i`): where its text starts, with `textEnd` where it ends (the same place
+   * when the tag is self-closing: `selfClosing`); -1 when the bytes end first.
+   */
+  private textStart(b: Buffer, i: number, n: number): number {
+    const s = this.skipTag(b, i, n);
+    if (s < 0) return -1;
+    let e = s;
+    if (!this.selfClosing) {
+      while (e < n && b[e] !== LT) e++;
+      if (e >= n) return -1;
+    }
+    this.textEnd = e;
+    return s;
+  }
+
   /**
    * Scans an element's content from `i` to its end tag (</c> for a cell, </si> for a shared string), noting the
    * first <v>'s bytes and the text of the <t> runs outside phonetic <rPh> runs. Returns the index after the end tag.
@@ -375,23 +394,17 @@ abstract class XmlBytes {
         }
         i = this.skipTag(b, i + 2, n);
       } else if (c1 === CH_v && cell && endsName(b[i + 2])) {
-        i = this.skipTag(b, i + 2, n);
-        if (i < 0) return -1;
-        if (this.selfClosing) continue;
-        const s = i;
-        while (i < n && b[i] !== LT) i++;
-        if (i >= n) return -1;
-        if (this.vStart < 0) {
-          this.vStart = s;
-          this.vEnd = i;
-        }
+        const s = this.textStart(b, i + 2, n);
+        if (s < 0) return -1;
+        i = this.textEnd;
+        if (this.selfClosing || this.vStart >= 0) continue;
+        this.vStart = s;
+        this.vEnd = i;
       } else if (c1 === CH_t && endsName(b[i + 2])) {
-        i = this.skipTag(b, i + 2, n);
-        if (i < 0) return -1;
+        const s = this.textStart(b, i + 2, n);
+        if (s < 0) return -1;
+        i = this.textEnd;
         if (this.selfClosing) continue;
-        const s = i;
-        while (i < n && b[i] !== LT) i++;
-        if (i >= n) return -1;
         const run = this.texts.decode(b, s, i);
         this.escapedRuns ||= this.texts.escaped;
         this.runText = this.runs++ === 0 ? run : this.runText + run;

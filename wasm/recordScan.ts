@@ -8,8 +8,12 @@
 // told the entry of (it asks, see NEED); and any row the checks would refuse. A memo cell's meaning is never decided
 // here: the JavaScript side registers (memo, raw bytes) → entry with the value RowChecker's functions give that text.
 //
+// On the reader thread it also enters the plain rows it takes into the claim-id ledger (src/claims/ledger.ts), whose
+// table the JavaScript side then keeps in this memory (see P_LEDGER): the same probe, the same slots, in row order.
+//
 // Memory (bytes): [0, 1024) control; TABLE: the memo keys' hash table; ARENA: their bytes; FLAGS: per setting entry,
-// 1 for inpatient; OUT: encoded rows (STRIDE f64 each); TEXT: the CSV text, copied in by the JavaScript side.
+// 1 for inpatient; OUT: encoded rows (STRIDE f64 each); IDS: their ids; SUSPECTS: rows whose id the ledger had seen;
+// TEXT: the CSV text, copied in by the JavaScript side; past it, the ledger's table when it is kept here.
 
 // Control block (i32 offsets): parameters, set once per header, then the result of the last scan.
 const P_DELIM: i32 = 0;
@@ -19,6 +23,11 @@ const P_REFERRAL_COLUMN: i32 = 104;
 const P_FROM_COLUMN: i32 = 108;
 const P_CONTRACT_COLUMN: i32 = 112;
 const P_MAX_CELL: i32 = 116; // the largest cell index of a field
+/** The claim-id ledger's table (ledger.ts: [hi, lo, meta] u32 per slot) for this scan, or 0: no ledger. */
+const P_LEDGER: i32 = 120;
+const P_LEDGER_SLOTS: i32 = 124;
+/** How many more ids the table takes (the JavaScript side keeps its load ≤ 0.75): a scan stops (FULL) when as many rows wait. */
+const P_LEDGER_ROOM: i32 = 384; // (after P_ROLES)
 const P_ROLES: i32 = 128; // MAX_CELLS i32: the field of each cell index, -1 for none
 const R_POS: i32 = 512;
 const R_ROWS: i32 = 516;
@@ -28,6 +37,8 @@ const R_NEED_E: i32 = 528;
 const R_ARENA_USED: i32 = 532;
 const R_KEYS: i32 = 536;
 const R_IDS: i32 = 540;
+const R_INSERTED: i32 = 544; // rows entered into the ledger
+const R_SUSPECTS: i32 = 548; // of which rows whose id hash the ledger already held (their indices at SUSPECTS)
 const S_FIELD: i32 = 640; // FIELDS × (s, e) i32: the current record's cells by field
 
 const MAX_CELLS: i32 = 64;
@@ -107,8 +118,12 @@ const OUT_ROWS: i32 = 8192;
 /** The ids of the rows written (claim id, then patient id, bytes), which their offsets point into. */
 const IDS: i32 = OUT + OUT_ROWS * STRIDE * 8;
 const IDS_SIZE: i32 = 1 << 20;
+/** The output rows (i32 indices) whose claim id's hash was already in the ledger: suspected duplicates. */
+const SUSPECTS: i32 = IDS + IDS_SIZE;
+/** The rows to enter into the ledger at the end of a scan call: (hi, lo, meta) u32 each. */
+const ENTER: i32 = SUSPECTS + OUT_ROWS * 4;
 /** 16-byte aligned; the JavaScript side leaves 32 bytes of memory after the text (blocks are read 16 at a time). */
-const TEXT: i32 = IDS + IDS_SIZE;
+const TEXT: i32 = ENTER + OUT_ROWS * 12;
 /** An id offset from ID_TEXT on is into the ids (recordScan.ts, fastRows.ts ID_TEXT), not into the text. */
 const ID_TEXT: f64 = 1073741824;
 /** The longest id taken (a longer one goes to the JavaScript path). */
@@ -125,6 +140,15 @@ const STOP: i32 = 0;
 const FULL: i32 = 1;
 /** The record at R_POS has a cell of memo R_NEED_MEMO, text[R_NEED_S, R_NEED_E), whose entry is not known. */
 const NEED: i32 = 2;
+/**
+ * With a ledger: the last row written is a reversal, which this module does not enter (the JavaScript side's ledger
+ * matches it with its original); enter it there, then scan again from R_POS.
+ */
+const YIELD: i32 = 3;
+/** An encoded row's F_FINGERPRINT once the row is in the ledger (a fingerprint is ≥ 0). */
+const IN_LEDGER: f64 = -1;
+/** ledger.ts OCCUPIED: a slot's meta is OCCUPIED | fingerprint << 3 | flags (none for a valid row, not a reversal). */
+const OCCUPIED: u32 = 0x80000000;
 
 export function textBase(): i32 {
   return TEXT;
@@ -134,6 +158,9 @@ export function outBase(): i32 {
 }
 export function idsBase(): i32 {
   return IDS;
+}
+export function suspectsBase(): i32 {
+  return SUSPECTS;
 }
 
 /** The low n bytes of v (n in 0..8). */
@@ -323,6 +350,33 @@ function sameBytes(a: i32, ae: i32, b: i32, be: i32): bool {
   return true;
 }
 
+/**
+ * Enters output row `k`'s claim id hash (hi, lo) into the ledger's table as ledger.ts ClaimLedger.flush does: from
+ * the home slot (a multiply-shift of a 32-bit mix of the hash), linear probing to the first empty slot or the same
+ * hash — then a suspect, listed at SUSPECTS and not entered. A scan enters at most P_LEDGER_ROOM rows, so the load
+ * stays ≤ 0.75 and an empty slot is always found.
+ */
+function enterLedger(table: i32, slots: u32, k: i32, hi: u32, lo: u32, meta: u32): bool {
+  let i = ((((lo ^ (hi * 0x9e3779b1)) as u64) * (slots as u64)) >> 32) as u32;
+  for (;;) {
+    const b = table + ((i * 12) as i32);
+    if (load<u32>(b, 8) == 0) {
+      store<u32>(b, hi);
+      store<u32>(b, lo, 4);
+      store<u32>(b, meta, 8);
+      return true;
+    }
+    if (load<u32>(b) == hi && load<u32>(b, 4) == lo) {
+      const n = load<i32>(R_SUSPECTS);
+      store<i32>(SUSPECTS + (n << 2), k);
+      store<i32>(R_SUSPECTS, n + 1);
+      return false;
+    }
+    i = i + 1 == slots ? 0 : i + 1;
+  }
+  return unreachable();
+}
+
 // The memo cell being looked up, for NEED.
 let needMemo: i32 = 0;
 let needS: i32 = 0;
@@ -424,11 +478,16 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
   const fromColumn = load<i32>(P_FROM_COLUMN) != 0;
   const contractColumn = load<i32>(P_CONTRACT_COLUMN) != 0;
   const maxCell = load<i32>(P_MAX_CELL);
+  const ledger = load<i32>(P_LEDGER);
+  const slots = load<u32>(P_LEDGER_SLOTS);
+  const room = load<i32>(P_LEDGER_ROOM);
+  let inserted = 0;
+  store<i32>(R_SUSPECTS, 0);
   // A column the header does not have reads as an empty cell.
   for (let f = 0; f < FIELDS; f++) if (load<i32>(P_CELLS + (f << 2)) < 0) setField(f, TEXT, TEXT);
   seek(p, end);
   for (;;) {
-    if (rows == OUT_ROWS || ids + 3 * MAX_ID > IDS_SIZE) {
+    if (rows == OUT_ROWS || ids + 3 * MAX_ID > IDS_SIZE || (ledger != 0 && rows == room)) {
       status = FULL;
       break;
     }
@@ -568,13 +627,35 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
     hashId(fieldS(CLAIM_ID), fieldE(CLAIM_ID));
     store<f64>(o + (F_ID_HASH << 3), idHi as f64);
     store<f64>(o + ((F_ID_HASH + 1) << 3), idLo as f64);
-    store<f64>(o + (F_FINGERPRINT << 3), fingerprint(load<u32>(INSTITUTION_HASH + (eInstitution << 2)), total, fund, patient) as f64);
+    const fp = fingerprint(load<u32>(INSTITUTION_HASH + (eInstitution << 2)), total, fund, patient);
+    store<f64>(o + (F_FINGERPRINT << 3), fp as f64);
     rows++;
     p = next;
+    if (ledger != 0) {
+      if (reversal) {
+        status = YIELD;
+        break;
+      }
+      const q = ENTER + (rows - 1) * 12;
+      store<u32>(q, idHi);
+      store<u32>(q, idLo, 4);
+      store<u32>(q, OCCUPIED | (fp << 3), 8);
+      store<f64>(o + (F_FINGERPRINT << 3), IN_LEDGER);
+    }
+  }
+  if (ledger != 0) {
+    // Entered after the scan, in row order, in a loop of their own: its probes' cache misses overlap (inline, one
+    // row's parsing between two probes, each waited for its own).
+    const last = status == YIELD ? rows - 1 : rows;
+    for (let k = 0; k < last; k++) {
+      const q = ENTER + k * 12;
+      if (enterLedger(ledger, slots, k, load<u32>(q), load<u32>(q, 4), load<u32>(q, 8))) inserted++;
+    }
   }
   store<i32>(R_POS, p - TEXT);
   store<i32>(R_ROWS, rows);
   store<i32>(R_IDS, ids);
+  store<i32>(R_INSERTED, inserted);
   if (status == NEED) {
     store<i32>(R_NEED_MEMO, needMemo);
     store<i32>(R_NEED_S, needS - TEXT);

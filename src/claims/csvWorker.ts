@@ -46,6 +46,7 @@ async function main(input: ThreadInput): Promise<void> {
     const d = decoder as ClaimDecoder;
     const texts = new RecordIdTexts(r, enc, idsFrom);
     for (let k = from; k < enc.count; k++) {
+      if (ClaimDecoder.inLedger(enc, k)) continue; // the bulk tier entered it (or listed it as a suspect)
       if (d.ledgerRowInIds(enc, k, texts, lr)) {
         ledger.addKnown(texts.ids, lr.idS, lr.idE, lr.idHi, lr.idLo, lr.fingerprint, input.file, input.fileIndex, ClaimDecoder.row(enc, k), labels);
         continue;
@@ -77,6 +78,7 @@ async function main(input: ThreadInput): Promise<void> {
       decoder = new ClaimDecoder(fast.shape, values);
       checker = new RowChecker(header, vocab, input.file, quiet, input.rules);
       labels = { id: header.label[idCol], reverses: header.label[revCol] };
+      fast.keepLedger({ ledger, file: input.file, fileIndex: input.fileIndex, column: labels.id });
       for (const k of MEMO_NAMES) sent[k] = 0;
       return true;
     },
@@ -91,13 +93,22 @@ async function main(input: ThreadInput): Promise<void> {
       else ledger.add(k.code(c, idCol), k.code(c, revCol), undefined, input.file, input.fileIndex, row, labels);
     },
     bulk(r: RawRecord, pos: number, n: number, row: number, delim: number, taken: BulkTaken): void {
-      const before = enc.count;
-      const idsBefore = enc.idsLength;
-      taken.pos = (fast as FastRowChecker).bulk(r, pos, n, row, delim, enc);
-      taken.records = enc.count - before;
-      if (taken.records === 0) return;
-      for (let k = 0; k < taken.records; k++) order.push(ITEM_CLAIM);
-      toLedger(before, r, idsBefore); // (the bulk tier's ids are in enc.ids: the text is not needed)
+      const f = fast as FastRowChecker;
+      let records = 0;
+      for (;;) {
+        const before = enc.count;
+        const idsBefore = enc.idsLength;
+        pos = f.bulk(r, pos, n, row + records, delim, enc);
+        const got = enc.count - before;
+        for (let k = 0; k < got; k++) order.push(ITEM_CLAIM);
+        // The rows the tier did not enter into the ledger itself (all, or a reversal it stopped after). Their ids
+        // are in enc.ids: the text is not needed.
+        toLedger(before, r, idsBefore);
+        records += got;
+        if (got === 0 || !f.yielded) break;
+      }
+      taken.pos = pos;
+      taken.records = records;
     },
     record(r: RawRecord, row: number): boolean {
       if (!(fast as FastRowChecker).encode(r, row, enc)) return false;

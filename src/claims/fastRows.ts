@@ -19,7 +19,7 @@ import type { RawRecord } from './csv.js';
 import { normalizeCode } from '../domain/codes.js';
 import { digitsAt, institutionHash, MAX_CLAIM_FEN, parseCount, parseCountAt, parseDate, parseFen, parseFenAt } from './fields.js';
 import { amountsRule, cellText, claimShape, enumValue, lookalikeOf, type ClaimShape, type Header, type RunRules } from './rows.js';
-import { RecordScan } from './recordScan.js';
+import { IN_LEDGER, RecordScan, type BulkLedger } from './recordScan.js';
 import { withRoom } from '../lib/typedArrays.js';
 
 const C = COLUMN_INDEX;
@@ -318,6 +318,20 @@ export class FastRowChecker {
    * being row `row`, as far as the bulk tier takes them (recordScan.ts): the next rows of `out`. Returns where it
    * stopped: the first record it did not take (then `encode` it, or ask RowChecker), or the end of the whole records.
    */
+  /**
+   * The bulk tier enters the rows it takes into this ledger too (the reader thread: recordScan.ts keepLedger); false
+   * when there is no bulk tier for this header.
+   */
+  keepLedger(link: BulkLedger): boolean {
+    this.scanner?.keepLedger(link);
+    return this.scanner !== undefined;
+  }
+
+  /** Whether the last `bulk` stopped after a reversal row for the ledger (RecordScan.YIELD): bulk again after it. */
+  get yielded(): boolean {
+    return this.scanner?.result.status === RecordScan.YIELD;
+  }
+
   bulk(r: RawRecord, pos: number, n: number, row: number, delim: number, out: EncodedClaims): number {
     const scan = this.scanner;
     if (scan === undefined) return pos;
@@ -520,12 +534,25 @@ export interface LedgerRow {
  */
 export class ClaimDecoder {
   private readonly out: ClaimToFill;
+  // The row `claim` last decoded, for its ids (made when read).
+  private nums: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private base = 0;
+  private side: readonly unknown[] = [];
+  private texts: IdTexts | undefined;
 
   constructor(
     private readonly shape: ClaimShape,
     private readonly values: MemoValues,
   ) {
-    const out = blankClaim();
+    // The claim's two ids are strings made from the text only when read: the aggregation reads neither (a special
+    // case, cost sharing's patients, the book and the workbook do). Enumerable getters in their places (a copy of the
+    // claim, { ...claim }, and its keys' order are as with plain fields). Defined first, on an empty object: V8 keeps
+    // such an object fast, not one whose field is redefined as a getter, nor a literal with getters.
+    const fields: Record<string, unknown> = {};
+    Object.defineProperty(fields, 'claimId', { enumerable: true, get: () => this.id(F_ID) });
+    Object.defineProperty(fields, 'patientId', { enumerable: true, get: () => this.id(F_PATIENT_ID) });
+    for (const [k, v] of Object.entries(blankClaim())) if (k !== 'claimId' && k !== 'patientId') fields[k] = v;
+    const out = fields as ClaimToFill;
     if (shape.fundColumns) {
       out.criticalPaid = 0;
       out.assistancePaid = 0;
@@ -539,6 +566,13 @@ export class ClaimDecoder {
     this.out = out;
   }
 
+  /** The last decoded row's id cell at field f. */
+  private id(f: number): string {
+    const n = this.nums;
+    const b = this.base;
+    return idText(this.texts as IdTexts, this.side, n[b + f], n[b + f + 1]);
+  }
+
   /** Row i of `enc`, whose ids point into `texts` (valid until the next call). */
   claim(enc: EncodedClaims, i: number, text: IdTexts): Claim {
     const n = enc.nums;
@@ -546,8 +580,10 @@ export class ClaimDecoder {
     const v = this.values;
     const b = i * STRIDE;
     const claim = this.out;
-    claim.claimId = idText(text, side, n[b + F_ID], n[b + F_ID + 1]);
-    claim.patientId = idText(text, side, n[b + F_PATIENT_ID], n[b + F_PATIENT_ID + 1]);
+    this.nums = n;
+    this.base = b;
+    this.side = side;
+    this.texts = text;
     claim.category = valueOf(v.category, side, n[b + F_CATEGORY]);
     claim.institutionId = valueOf(v.institution, side, n[b + F_INSTITUTION]);
     claim.outOfRegion = valueOf(v.flag, side, n[b + F_FLAG]);
@@ -606,6 +642,11 @@ export class ClaimDecoder {
     into.idLo = n[b + F_ID_HASH + 1];
     into.fingerprint = fp;
     return true;
+  }
+
+  /** Whether the bulk tier entered row i into the claim-id ledger itself (recordScan.ts keepLedger). */
+  static inLedger(enc: EncodedClaims, i: number): boolean {
+    return enc.nums[i * STRIDE + F_FINGERPRINT] === IN_LEDGER;
   }
 
   /** Row i's number in its file. */

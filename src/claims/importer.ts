@@ -217,10 +217,9 @@ async function scanFiles(
       record(r, row) {
         // RowChecker takes a row the fast path does not (as cells), and says what is wrong with it.
         if (!fastPath || !(fast as FastRowChecker).encode(r, row, encoded)) return false;
-        const claim = (decoder as ClaimDecoder).claim(encoded, 0, new RecordIdTexts(r, encoded));
+        accept((decoder as ClaimDecoder).claim(encoded, 0, new RecordIdTexts(r, encoded)), row);
         encoded.count = 0;
-        encoded.side.length = 0;
-        accept(claim, row);
+        encoded.side.length = 0; // (after the claim is taken: its ids are read from these)
         return true;
       },
       bulk(r, pos, n, row, delim, taken) {

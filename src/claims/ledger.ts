@@ -68,7 +68,7 @@ export interface LedgerState {
 }
 
 export class ClaimLedger {
-  private table: Uint32Array; // [hi, lo, meta] per slot
+  private hashTable: Uint32Array; // [hi, lo, meta] per slot
   private slots: number;
   private size = 0;
   private readonly pending = new Map<string, Pending>();
@@ -91,6 +91,8 @@ export class ClaimLedger {
   private readonly buckets = new Uint32Array(BUCKETS + 1);
   private lastInstitution = '';
   private lastInstitutionHash = institutionHash('');
+  /** The table is a view of the bulk tier's memory (`moveTable`), not an array of its own: handOver copies it. */
+  private tableElsewhere = false;
 
   constructor(
     expectedRows: number,
@@ -98,7 +100,7 @@ export class ClaimLedger {
   ) {
     // 10% over the estimate (from the first 64 KB of each file), so that a slightly low estimate does not double it.
     this.slots = Math.max(1024, Math.ceil((expectedRows * 1.1) / MAX_LOAD));
-    this.table = new Uint32Array(this.slots * 3);
+    this.hashTable = new Uint32Array(this.slots * 3);
   }
 
   get count(): number {
@@ -112,15 +114,18 @@ export class ClaimLedger {
    */
   handOver(): LedgerState {
     this.flush();
-    const state: LedgerState = { table: this.table, slots: this.slots, size: this.size, pending: new Map(this.pending), found: this.found.splice(0) };
-    this.table = new Uint32Array(0);
+    const table = this.tableElsewhere ? this.hashTable.slice() : this.hashTable;
+    const state: LedgerState = { table, slots: this.slots, size: this.size, pending: new Map(this.pending), found: this.found.splice(0) };
+    this.hashTable = new Uint32Array(0);
+    this.tableElsewhere = false;
     this.pending.clear();
     return state;
   }
 
   /** Takes back the state handed over (after the rows read elsewhere). */
   resume(state: LedgerState): void {
-    this.table = state.table;
+    this.hashTable = state.table;
+    this.tableElsewhere = false;
     this.slots = state.slots;
     this.size = state.size;
     this.pending.clear();
@@ -139,7 +144,7 @@ export class ClaimLedger {
   /** Bytes held by the hash table. */
   get bytes(): number {
     this.flush();
-    return this.table.byteLength;
+    return this.hashTable.byteLength;
   }
 
   /** The ids whose 64-bit hash was seen before (suspected duplicates), in row order. */
@@ -191,7 +196,7 @@ export class ClaimLedger {
     }
     this.flush();
     const slot = this.find(hi, lo);
-    const t = this.table;
+    const t = this.hashTable;
     if (t[slot * 3 + 2] !== 0) {
       this.found.push({ hi, lo, id, file, fileIndex, row, column: labels.id });
       return; // a (suspected) duplicate does not replace the first occurrence
@@ -216,7 +221,7 @@ export class ClaimLedger {
       const rfp = claim ? fingerprint(claim.institutionId, -claim.totalCost, -claim.fundPaid, -claim.patientPaid) : -1;
       hash64(reverses);
       const oslot = this.find(H.hi, H.lo);
-      if (this.table[oslot * 3 + 2] !== 0) {
+      if (this.hashTable[oslot * 3 + 2] !== 0) {
         this.matchReversal(oslot, rfp, reverses, file, fileIndex, row, reversesColumn);
       } else if (this.pending.has(reverses)) {
         this.report(msg.reversalTwice({ file, row, column: reversesColumn, value: reverses }), fileIndex);
@@ -260,6 +265,50 @@ export class ClaimLedger {
     if (k + 1 === BATCH) this.flush();
   }
 
+  // The bulk tier's share (recordScan.ts). On the reader thread the WebAssembly module enters the plain rows it takes
+  // (valid, not reversals) into this table itself, as `flush` would and in row order, with the table kept in its
+  // memory while the file is read.
+
+  /**
+   * Before the bulk tier enters rows: the batch inserted (earlier rows first), and how many ids it may enter into
+   * `table` within the load limit (the table grown first when full) — or 0 while a reversal waits for its original:
+   * then every row comes through `add` or `addKnown`, which look it up among the waiting.
+   */
+  tableForBulk(): number {
+    this.flush();
+    if (this.pending.size > 0) return 0;
+    while (this.size + 1 > this.slots * MAX_LOAD) this.grow();
+    return this.room;
+  }
+
+  /** How many more ids the table takes within the load limit. */
+  get room(): number {
+    return Math.floor(this.slots * MAX_LOAD) - this.size;
+  }
+
+  /** The hash table (for the bulk tier: see tableForBulk). */
+  get table(): Uint32Array {
+    return this.hashTable;
+  }
+
+  /** The same table, moved (into the bulk tier's memory, or within it). */
+  moveTable(table: Uint32Array): void {
+    if (table.length !== this.slots * 3) throw new Error(`ledger: a moved table has ${table.length / 3} slots, not ${this.slots}`);
+    this.hashTable = table;
+    this.tableElsewhere = true;
+  }
+
+  /** The bulk tier entered `count` new ids into the table. */
+  enteredInBulk(count: number): void {
+    this.size += count;
+    if (this.size > this.slots * MAX_LOAD) throw new Error(`ledger: ${this.size} ids in ${this.slots} slots, past the load limit`);
+  }
+
+  /** The bulk tier found a row's id hash already in the table (the row was not entered): a suspect, in row order. */
+  suspectInBulk(hi: number, lo: number, id: string, file: string, fileIndex: number, row: number, column: string): void {
+    this.found.push({ hi, lo, id, file, fileIndex, row, column });
+  }
+
   /** Batched row k's id. */
   private batchedId(k: number): string {
     const text = this.bIdText[k];
@@ -295,7 +344,7 @@ export class ClaimLedger {
     row: number,
     column: string,
   ): void {
-    const t = this.table;
+    const t = this.hashTable;
     const meta = t[slot * 3 + 2];
     const at = { file, row, column, value: original };
     if (meta & IS_REVERSAL) {
@@ -331,7 +380,7 @@ export class ClaimLedger {
     }
     for (let b = 1; b <= BUCKETS; b++) buckets[b] += buckets[b - 1];
     for (let k = 0; k < n; k++) order[buckets[Math.floor(bHome[k] / perBucket)]++] = k;
-    const t = this.table;
+    const t = this.hashTable;
     const firstSuspect = this.found.length;
     for (let q = 0; q < n; q++) {
       const k = order[q];
@@ -379,7 +428,7 @@ export class ClaimLedger {
 
   /** The slot holding the hash, or the first empty one from `i` on (linear probing). */
   private probe(i: number, hi: number, lo: number): number {
-    const t = this.table;
+    const t = this.hashTable;
     const slots = this.slots;
     for (;;) {
       const b = i * 3;
@@ -389,15 +438,16 @@ export class ClaimLedger {
   }
 
   private grow(): void {
-    const old = this.table;
+    const old = this.hashTable;
     this.slots *= 2;
-    this.table = new Uint32Array(this.slots * 3);
+    this.hashTable = new Uint32Array(this.slots * 3);
+    this.tableElsewhere = false;
     for (let b = 0; b < old.length; b += 3) {
       if (old[b + 2] === 0) continue;
       const i = this.find(old[b], old[b + 1]);
-      this.table[i * 3] = old[b];
-      this.table[i * 3 + 1] = old[b + 1];
-      this.table[i * 3 + 2] = old[b + 2];
+      this.hashTable[i * 3] = old[b];
+      this.hashTable[i * 3 + 1] = old[b + 1];
+      this.hashTable[i * 3 + 2] = old[b + 2];
     }
   }
 }

@@ -8,11 +8,18 @@
 // the memo refuses is never registered, so its row goes to the JavaScript path, which hands it to RowChecker.
 // Every record it does not take (a quote, spaces, an id beyond ASCII, amounts it does not read, a row the checks
 // refuse) is left, untouched, to the JavaScript path. test/claims/record-scan.test.ts holds the tiers equal.
+//
+// On the reader thread it also enters the rows it takes into the claim-id ledger (`keepLedger`): the ledger's table
+// is moved into the module's memory for the file (past the text; moved again when the text outgrows its room, copied
+// back out when the ledger is handed over), and the module probes it as ClaimLedger.flush does, in row order. It
+// stops after a reversal row (YIELD), which the reader thread gives the ledger itself, and leaves the ledger alone
+// while a reversal waits for its original (ClaimLedger.tableForBulk). Each row it entered is marked (IN_LEDGER).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { withRoom } from '../lib/typedArrays.js';
 import { COLUMN_INDEX, type Column } from './columns.js';
 import type { EncodedClaims, MemoValues } from './fastRows.js';
+import type { ClaimLedger } from './ledger.js';
 
 /** The module's fields, in its order (wasm/recordScan.ts CLAIM_ID …), as claims columns. */
 const FIELD_COLUMNS: readonly Column[] = [
@@ -43,6 +50,15 @@ const MEMO_IDS: readonly MemoName[] = ['institution', 'category', 'setting', 'fl
 
 const MAX_CELLS = 64;
 const STRIDE = 27;
+// Fields of an encoded claim read here (fastRows.ts F_*).
+const F_ROW = 0;
+const F_ID = 1;
+const F_ID_HASH = 24;
+/** F_FINGERPRINT of a row the module entered into the ledger (wasm/recordScan.ts IN_LEDGER). */
+export const IN_LEDGER = -1;
+/** fastRows.ts ID_TEXT. */
+const ID_TEXT = 1 << 30;
+
 // Control block, in i32 units (wasm/recordScan.ts P_*, R_*).
 const P_DELIM = 0;
 const P_CELLS = 1;
@@ -51,17 +67,23 @@ const P_REFERRAL_COLUMN = 26;
 const P_FROM_COLUMN = 27;
 const P_CONTRACT_COLUMN = 28;
 const P_MAX_CELL = 29;
+const P_LEDGER = 30;
+const P_LEDGER_SLOTS = 31;
 const P_ROLES = 32;
+const P_LEDGER_ROOM = 96;
 const R_POS = 128;
 const R_ROWS = 129;
 const R_NEED_MEMO = 130;
 const R_NEED_S = 131;
 const R_NEED_E = 132;
 const R_IDS = 135;
+const R_INSERTED = 136;
+const R_SUSPECTS = 137;
 
 const STOP = 0;
 const FULL = 1;
 const NEED = 2;
+const YIELD = 3;
 /** Bytes of memory the module may read past the text (it reads 16-byte blocks and 8-byte words). */
 const SLACK = 32;
 
@@ -70,6 +92,7 @@ interface Exports {
   textBase(): number;
   outBase(): number;
   idsBase(): number;
+  suspectsBase(): number;
   register(memo: number, s: number, e: number, entry: number, flag: number): number;
   scan(pos: number, n: number, row: number, idsBase: number): number;
 }
@@ -100,6 +123,17 @@ export interface ScanResult {
   e: number;
 }
 
+/** The claim-id ledger the module enters rows into, and what names a suspect it finds (ledger.ts Suspect). */
+export interface BulkLedger {
+  readonly ledger: ClaimLedger;
+  readonly file: string;
+  readonly fileIndex: number;
+  /** The claim id column's label. */
+  readonly column: string;
+}
+
+const PAGE = 65536;
+
 /** One instance of the module, set up for one header. */
 export class RecordScan {
   private readonly x: Exports;
@@ -109,8 +143,15 @@ export class RecordScan {
   private readonly textBase: number;
   private readonly outBase: number;
   private readonly idsAt: number;
+  private readonly suspectsAt: number;
   /** The text last copied in (see `load`). */
   private loaded = -1;
+  private bulkLedger: BulkLedger | undefined;
+  /** The ledger's table in memory (a view the ledger holds), from byte ledgerAt on; undefined until first used. */
+  private ledgerTable: Uint32Array | undefined;
+  private ledgerAt = 0;
+  /** The table's length (its view's is 0 once memory grew). */
+  private ledgerLength = 0;
   readonly result: ScanResult = { status: STOP, pos: 0, memo: 'institution', s: 0, e: 0 };
 
   /**
@@ -139,6 +180,7 @@ export class RecordScan {
     this.textBase = x.textBase();
     this.outBase = x.outBase();
     this.idsAt = x.idsBase();
+    this.suspectsAt = x.suspectsBase();
     this.views();
     const p = this.i32;
     p.fill(0, 0, 160);
@@ -157,23 +199,85 @@ export class RecordScan {
     p[P_CONTRACT_COLUMN] = shape.contractColumn ? 1 : 0;
   }
 
+  /** New views of memory (after it grew, the old ones are detached): the ledger is handed its table's new view. */
   private views(): void {
     const b = this.x.memory.buffer;
     this.i32 = new Int32Array(b);
     this.u8 = new Uint8Array(b);
     this.f64 = new Float64Array(b);
+    if (this.ledgerTable !== undefined) {
+      this.ledgerTable = new Uint32Array(b, this.ledgerAt, this.ledgerLength);
+      (this.bulkLedger as BulkLedger).ledger.moveTable(this.ledgerTable);
+    }
+  }
+
+  /** Memory of at least `bytes` bytes. */
+  private reserve(bytes: number): void {
+    const have = this.x.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    this.x.memory.grow(Math.ceil((bytes - have) / PAGE));
+    this.views();
   }
 
   /** Copies text `generation` (its first n bytes) in, unless it is the one already there. */
   load(bytes: Uint8Array, n: number, generation: number): void {
     if (generation === this.loaded) return;
     const need = this.textBase + n + SLACK;
-    if (need > this.x.memory.buffer.byteLength) {
-      this.x.memory.grow(Math.ceil((need - this.x.memory.buffer.byteLength) / 65536));
+    if (this.ledgerTable !== undefined && need > this.ledgerAt) {
+      // The text outgrows its room: the ledger's table moves up, past it.
+      const to = Math.ceil(need / PAGE) * PAGE;
+      const size = this.ledgerLength * 4;
+      this.reserve(to + size);
+      this.u8.copyWithin(to, this.ledgerAt, this.ledgerAt + size);
+      this.ledgerAt = to;
       this.views();
     }
+    this.reserve(need);
     this.u8.set(bytes.subarray(0, n), this.textBase);
     this.loaded = generation;
+  }
+
+  /** From the next scan on, the rows taken go into this ledger too (see the file's head). */
+  keepLedger(link: BulkLedger): void {
+    this.bulkLedger = link;
+  }
+
+  /** The table the module enters rows into for the next scan call (its address), or 0 for none; sets its room. */
+  private ledgerForScan(): number {
+    const link = this.bulkLedger;
+    if (link === undefined) return 0;
+    const room = link.ledger.tableForBulk();
+    if (room === 0) return 0;
+    const table = link.ledger.table;
+    if (table !== this.ledgerTable) {
+      // A table not yet here (the first scan, or the ledger grew it): copied in, at the end of memory.
+      const at = Math.ceil(Math.max(this.x.memory.buffer.byteLength, this.textBase + SLACK) / PAGE) * PAGE;
+      this.ledgerTable = undefined;
+      this.reserve(at + table.byteLength);
+      new Uint32Array(this.x.memory.buffer, at, table.length).set(table);
+      this.ledgerAt = at;
+      this.ledgerLength = table.length;
+      this.ledgerTable = new Uint32Array(this.x.memory.buffer, at, table.length);
+      link.ledger.moveTable(this.ledgerTable);
+    }
+    return this.ledgerAt;
+  }
+
+  /** After a scan call with the ledger: the count of ids entered, and each suspect, to the ledger. */
+  private ledgerAfterScan(rows: number, idsBefore: number): void {
+    const link = this.bulkLedger as BulkLedger;
+    const p = this.i32;
+    link.ledger.enteredInBulk(p[R_INSERTED]);
+    const suspects = p[R_SUSPECTS];
+    for (let j = 0; j < suspects; j++) {
+      const k = p[this.suspectsAt / 4 + j];
+      if (k < 0 || k >= rows) throw new Error(`recordScan: suspect row ${k} of ${rows}`);
+      const b = this.outBase / 8 + k * STRIDE;
+      const f = this.f64;
+      const from = this.idsAt + f[b + F_ID] - ID_TEXT - idsBefore;
+      const id = Buffer.from(this.u8.buffer, from, f[b + F_ID + 1] - f[b + F_ID]).toString('latin1');
+      link.ledger.suspectInBulk(f[b + F_ID_HASH], f[b + F_ID_HASH + 1], id, link.file, link.fileIndex, f[b + F_ROW], link.column);
+    }
   }
 
   /**
@@ -181,12 +285,17 @@ export class RecordScan {
    * cells; writes the claims it takes as the next rows of `out` (growing it as needed). Returns `result`.
    */
   scan(pos: number, n: number, row: number, delim: number, out: EncodedClaims): ScanResult {
-    const p = this.i32;
-    p[P_DELIM] = delim;
     const r = this.result;
     for (;;) {
+      const ledgerAt = this.ledgerForScan(); // (may grow memory: this.i32 is read after it)
+      const p = this.i32;
+      p[P_DELIM] = delim;
+      p[P_LEDGER] = ledgerAt;
+      p[P_LEDGER_SLOTS] = ledgerAt === 0 ? 0 : this.ledgerLength / 3;
+      p[P_LEDGER_ROOM] = ledgerAt === 0 ? 0 : (this.bulkLedger as BulkLedger).ledger.room;
       const status = this.x.scan(pos, n, row, out.idsLength);
       const rows = p[R_ROWS];
+      if (ledgerAt !== 0) this.ledgerAfterScan(rows, out.idsLength);
       if (rows > 0) {
         // The rows' ids, which their id offsets (from ID_TEXT on) point into.
         const idBytes = p[R_IDS];
@@ -222,4 +331,6 @@ export class RecordScan {
 
   static readonly STOP = STOP;
   static readonly NEED = NEED;
+  /** With a ledger: stopped after a reversal row, which the caller gives the ledger before scanning on. */
+  static readonly YIELD = YIELD;
 }

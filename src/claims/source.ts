@@ -32,7 +32,8 @@ export interface ClaimSource {
   /**
    * Reads every file once and calls `visit` for each valid row (reversal rows included, with `reverses` set and
    * negative amounts). May be called more than once (a second pass reads the files again). The visitor must not
-   * keep the Claim object: the source may reuse it.
+   * keep the Claim object: the source may reuse it, and read its ids from the row's bytes only when asked (a copy,
+   * { ...claim }, made during the call keeps them).
    */
   scan(visit: ClaimVisitor): Promise<ClaimScan>;
 }

@@ -4,14 +4,20 @@
 // row numbers and the claim-id hashes and fingerprints the ledger uses. Records straddle chunks; files mix plain rows with everything
 // the tier must hand back (quotes, reversals, spaces, other amounts, lone CRs, blank lines, cells beyond ASCII).
 // The module is built by `npm run build` (npm test runs it first): a missing module fails here, not silently.
+// With a claim-id ledger (the reader thread's way, recordScan.ts keepLedger), the module enters the rows it takes into
+// the ledger's table itself: the ledger must end as the JavaScript path's ledger ends — the same messages, suspects
+// and count — with duplicate ids, reversals before and after their originals, a table that grows, and a record long
+// enough to push the table up in the module's memory.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { vocabulary } from '../../src/claims/columns.js';
 import { CsvText, TableReader, type BulkTaken, type RawRecord, type TableSink } from '../../src/claims/csv.js';
 import { fingerprint, H, hash64 } from '../../src/claims/fields.js';
 import { ClaimDecoder, FastRowChecker, newEncoded, RecordIdTexts, type EncodedClaims, type LedgerRow } from '../../src/claims/fastRows.js';
+import { ClaimLedger } from '../../src/claims/ledger.js';
 import { loadRecordScan } from '../../src/claims/recordScan.js';
-import { HeaderSearch, type Header, type RunRules } from '../../src/claims/rows.js';
+import { HeaderSearch, RowChecker, type Header, type RunRules } from '../../src/claims/rows.js';
+import { COLUMN_INDEX } from '../../src/claims/columns.js';
 
 const MODULE = loadRecordScan();
 const RULES: RunRules = { year: 2024, members: ['H01', 'T01', 'T02', 'V01'] };
@@ -83,6 +89,92 @@ function read(bytes: Uint8Array, chunks: readonly number[], module: WebAssembly.
   }
   text.end();
   return { items, errors, bulkRows };
+}
+
+/**
+ * Reads `bytes` as the reader thread does (csvWorker.ts): every row into a claim-id ledger of `expectedRows`, the
+ * module (when given) entering the rows it takes itself. Returns what the ledger reports and holds at the end.
+ */
+function readIntoLedger(bytes: Uint8Array, chunks: readonly number[], module: WebAssembly.Module | undefined, expectedRows: number) {
+  const reports: string[] = [];
+  const ledger = new ClaimLedger(expectedRows, (e) => reports.push(`${e.row} ${e.rule} ${e.value}`));
+  const vocab = vocabulary(undefined);
+  let fast: FastRowChecker | undefined;
+  let decoder: ClaimDecoder | undefined;
+  let checker: RowChecker | undefined;
+  const labels = { id: 'claim_id', reverses: 'reverses' };
+  const enc: EncodedClaims = newEncoded(1);
+  let inModule = 0;
+  const lr = { fingerprint: NaN } as LedgerRow;
+  const toLedger = (r: RawRecord) => {
+    const texts = new RecordIdTexts(r, enc);
+    const d = decoder as ClaimDecoder;
+    for (let k = 0; k < enc.count; k++) {
+      if (ClaimDecoder.inLedger(enc, k)) {
+        inModule++;
+        continue;
+      }
+      if (d.ledgerRowInIds(enc, k, texts, lr)) {
+        ledger.addKnown(texts.ids, lr.idS, lr.idE, lr.idHi, lr.idLo, lr.fingerprint, 'f.csv', 0, ClaimDecoder.row(enc, k), labels);
+        continue;
+      }
+      d.ledgerRow(enc, k, texts, lr);
+      ledger.add(lr.claimId, lr.reverses, lr, 'f.csv', 0, ClaimDecoder.row(enc, k), labels, lr.idHi, lr.idLo);
+    }
+    enc.count = 0;
+    enc.idsLength = 0;
+    enc.side.length = 0;
+  };
+  const sink: TableSink = {
+    header(cells, row) {
+      const h = new HeaderSearch(vocab, 'f.csv', { add: () => undefined }).offer(cells, row);
+      if (h === undefined || h === 'next') return h ?? false;
+      fast = new FastRowChecker(h as Header, vocab, RULES, module);
+      decoder = new ClaimDecoder(fast.shape, fast.values);
+      checker = new RowChecker(h as Header, vocab, 'f.csv', { add: () => undefined }, RULES);
+      if (module !== undefined) expect(fast.keepLedger({ ledger, file: 'f.csv', fileIndex: 0, column: labels.id })).toBe(true);
+      return true;
+    },
+    row(cells, row) {
+      const k = checker as RowChecker;
+      const claim = k.check(cells, row);
+      if (claim) ledger.add(claim.claimId, claim.reverses, claim, 'f.csv', 0, row, labels);
+      else ledger.add(k.code(cells, COLUMN_INDEX.claim_id), k.code(cells, COLUMN_INDEX.reverses), undefined, 'f.csv', 0, row, labels);
+    },
+    record(r: RawRecord, row: number) {
+      if (!(fast as FastRowChecker).encode(r, row, enc)) return false;
+      toLedger(r);
+      return true;
+    },
+    bulk(r: RawRecord, pos: number, n: number, row: number, delim: number, taken: BulkTaken) {
+      const f = fast as FastRowChecker;
+      let records = 0;
+      for (;;) {
+        pos = f.bulk(r, pos, n, row + records, delim, enc);
+        const got = enc.count;
+        toLedger(r);
+        records += got;
+        if (got === 0 || !f.yielded) break;
+      }
+      taken.pos = pos;
+      taken.records = records;
+    },
+  };
+  let text: CsvText | undefined = undefined;
+  const reader = new TableReader(sink, { add: (e) => reports.push(`error ${e.row} ${e.rule}`) }, () => text?.stop());
+  text = new CsvText('auto', 'f.csv', reader, 64);
+  for (let at = 0, k = 0; at < bytes.length; k++) {
+    const size = chunks[k % chunks.length];
+    text.push(bytes.slice(at, at + size));
+    at += size;
+  }
+  text.end();
+  ledger.finish();
+  const suspects = ledger.suspects.map((s) => `${s.row} ${s.id} ${s.column}`);
+  const state = ledger.handOver();
+  const held: string[] = [];
+  for (let i = 0; i < state.slots; i++) if (state.table[i * 3 + 2] !== 0) held.push(`${state.table[i * 3]}/${state.table[i * 3 + 1]}/${state.table[i * 3 + 2]}`);
+  return { reports, suspects, size: state.size, slots: state.slots, held: held.sort(), inModule };
 }
 
 const yuan = (f: number) => `${Math.floor(f / 100)}.${String(f % 100).padStart(2, '0')}`;
@@ -178,6 +270,70 @@ describe('the bulk tier of the CSV fast path', () => {
     );
     // Not vacuous: the tier took most rows.
     expect(taken).toBeGreaterThan(total / 3);
+  });
+
+  it('enters the rows it takes into the claim-id ledger as the JavaScript path does: duplicates, reversals, growth', () => {
+    let entered = 0;
+    const idOf = fc.integer({ min: 1, max: 60 }); // few ids: many duplicates
+    const ledgerFile = fc.record({
+      rows: fc.array(fc.tuple(plainRow, idOf), { minLength: 30, maxLength: 150 }),
+      // Reversals (冲销) of row a, placed d rows after it (or before it, d < 0: the ledger then waits for the original);
+      // some with the id of another claim.
+      reversals: fc.array(fc.tuple(fc.nat(), fc.integer({ min: -30, max: 200 }), fc.constantFrom('R', 'R', 'S')), { maxLength: 6 }),
+      edits: fc.array(fc.tuple(fc.nat(), fc.nat(), tricky), { maxLength: 4 }),
+      chunks: fc.array(fc.oneof(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 400, max: 20000 })), { minLength: 1, maxLength: 4 }),
+      expectedRows: fc.constantFrom(0, 10, 1000),
+    });
+    fc.assert(
+      fc.property(ledgerFile, (f) => {
+        const rows = f.rows.map(([r, id]) => {
+          const c = [...r];
+          c[0] = `C${id}`;
+          return c;
+        });
+        const body = [...rows];
+        f.reversals.forEach(([a, d, tag], j) => {
+          const o = rows[a % rows.length];
+          const rev = [...o];
+          rev[0] = tag === 'S' ? `C${(a % 60) + 1}` : `${o[0]}${tag}${j % 2}`; // 'S': a reversal whose id is taken too
+          for (const i of [10, 11, 12, 17]) rev[i] = rev[i] === '' ? '' : `-${rev[i]}`;
+          rev[13] = o[0];
+          const at = body.indexOf(o) + (d < 0 ? d : d + 1);
+          body.splice(Math.max(0, Math.min(body.length, at)), 0, rev);
+        });
+        for (const [r, c, v] of f.edits) body[r % body.length][c % HEADER.length] = v;
+        const bytes = Buffer.from([HEADER.join(','), ...body.map((r) => r.join(','))].join('\n') + '\n', 'utf8');
+        const withModule = readIntoLedger(bytes, f.chunks, MODULE, f.expectedRows);
+        const without = readIntoLedger(bytes, f.chunks, undefined, f.expectedRows);
+        expect(withModule.reports).toEqual(without.reports);
+        expect(withModule.suspects).toEqual(without.suspects);
+        expect(withModule.size).toBe(without.size);
+        expect(withModule.size).toBeLessThanOrEqual(withModule.slots * 0.75); // (the two may grow at different rows)
+        expect(withModule.held).toEqual(without.held);
+        expect(without.inModule).toBe(0);
+        entered += withModule.inModule;
+      }),
+      { numRuns: 200 },
+    );
+    expect(entered).toBeGreaterThan(3000); // not vacuous: the module entered rows itself (≈ 7000 of ≈ 18000)
+  });
+
+  it('keeps the ledger in its memory past a record longer than its room for text, and as the table grows', () => {
+    const rows: string[] = [HEADER.join(',')];
+    const line = (i: number, id = `C${i}`) => `${id},P${i % 9},employee,H01,false,outpatient,2024-03-05,0,,,120.50,80.00,40.50,,,,,,,`;
+    for (let i = 0; i < 5000; i++) rows.push(line(i));
+    rows.push(`"${'长'.repeat(1_500_000)}",P1,employee,H01,false,outpatient,2024-03-05,0,,,1.00,1.00,0.00,,,,,,,`); // 4.5 MB
+    for (let i = 5000; i < 9000; i++) rows.push(line(i, i % 1000 === 0 ? `C${i - 4990}` : `C${i}`)); // a few duplicates
+    const bytes = Buffer.from(rows.join('\n') + '\n', 'utf8');
+    const withModule = readIntoLedger(bytes, [1 << 18], MODULE, 100); // 100 expected: the table grows
+    const without = readIntoLedger(bytes, [1 << 18], undefined, 100);
+    expect(withModule.inModule).toBeGreaterThan(8000);
+    expect(withModule.suspects).toEqual(without.suspects);
+    expect(withModule.suspects).toHaveLength(4);
+    expect(withModule.reports).toEqual(without.reports);
+    expect(withModule.size).toBe(without.size);
+    expect(withModule.held).toEqual(without.held);
+    expect(withModule.slots).toBeGreaterThan(1024);
   });
 
   it('takes runs of plain rows and stops at the first record it does not take', () => {

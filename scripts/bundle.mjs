@@ -56,4 +56,5 @@ const result = await build({
   logLevel: 'warning',
 });
 copyFileSync(join(dist, 'claims', 'recordScan.wasm'), join(outdir, 'recordScan.wasm'));
+copyFileSync(join(dist, 'claims', 'gb18030.wasm'), join(outdir, 'gb18030.wasm'));
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));

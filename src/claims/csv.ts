@@ -6,6 +6,7 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import type { Hash } from 'node:crypto';
 import { grown } from '../lib/typedArrays.js';
+import type { Gb18030Transcoder } from './gb18030.js';
 import { msg } from './messages.js';
 import type { InputError } from '../domain/types.js';
 import type { ErrorSink } from './rows.js';
@@ -46,6 +47,8 @@ export interface ReadContext {
   onBytes(n: number): void;
   /** Something the user should know about how the file was read (another sheet, a header below title rows). */
   notice?(n: { readonly zh: string; readonly en: string }): void;
+  /** For a GB18030 file: the transcoder to read it with (the caller keeps one for its files; TextDecoder without). */
+  readonly gb18030?: () => Gb18030Transcoder | undefined;
 }
 
 /** Bytes read at a time (YIBAO_CHUNK: tests read in tiny chunks so that records straddle them). */
@@ -93,6 +96,10 @@ export class CsvText {
   stopped = false;
   private chosen: 'utf-8' | 'gb18030' | undefined;
   private gbDecoder: TextDecoder | undefined;
+  /** A GB18030 file's bytes → UTF-8 (gb18030.ts), until a sequence it has no answer for: then gbDecoder reads on. */
+  private gbFast: Gb18030Transcoder | undefined;
+  /** The bytes gbFast left unread at the end of the last chunk (an incomplete sequence). */
+  private gbTail: Uint8Array = new Uint8Array(0);
   // The text being read, as UTF-8 bytes (a GB18030 file is decoded and re-encoded): `len` bytes, of which the first
   // `valid` are known to be whole, valid UTF-8 (the rest: a character cut by the chunk's end, checked with the next).
   private work: Buffer;
@@ -110,9 +117,11 @@ export class CsvText {
     private readonly file: string,
     private readonly events: RecordEvents,
     chunk: number = CHUNK,
+    /** For a GB18030 file: the transcoder to read it with (TextDecoder when undefined or none given). */
+    private readonly gb18030?: () => Gb18030Transcoder | undefined,
   ) {
     this.chosen = encoding === 'auto' ? undefined : encoding;
-    if (this.chosen === 'gb18030') this.gbDecoder = new TextDecoder('gb18030', { fatal: true });
+    if (this.chosen === 'gb18030') this.startGb();
     this.work = Buffer.allocUnsafe(chunk * 2);
     this.rec = new ChunkRecord(this.work);
   }
@@ -133,7 +142,7 @@ export class CsvText {
         if (enc === 'gb18030') {
           // Decided now: these bytes are GB18030 text, to be decoded like the rest.
           this.chosen = enc;
-          this.gbDecoder = new TextDecoder('gb18030', { fatal: true });
+          this.startGb();
           if (!this.appendGb(chunk)) return;
           this.process(this.valid, false);
           return;
@@ -154,6 +163,11 @@ export class CsvText {
   end(): void {
     if (this.stopped) return;
     if (this.gbDecoder !== undefined) {
+      // An incomplete sequence gbFast left at the end: TextDecoder says what it is.
+      if (this.gbFast !== undefined && this.gbTail.length > 0) {
+        this.gbFast = undefined;
+        if (!this.appendGb(this.gbTail)) return;
+      }
       try {
         this.appendText(this.gbDecoder.decode());
       } catch {
@@ -169,8 +183,35 @@ export class CsvText {
     this.stopped = true;
   }
 
+  private startGb(): void {
+    this.gbDecoder = new TextDecoder('gb18030', { fatal: true });
+    this.gbFast = this.gb18030?.();
+  }
+
   /** Decodes a GB18030 chunk into `work` as UTF-8; false (after reporting) when the bytes are not GB18030. */
   private appendGb(chunk: Uint8Array): boolean {
+    const fast = this.gbFast;
+    if (fast !== undefined) {
+      let input = chunk;
+      if (this.gbTail.length > 0) {
+        input = new Uint8Array(this.gbTail.length + chunk.length);
+        input.set(this.gbTail);
+        input.set(chunk, this.gbTail.length);
+      }
+      const r = fast.transcode(input);
+      this.reserve(r.utf8.length);
+      this.work.set(r.utf8, this.len);
+      this.len += r.utf8.length;
+      this.valid = this.len;
+      if (!r.unknown) {
+        this.gbTail = new Uint8Array(input.subarray(r.consumed)); // a copy (Buffer's slice is not one)
+        return true;
+      }
+      // A sequence it has no answer for: TextDecoder reads the file from there (and says whether it is GB18030).
+      this.gbFast = undefined;
+      this.gbTail = new Uint8Array(0);
+      chunk = input.subarray(r.consumed);
+    }
     let text: string;
     try {
       text = (this.gbDecoder as TextDecoder).decode(chunk, { stream: true });
@@ -405,10 +446,18 @@ export class TableReader implements RecordEvents {
 }
 
 export async function readCsv(path: string, encoding: Encoding, ctx: ReadContext, sink: TableSink): Promise<void> {
-  await readCsvFile(path, encoding, ctx.file, sink, ctx.errors, (raw) => {
-    ctx.hash?.update(raw);
-    ctx.onBytes(raw.length);
-  });
+  await readCsvFile(
+    path,
+    encoding,
+    ctx.file,
+    sink,
+    ctx.errors,
+    (raw) => {
+      ctx.hash?.update(raw);
+      ctx.onBytes(raw.length);
+    },
+    { gb18030: ctx.gb18030 },
+  );
 }
 
 /**
@@ -424,12 +473,12 @@ export async function readCsvFile(
   sink: TableSink,
   errors: ErrorSink,
   read: (raw: Uint8Array) => void,
-  options: { readonly chunk?: number; readonly fresh?: boolean } = {},
+  options: { readonly chunk?: number; readonly fresh?: boolean; readonly gb18030?: () => Gb18030Transcoder | undefined } = {},
 ): Promise<void> {
   const size = options.chunk ?? CHUNK;
   let text: CsvText | undefined = undefined;
   const reader = new TableReader(sink, errors, () => text?.stop());
-  text = new CsvText(encoding, file, reader, size);
+  text = new CsvText(encoding, file, reader, size, options.gb18030);
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
     fh = await open(path, 'r');

@@ -12,6 +12,7 @@ import { parentPort } from 'node:worker_threads';
 import { COLUMN_INDEX, vocabulary, type ColumnMapping } from './columns.js';
 import { readCsvFile, type BulkTaken, type RawRecord } from './csv.js';
 import { loadRecordScan } from './recordScan.js';
+import { gb18030Once } from './gb18030.js';
 import { ClaimDecoder, FastRowChecker, MEMO_NAMES, newEncoded, RecordIdTexts, STRIDE, type EncodedClaims, type LedgerRow, type MemoValues } from './fastRows.js';
 import { ClaimLedger } from './ledger.js';
 import { HeaderSearch, RowChecker } from './rows.js';
@@ -21,6 +22,8 @@ import { ITEM_CLAIM, ITEM_ERROR, ITEM_HEADER, ITEM_LEDGER_ERROR, ITEM_ROW, type 
 const port = parentPort!;
 // Compiled while the thread waits for its file (it may be started ahead of need: csvThread.ts prestartReaderThread).
 const scanModule = loadRecordScan();
+// GB18030 → UTF-8, for the GB18030 files this thread reads.
+const gb18030 = gb18030Once();
 
 async function main(input: ThreadInput): Promise<void> {
   const inFlight = new Int32Array(input.inFlight);
@@ -171,7 +174,7 @@ async function main(input: ThreadInput): Promise<void> {
     textBytes = undefined;
   };
 
-  await readCsvFile(input.path, input.encoding, input.file, sink, errorSink, (raw) => post(raw, false), { chunk: input.chunk, fresh: true });
+  await readCsvFile(input.path, input.encoding, input.file, sink, errorSink, (raw) => post(raw, false), { chunk: input.chunk, fresh: true, gb18030 });
   post(undefined, true); // with the last errors (an unreadable file, no header)
 }
 

@@ -11,6 +11,7 @@ import { readCsv, reason, type Encoding, type ReadContext, type Reason, type Tab
 import { H, hash64 } from './fields.js';
 import { ClaimLedger } from './ledger.js';
 import { loadRecordScan } from './recordScan.js';
+import { gb18030Once } from './gb18030.js';
 import { msg } from './messages.js';
 import { Progress } from './progress.js';
 import { HeaderSearch, looksLikeHeader, RowChecker, type ErrorSink, type RunRules } from './rows.js';
@@ -138,6 +139,7 @@ async function scanFiles(
   const fastPath = process.env.YIBAO_CSV_FAST !== 'never';
   // The bulk tier of the fast path, compiled once for the files read on this thread.
   let scanModule: WebAssembly.Module | undefined | null = null;
+  const gb18030 = gb18030Once();
   const ledger = new ClaimLedger(expected, (e, fi) => collector.add(e, fi));
   const progress = new Progress(totalBytes, options.progress !== false && process.stderr.isTTY === true);
   const inputs: InputFile[] = [];
@@ -173,6 +175,7 @@ async function scanFiles(
       hash,
       onBytes: (n) => progress.addBytes(n),
       notice: (n) => notices.push({ file: shown, zh: `${shown}：${n.zh}`, en: `${shown}: ${n.en}` }),
+      gb18030,
     };
     let checker: RowChecker | undefined;
     let fast: FastRowChecker | undefined; // the same checks on a CSV record in place (fastRows.ts)
@@ -294,6 +297,7 @@ async function confirmDuplicates(
   for (const s of ledger.suspects) wanted.set(`${s.hi}:${s.lo}`, null);
   let missing = wanted.size;
   const quiet: ErrorSink = { add: () => undefined };
+  const gb18030 = gb18030Once();
   for (let fi = 0; fi < files.length && missing > 0; fi++) {
     const p = peeks[fi];
     if ('error' in p || p.kind === 'xls') continue;
@@ -319,7 +323,7 @@ async function confirmDuplicates(
         }
       },
     };
-    const ctx: ReadContext = { file: shown, errors: quiet, onBytes: () => undefined };
+    const ctx: ReadContext = { file: shown, errors: quiet, onBytes: () => undefined, gb18030 };
     const xlsxOptions = { sheet: options.sheet, looksLikeHeader: (c: readonly string[]) => looksLikeHeader(c, vocab) };
     if (p.kind === 'xlsx') await readXlsx(path, xlsxOptions, ctx, sink);
     else await readCsv(path, encoding, ctx, sink);

@@ -60,8 +60,10 @@ describe('the bundled CLI', () => {
         expect(existsSync(fileURLToPath(new URL(m[1], pathToFileURL(join(BUNDLE, name))))), `${name}: ${m[1]}`).toBe(true);
       }
     }
-    // The reader thread, the wasm module beside the chunks and in dist/claims/, the server's web/ folder.
-    expect(urls).toEqual(expect.arrayContaining(['./csvWorker.js', './recordScan.wasm', '../../dist/claims/recordScan.wasm', '../../web/']));
+    // The reader thread, the wasm modules beside the chunks and in dist/claims/, the server's web/ folder.
+    expect(urls).toEqual(
+      expect.arrayContaining(['./csvWorker.js', './recordScan.wasm', '../../dist/claims/recordScan.wasm', './gb18030.wasm', '../../dist/claims/gb18030.wasm', '../../web/']),
+    );
   });
 
   it('settle and help start no chunk with exceljs, the workbook writer, the server or DuckDB; the commands that need them do', () => {
@@ -111,6 +113,19 @@ describe('the bundled CLI', () => {
     const b = yibao(['settle', 'scenarios/demo.yaml', '--json', plain, '-q', '--no-progress'], { YIBAO_CSV_THREAD: 'never', YIBAO_UNBUNDLED: '1' });
     expect(b.code).toBe(0);
     expect(readFileSync(bundled)).toEqual(readFileSync(plain));
+  });
+
+  it('reads a GB18030 file with the GB18030 module from dist/bundle/, on the reader thread and on its own', () => {
+    const gb = join(dir, 'gb.csv');
+    expect(yibao(['generate', 'scenarios/demo.yaml', '--claims', '500', '--seed', '3', '--out', gb, '--encoding', 'gb18030', '--headers', 'chinese']).code).toBe(0);
+    const outs = ['always', 'never'].map((mode) => {
+      const out = join(dir, `gb-${mode}.json`);
+      const r = yibao(['settle', 'scenarios/demo.yaml', '--set', `claims=${gb}`, '--json', out, '-q', '--no-progress'], { YIBAO_CSV_THREAD: mode }, ['--import', pathToFileURL(PROBE).href]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`[probe] wasm ${join(BUNDLE, 'gb18030.wasm')}\n`);
+      return readFileSync(out);
+    });
+    expect(outs[0]).toEqual(outs[1]);
   });
 
   it('serves the page script, the CSS and ECharts when `yibao serve` runs from the bundle', async () => {

@@ -102,7 +102,9 @@ const F_CONTRACT: i32 = 23;
 const F_ID_HASH: i32 = 24; // and + 1: fields.ts hash64 of the claim id (hi, lo)
 const F_FINGERPRINT: i32 = 26; // fields.ts fingerprintOf(institution, total, fund, patient)
 
-const TABLE: i32 = 1024;
+/** Per memo, its last key found (a key of up to 16 bytes): k1 u64, k2 u64, length + 1 i32 (0: none), entry i32. */
+const LAST_KEY: i32 = 1024;
+const TABLE: i32 = 2048;
 const TABLE_BITS: i32 = 16;
 const TABLE_SLOTS: i32 = 1 << TABLE_BITS;
 const SLOT: i32 = 32; // k1 u64, k2 u64, tag i32 (memo << 16 | length), entry + 1 i32 (0: empty), arena offset i32
@@ -210,6 +212,27 @@ function slotOf(memo: i32, s: i32, len: i32): i32 {
 }
 
 /**
+ * `lookup`, first asking the memo's last key found (neighbouring rows often share a member, a category, a setting…):
+ * a key of up to 16 bytes is its two words and its length. Only keys found are kept (an entry never changes).
+ */
+function lookupLast(memo: i32, s: i32, e: i32): i32 {
+  const len = e - s;
+  if (len > 16) return lookup(memo, s, e);
+  const a = LAST_KEY + (memo << 5);
+  const w1 = len == 0 ? 0 : low(load<u64>(s), len);
+  const w2 = len <= 8 ? 0 : low(load<u64>(s + 8), len - 8);
+  if (load<i32>(a, 16) == len + 1 && load<u64>(a) == w1 && load<u64>(a, 8) == w2) return load<i32>(a, 20);
+  const entry = lookup(memo, s, e);
+  if (entry >= 0) {
+    store<u64>(a, w1);
+    store<u64>(a, w2, 8);
+    store<i32>(a, len + 1, 16);
+    store<i32>(a, entry, 20);
+  }
+  return entry;
+}
+
+/**
  * Registers memo's key text[s, e) (offsets in the text) as `entry` (≥ 0), with `flag` (the setting memo: 1 for
  * inpatient). Returns 0 when the table or its arena is full (the key stays unknown: its rows go to the JavaScript
  * path), 1 when registered.
@@ -257,11 +280,14 @@ function plainId(s: i32, e: i32): bool {
 // fields.ts hash64 of an id of bytes below 0x80 (its characters), as two 32-bit halves.
 let idHi: u32 = 0;
 let idLo: u32 = 0;
-function hashId(s: i32, e: i32): void {
+/** plainId, computing the id's hash64 (idHi, idLo) in the same pass. */
+function plainIdHashed(s: i32, e: i32): bool {
+  if (s == e) return false;
   let h1: u32 = 0xdeadbeef;
   let h2: u32 = 0x41c6ce57;
   for (let p = s; p < e; p++) {
     const c = load<u8>(p) as u32;
+    if (c <= 0x20 || c >= 0x7f) return false;
     h1 = (h1 ^ c) * 2654435761;
     h2 = (h2 ^ c) * 1597334677;
   }
@@ -271,6 +297,12 @@ function hashId(s: i32, e: i32): void {
   h2 ^= (h1 ^ (h1 >>> 13)) * 3266489909;
   idHi = h1;
   idLo = h2;
+  return true;
+}
+
+/** Copies an id's `len` bytes 8 at a time (it may read and write up to 7 bytes past them: there is room for that). */
+@inline function copyId(to: i32, from: i32, len: i32): void {
+  for (let j = 0; j < len; j += 8) store<u64>(to + j, load<u64>(from + j));
 }
 
 @inline function mix(h: u32, v: u32): u32 {
@@ -390,7 +422,7 @@ function memoOf(f: i32, memo: i32): i32 {
   needS = s;
   needE = e;
   if (e - s > MAX_KEY) return -2;
-  return lookup(memo, s, e);
+  return lookupLast(memo, s, e);
 }
 
 // The separator iterator: the delimiters, line ends and quotes of the text, found 16 bytes at a time (SIMD). `blk`
@@ -487,7 +519,7 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
   for (let f = 0; f < FIELDS; f++) if (load<i32>(P_CELLS + (f << 2)) < 0) setField(f, TEXT, TEXT);
   seek(p, end);
   for (;;) {
-    if (rows == OUT_ROWS || ids + 3 * MAX_ID > IDS_SIZE || (ledger != 0 && rows == room)) {
+    if (rows == OUT_ROWS || ids + 3 * MAX_ID + 8 > IDS_SIZE || (ledger != 0 && rows == room)) {
       status = FULL;
       break;
     }
@@ -526,7 +558,7 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
     if (cell < maxCell) {
       for (let f = 0; f < FIELDS; f++) if (load<i32>(P_CELLS + (f << 2)) > cell) setField(f, TEXT, TEXT);
     }
-    if (!plainId(fieldS(CLAIM_ID), fieldE(CLAIM_ID))) break;
+    if (!plainIdHashed(fieldS(CLAIM_ID), fieldE(CLAIM_ID))) break;
     if (!plainId(fieldS(PATIENT_ID), fieldE(PATIENT_ID))) break;
     if (fieldE(CLAIM_ID) - fieldS(CLAIM_ID) > MAX_ID || fieldE(PATIENT_ID) - fieldS(PATIENT_ID) > MAX_ID) break;
     // A reversal (冲销): its original's id, plain too, and not its own.
@@ -588,8 +620,8 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
     store<f64>(o + (F_ROW << 3), (row + rows) as f64);
     const cl = fieldE(CLAIM_ID) - fieldS(CLAIM_ID);
     const pl = fieldE(PATIENT_ID) - fieldS(PATIENT_ID);
-    memory.copy(IDS + ids, fieldS(CLAIM_ID), cl);
-    memory.copy(IDS + ids + cl, fieldS(PATIENT_ID), pl);
+    copyId(IDS + ids, fieldS(CLAIM_ID), cl);
+    copyId(IDS + ids + cl, fieldS(PATIENT_ID), pl);
     const at = ID_TEXT + ((idsBase + ids) as f64);
     store<f64>(o + (F_ID << 3), at);
     store<f64>(o + ((F_ID + 1) << 3), at + (cl as f64));
@@ -598,7 +630,7 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
     ids += cl + pl;
     if (reversal) {
       const rl = fieldE(REVERSES) - fieldS(REVERSES);
-      memory.copy(IDS + ids, fieldS(REVERSES), rl);
+      copyId(IDS + ids, fieldS(REVERSES), rl);
       const r = ID_TEXT + ((idsBase + ids) as f64);
       store<f64>(o + (F_REVERSES << 3), r);
       store<f64>(o + ((F_REVERSES + 1) << 3), r + (rl as f64));
@@ -624,7 +656,6 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
     store<f64>(o + (F_REFERRAL << 3), eReferral as f64);
     store<f64>(o + (F_FROM << 3), eFrom as f64);
     store<f64>(o + (F_CONTRACT << 3), eContract as f64);
-    hashId(fieldS(CLAIM_ID), fieldE(CLAIM_ID));
     store<f64>(o + (F_ID_HASH << 3), idHi as f64);
     store<f64>(o + ((F_ID_HASH + 1) << 3), idLo as f64);
     const fp = fingerprint(load<u32>(INSTITUTION_HASH + (eInstitution << 2)), total, fund, patient);

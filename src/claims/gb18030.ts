@@ -7,8 +7,7 @@
 // A sequence the tables hold no answer for (not GB18030, or mapped to U+FFFD, which TextDecoder also writes for
 // bytes it cannot read) stops it: from there on CsvText reads the file with TextDecoder, which says whether the
 // bytes are GB18030. test/claims/gb18030.test.ts holds it equal to TextDecoder on every sequence and on random bytes.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { compiledWasm } from '../lib/wasm.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -32,12 +31,7 @@ const LOCATIONS = [new URL('./gb18030.wasm', import.meta.url), new URL('../../di
 
 /** The compiled module, or undefined when it is not built or YIBAO_CSV_WASM=never (then TextDecoder reads). */
 export function loadGb18030(): WebAssembly.Module | undefined {
-  if (process.env.YIBAO_CSV_WASM === 'never') return undefined;
-  for (const url of LOCATIONS) {
-    const path = fileURLToPath(url);
-    if (existsSync(path)) return new WebAssembly.Module(readFileSync(path));
-  }
-  return undefined;
+  return compiledWasm(LOCATIONS);
 }
 
 /** What `transcode` read. */

@@ -14,8 +14,7 @@
 // back out when the ledger is handed over), and the module probes it as ClaimLedger.flush does, in row order. It
 // stops after a reversal row (YIELD), which the reader thread gives the ledger itself, and leaves the ledger alone
 // while a reversal waits for its original (ClaimLedger.tableForBulk). Each row it entered is marked (IN_LEDGER).
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { compiledWasm } from '../lib/wasm.js';
 import { withRoom } from '../lib/typedArrays.js';
 import { COLUMN_INDEX, type Column } from './columns.js';
 import type { EncodedClaims, MemoValues } from './fastRows.js';
@@ -105,12 +104,7 @@ const LOCATIONS = [new URL('./recordScan.wasm', import.meta.url), new URL('../..
  * every record). The caller keeps it: one per thread that reads CSV files.
  */
 export function loadRecordScan(): WebAssembly.Module | undefined {
-  if (process.env.YIBAO_CSV_WASM === 'never') return undefined;
-  for (const url of LOCATIONS) {
-    const path = fileURLToPath(url);
-    if (existsSync(path)) return new WebAssembly.Module(readFileSync(path));
-  }
-  return undefined;
+  return compiledWasm(LOCATIONS);
 }
 
 /** Where `scan` stopped, and why. */

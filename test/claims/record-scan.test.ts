@@ -18,6 +18,7 @@ import { ClaimLedger } from '../../src/claims/ledger.js';
 import { loadRecordScan } from '../../src/claims/recordScan.js';
 import { HeaderSearch, RowChecker, type Header, type RunRules } from '../../src/claims/rows.js';
 import { COLUMN_INDEX } from '../../src/claims/columns.js';
+import type { InputError } from '../../src/domain/types.js';
 
 const MODULE = loadRecordScan();
 const RULES: RunRules = { year: 2024, members: ['H01', 'T01', 'T02', 'V01'] };
@@ -29,6 +30,19 @@ const HEADER = [
 ];
 
 type Item = { kind: 'claim'; row: number; claim: string; hi: number; lo: number; fp: number } | { kind: 'row'; row: number; cells: string[] };
+
+/** Feeds `bytes` to `sink` through CsvText and TableReader in chunks of the given sizes (cycled). */
+function readInChunks(sink: TableSink, error: (e: InputError) => void, bytes: Uint8Array, chunks: readonly number[]): void {
+  let text: CsvText | undefined = undefined;
+  const reader = new TableReader(sink, { add: error }, () => text?.stop());
+  text = new CsvText('auto', 'f.csv', reader, 64);
+  for (let at = 0, k = 0; at < bytes.length; k++) {
+    const size = chunks[k % chunks.length];
+    text.push(bytes.slice(at, at + size));
+    at += size;
+  }
+  text.end();
+}
 
 /** Reads `bytes` in chunks of the given sizes (cycled) through CsvText, with or without the module. */
 function read(bytes: Uint8Array, chunks: readonly number[], module: WebAssembly.Module | undefined) {
@@ -79,15 +93,7 @@ function read(bytes: Uint8Array, chunks: readonly number[], module: WebAssembly.
     },
   };
   const errors: unknown[] = [];
-  let text: CsvText | undefined = undefined;
-  const reader = new TableReader(sink, { add: (e) => errors.push(e) }, () => text?.stop());
-  text = new CsvText('auto', 'f.csv', reader, 64);
-  for (let at = 0, k = 0; at < bytes.length; k++) {
-    const size = chunks[k % chunks.length];
-    text.push(bytes.slice(at, at + size));
-    at += size;
-  }
-  text.end();
+  readInChunks(sink, (e) => errors.push(e), bytes, chunks);
   return { items, errors, bulkRows };
 }
 
@@ -160,15 +166,7 @@ function readIntoLedger(bytes: Uint8Array, chunks: readonly number[], module: We
       taken.records = records;
     },
   };
-  let text: CsvText | undefined = undefined;
-  const reader = new TableReader(sink, { add: (e) => reports.push(`error ${e.row} ${e.rule}`) }, () => text?.stop());
-  text = new CsvText('auto', 'f.csv', reader, 64);
-  for (let at = 0, k = 0; at < bytes.length; k++) {
-    const size = chunks[k % chunks.length];
-    text.push(bytes.slice(at, at + size));
-    at += size;
-  }
-  text.end();
+  readInChunks(sink, (e) => reports.push(`error ${e.row} ${e.rule}`), bytes, chunks);
   ledger.finish();
   const suspects = ledger.suspects.map((s) => `${s.row} ${s.id} ${s.column}`);
   const state = ledger.handOver();

@@ -30,6 +30,8 @@ export interface ThreadInput {
   readonly rules: RunRules;
   /** The claim-id ledger, kept on the reader thread while it reads the file (handed back with the last message). */
   readonly ledger: LedgerState;
+  /** The last file of the run: the ledger's table stays on the thread (handOver(true)), no copy of it comes back. */
+  readonly lastFile: boolean;
   readonly fileIndex: number;
   readonly chunk: number;
   readonly maxInFlight: number;
@@ -117,6 +119,8 @@ export function readCsvThreaded(
     /** The ledger's state, handed to the reader thread for this file; the ledger's errors go to `ledgerReport`. */
     ledger: LedgerState;
     fileIndex: number;
+    /** No file comes after this one (see ThreadInput.lastFile). */
+    lastFile: boolean;
     ledgerReport: (e: InputError, fileIndex: number) => void;
   },
 ): Promise<LedgerState> {
@@ -129,6 +133,7 @@ export function readCsvThreaded(
     mapping: options.mapping,
     rules: options.rules,
     ledger: options.ledger,
+    lastFile: options.lastFile,
     fileIndex: options.fileIndex,
     chunk: CHUNK,
     maxInFlight: 6,

@@ -144,7 +144,7 @@ async function main(input: ThreadInput): Promise<void> {
       }
     }
     const nums = enc.nums; // handed over whole (transferred): a fresh one is made for the next chunk
-    const state = final ? ledger.handOver() : undefined;
+    const state = final ? ledger.handOver(input.lastFile) : undefined;
     const m: ChunkMessage = {
       raw,
       text: textBytes,

@@ -264,7 +264,7 @@ async function scanFiles(
     else if (fastPath && useReaderThread(path)) {
       ledgerHere = false;
       const state = ledger.handOver();
-      ledger.resume(await readCsvThreaded(path, encoding, ctx, sink, { mapping: options.mapping, rules, ledger: state, fileIndex: fi, ledgerReport: (e, f) => collector.add(e, f) }));
+      ledger.resume(await readCsvThreaded(path, encoding, ctx, sink, { mapping: options.mapping, rules, ledger: state, fileIndex: fi, lastFile: fi === files.length - 1, ledgerReport: (e, f) => collector.add(e, f) }));
       ledgerHere = true;
     }
     else await readCsv(path, encoding, ctx, sink);

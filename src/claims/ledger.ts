@@ -60,11 +60,14 @@ export type LedgerClaim = Pick<Claim, 'institutionId' | 'totalCost' | 'fundPaid'
  * while it reads a file: csvThread.ts). Its table is transferable.
  */
 export interface LedgerState {
+  /** Empty while no row has needed it (then allocated where it is first needed), or once `released`. */
   readonly table: Uint32Array;
   readonly slots: number;
   readonly size: number;
   readonly pending: Map<string, Pending>;
   readonly found: Suspect[];
+  /** The table was let go with the last file (handOver(true)): only `finish` and `suspects` remain. */
+  readonly released: boolean;
 }
 
 export class ClaimLedger {
@@ -93,6 +96,7 @@ export class ClaimLedger {
   private lastInstitutionHash = institutionHash('');
   /** The table is a view of the bulk tier's memory (`moveTable`), not an array of its own: handOver copies it. */
   private tableElsewhere = false;
+  private released = false;
 
   constructor(
     expectedRows: number,
@@ -100,6 +104,15 @@ export class ClaimLedger {
   ) {
     // 10% over the estimate (from the first 64 KB of each file), so that a slightly low estimate does not double it.
     this.slots = Math.max(1024, Math.ceil((expectedRows * 1.1) / MAX_LOAD));
+    // Allocated when first needed (`allocate`): a ledger handed to the reader thread unused gets its table there, in
+    // the bulk tier's memory, and none here.
+    this.hashTable = new Uint32Array(0);
+  }
+
+  /** The table, allocated on first use. */
+  private allocate(): void {
+    if (this.hashTable.length === this.slots * 3) return;
+    if (this.released) throw new Error('ledger: a row after the last file (the table was released)');
     this.hashTable = new Uint32Array(this.slots * 3);
   }
 
@@ -110,12 +123,20 @@ export class ClaimLedger {
 
   /**
    * Hands the state over (to be continued elsewhere: `ClaimLedger.continued`); this ledger is unusable until
-   * `resume` gives it the state back.
+   * `resume` gives it the state back. With `release` (after the last file) the table stays behind: the state is
+   * then good for `finish` and `suspects` only, and no copy of a table kept in the bulk tier's memory is made.
    */
-  handOver(): LedgerState {
+  handOver(release = false): LedgerState {
     this.flush();
-    const table = this.tableElsewhere ? this.hashTable.slice() : this.hashTable;
-    const state: LedgerState = { table, slots: this.slots, size: this.size, pending: new Map(this.pending), found: this.found.splice(0) };
+    const table = release ? new Uint32Array(0) : this.tableElsewhere ? this.hashTable.slice() : this.hashTable;
+    const state: LedgerState = {
+      table,
+      slots: this.slots,
+      size: this.size,
+      pending: new Map(this.pending),
+      found: this.found.splice(0),
+      released: release || this.released,
+    };
     this.hashTable = new Uint32Array(0);
     this.tableElsewhere = false;
     this.pending.clear();
@@ -126,6 +147,7 @@ export class ClaimLedger {
   resume(state: LedgerState): void {
     this.hashTable = state.table;
     this.tableElsewhere = false;
+    this.released = state.released;
     this.slots = state.slots;
     this.size = state.size;
     this.pending.clear();
@@ -277,6 +299,7 @@ export class ClaimLedger {
   tableForBulk(): number {
     this.flush();
     if (this.pending.size > 0) return 0;
+    if (this.released) throw new Error('ledger: a row after the last file (the table was released)');
     while (this.size + 1 > this.slots * MAX_LOAD) this.grow();
     return this.room;
   }
@@ -286,9 +309,14 @@ export class ClaimLedger {
     return Math.floor(this.slots * MAX_LOAD) - this.size;
   }
 
-  /** The hash table (for the bulk tier: see tableForBulk). */
+  /** The hash table (for the bulk tier: see tableForBulk): empty until allocated, then of `tableLength`. */
   get table(): Uint32Array {
     return this.hashTable;
+  }
+
+  /** The table's length once allocated: 3 numbers a slot. */
+  get tableLength(): number {
+    return this.slots * 3;
   }
 
   /** The same table, moved (into the bulk tier's memory, or within it). */
@@ -368,6 +396,7 @@ export class ClaimLedger {
     const n = this.batched;
     if (n === 0) return;
     this.batched = 0;
+    this.allocate();
     while (this.size + n > this.slots * MAX_LOAD) this.grow();
     const { bHi, bLo, bMeta, bHome, order, buckets } = this;
     const slots = this.slots;
@@ -423,6 +452,7 @@ export class ClaimLedger {
   }
 
   private find(hi: number, lo: number): number {
+    this.allocate(); // (probing an empty array would never end)
     return this.probe(this.home(hi, lo), hi, lo);
   }
 

@@ -244,14 +244,16 @@ export class RecordScan {
     if (room === 0) return 0;
     const table = link.ledger.table;
     if (table !== this.ledgerTable) {
-      // A table not yet here (the first scan, or the ledger grew it): copied in, at the end of memory.
+      // A table not yet here (the first scan, or the ledger grew it): at the end of memory, in new pages (zero), and
+      // copied in unless the ledger had not allocated it yet.
+      const length = link.ledger.tableLength;
       const at = Math.ceil(Math.max(this.x.memory.buffer.byteLength, this.textBase + SLACK) / PAGE) * PAGE;
       this.ledgerTable = undefined;
-      this.reserve(at + table.byteLength);
-      new Uint32Array(this.x.memory.buffer, at, table.length).set(table);
+      this.reserve(at + length * 4);
+      if (table.length > 0) new Uint32Array(this.x.memory.buffer, at, length).set(table);
       this.ledgerAt = at;
-      this.ledgerLength = table.length;
-      this.ledgerTable = new Uint32Array(this.x.memory.buffer, at, table.length);
+      this.ledgerLength = length;
+      this.ledgerTable = new Uint32Array(this.x.memory.buffer, at, length);
       link.ledger.moveTable(this.ledgerTable);
     }
     return this.ledgerAt;

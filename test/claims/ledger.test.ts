@@ -16,6 +16,34 @@ function ledger(expected: number): { l: ClaimLedger; errors: InputError[] } {
 const add = (l: ClaimLedger, c: Claim, row: number) => l.add(c.claimId, c.reverses, c, 'f.csv', 0, row, labels);
 
 describe('ClaimLedger', () => {
+  it('allocates its table when first needed, and hands over an unused one without it', () => {
+    const { l } = ledger(1_000_000);
+    expect(l.bytes).toBe(0); // not yet
+    const state = l.handOver();
+    expect([state.table.length, state.slots, state.released]).toEqual([0, Math.ceil(1_100_000 / 0.75), false]);
+    l.resume(state);
+    add(l, claim({ institutionId: 'H01', claimId: 'A1' }), 2);
+    expect(l.count).toBe(1);
+    expect(l.bytes).toBe(state.slots * 12);
+  });
+
+  it('after the last file keeps no table (handOver(true)): finish and suspects still answer, a further row is a bug', () => {
+    const { l, errors } = ledger(10);
+    add(l, claim({ institutionId: 'H01', claimId: 'A1', totalCost: 100, fundPaid: 50 }), 2);
+    add(l, claim({ institutionId: 'H01', claimId: 'A1', totalCost: 100, fundPaid: 50 }), 3);
+    add(l, claim({ institutionId: 'H01', claimId: 'R9', reverses: 'X7', totalCost: -100, fundPaid: -50 }), 4); // its original never comes
+    const other = ClaimLedger.continued(l.handOver(), () => undefined);
+    const released = other.handOver(true);
+    expect(released.table.length).toBe(0);
+    expect(released.released).toBe(true);
+    l.resume(released);
+    expect(l.suspects.map((x) => [x.id, x.row])).toEqual([['A1', 3]]);
+    l.finish();
+    expect(errors.map((e) => e.rule)).toEqual(['reversal.unknown']);
+    expect(() => add(l, claim({ institutionId: 'H01', claimId: 'B1', reverses: 'A1', totalCost: -100, fundPaid: -50 }), 5)).toThrow(/released/);
+    expect(() => l.tableForBulk()).toThrow(/released/);
+  });
+
   it('grows from a low estimate and still finds every original of a reversal', () => {
     const { l, errors } = ledger(0);
     const originals: Claim[] = [];

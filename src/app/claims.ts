@@ -6,7 +6,7 @@ import { InputRejected } from '../domain/errors.js';
 import { isProblem } from '../domain/pricing/index.js';
 import { CostSharingRecompute } from '../domain/costSharing/recompute.js';
 import type { ActualsResult, CostSharingComparison, CostSharingFigures, InputFile, PricedClaim } from '../domain/result.js';
-import type { Claim, InputError, Scenario, SpecialCaseSettings } from '../domain/types.js';
+import { copyOfClaim, type Claim, type InputError, type Scenario, type SpecialCaseSettings } from '../domain/types.js';
 import { AmountRangeError } from '../domain/money.js';
 import { readSpecialCaseFile } from '../scenario/specialCases.js';
 
@@ -194,7 +194,7 @@ export function pricedClaimScanner(scenario: Scenario, source: ClaimSource, actu
       if (isProblem(price)) return; // cannot happen after a successful pass 1
       visit(
         {
-          claim: { ...claim },
+          claim: copyOfClaim(claim),
           memberId: m.id,
           tier: m.tier,
           method: price.method,

@@ -18,7 +18,7 @@ import { ClaimLedger } from '../../src/claims/ledger.js';
 import { loadRecordScan } from '../../src/claims/recordScan.js';
 import { HeaderSearch, RowChecker, type Header, type RunRules } from '../../src/claims/rows.js';
 import { COLUMN_INDEX } from '../../src/claims/columns.js';
-import type { InputError } from '../../src/domain/types.js';
+import { copyOfClaim, type InputError } from '../../src/domain/types.js';
 
 const MODULE = loadRecordScan();
 const RULES: RunRules = { year: 2024, members: ['H01', 'T01', 'T02', 'V01'] };
@@ -63,6 +63,11 @@ function read(bytes: Uint8Array, chunks: readonly number[], module: WebAssembly.
       const fp = Number.isNaN(lr.fingerprint) ? fingerprint(claim.institutionId, claim.totalCost, claim.fundPaid, claim.patientPaid) : lr.fingerprint;
       const known = { fingerprint: NaN } as LedgerRow;
       if ((decoder as ClaimDecoder).ledgerRowInIds(enc, k, texts, known)) expect(texts.ids.slice(known.idS, known.idE)).toBe(claim.claimId);
+      // A copy (copyOfClaim) is the claim as plain fields: the same keys in the same order, no getters.
+      const copy = copyOfClaim(claim);
+      expect(Object.keys(copy)).toEqual(Object.keys(claim));
+      expect(JSON.stringify(copy)).toBe(JSON.stringify(claim));
+      expect(Object.values(Object.getOwnPropertyDescriptors(copy)).every((d) => 'value' in d)).toBe(true);
       items.push({ kind: 'claim', row: ClaimDecoder.row(enc, k), claim: JSON.stringify(claim), hi: Number.isNaN(hi) ? H.hi : hi, lo: Number.isNaN(hi) ? H.lo : ClaimDecoder.idHashLo(enc, k), fp });
     }
     enc.count = 0;

@@ -11,7 +11,7 @@
 // Pure (no I/O): the caller drives both scans.
 import { grown, withRoom } from '../../lib/typedArrays.js';
 import type { Fen } from '../money.js';
-import type { Claim, Scenario } from '../types.js';
+import { copyOfClaim, type Claim, type Scenario } from '../types.js';
 import {
   CostSharingTables,
   FROM_UNKNOWN,
@@ -222,7 +222,10 @@ export class CostSharingRecompute {
     if (i >= this.length || this.cost[i] !== Math.abs(claim.totalCost) || this.compareIdWith(i, claim.claimId) !== 0) {
       throw new Error(`cost sharing: row ${i + 1} of the second read differs from the first (claim ${claim.claimId}); did a claims file change?`);
     }
-    return { ...claim, fundPaid: fund[i], patientPaid: share[i] };
+    const out = copyOfClaim(claim);
+    out.fundPaid = fund[i];
+    out.patientPaid = share[i];
+    return out;
   }
 
   /** Rows seen in pass 2 so far. */

@@ -152,11 +152,18 @@ export function transcode(from: i32, n: i32, out: i32): i32 {
     let cp: u32 = 0;
     let len = 2;
     if (b2 >= 0x30 && b2 <= 0x39) {
-      if (p + 3 >= end) break; // a four-byte sequence, not whole yet
-      len = 4;
+      // A four-byte sequence. Cut by the end of the bytes, it is left for the next ones only while what there is of it
+      // may still be one (TextDecoder too rejects a wrong byte as soon as it comes).
+      if (p + 2 >= end) break;
       const b3 = load<u8>(p + 2) as i32;
+      if (b3 < 0x81 || b3 > 0xfe) {
+        status = UNKNOWN;
+        break;
+      }
+      if (p + 3 >= end) break;
+      len = 4;
       const b4 = load<u8>(p + 3) as i32;
-      if (b3 >= 0x81 && b3 <= 0xfe && b4 >= 0x30 && b4 <= 0x39) {
+      if (b4 >= 0x30 && b4 <= 0x39) {
         const pointer = ((b - 0x81) * 10 + (b2 - 0x30)) * 1260 + (b3 - 0x81) * 10 + (b4 - 0x30);
         if (pointer < T4_ENTRIES) cp = load<u16>(T4 + (pointer << 1)) as u32;
         else if (supplementary && pointer >= SUPPLEMENTARY_FIRST && pointer <= SUPPLEMENTARY_LAST) cp = (0x10000 + pointer - SUPPLEMENTARY_FIRST) as u32;

@@ -199,18 +199,19 @@ export class CsvText {
         input.set(chunk, this.gbTail.length);
       }
       const r = fast.transcode(input);
-      this.reserve(r.utf8.length);
-      this.work.set(r.utf8, this.len);
-      this.len += r.utf8.length;
-      this.valid = this.len;
       if (!r.unknown) {
+        this.reserve(r.utf8.length);
+        this.work.set(r.utf8, this.len);
+        this.len += r.utf8.length;
+        this.valid = this.len;
         this.gbTail = new Uint8Array(input.subarray(r.consumed)); // a copy (Buffer's slice is not one)
         return true;
       }
-      // A sequence it has no answer for: TextDecoder reads the file from there (and says whether it is GB18030).
+      // A sequence it has no answer for: TextDecoder reads the file from this chunk on, as if it had read every chunk
+      // (the same text before it, an error in the same chunk, and nothing of a chunk it rejects).
       this.gbFast = undefined;
       this.gbTail = new Uint8Array(0);
-      chunk = input.subarray(r.consumed);
+      chunk = input;
     }
     let text: string;
     try {

@@ -96,11 +96,26 @@ describe('the bundled CLI', () => {
 
   it("keeps only zod's English locale, which is all src/ uses", () => {
     const meta = JSON.parse(readFileSync(join(BUNDLE, 'meta.json'), 'utf8')) as Meta;
-    const inputs = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
-    expect(inputs.filter((f) => /zod\/v4\/locales\//.test(f)).sort()).toEqual(['node_modules/zod/v4/locales/en.js']);
+    const vendor = JSON.parse(readFileSync(join(BUNDLE, 'vendor-meta.json'), 'utf8')) as Meta;
+    const inputs = [...Object.values(meta.outputs), ...Object.values(vendor.outputs)].flatMap((o) => Object.keys(o.inputs));
+    expect(inputs.filter((f) => /zod\/v4\/locales\//.test(f)).sort()).toEqual(['node_modules/zod/v4/locales/en.cjs']);
     const uses = (d: string): string[] =>
       readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? uses(join(d, e.name)) : /\blocales\b/.test(readFileSync(join(d, e.name), 'utf8')) ? [join(d, e.name)] : []));
     expect(uses('src')).toEqual([]);
+  });
+
+  it('loads zod, yaml and papaparse once, from vendor.cjs with its code cache, and no other copy of them', () => {
+    const meta = JSON.parse(readFileSync(join(BUNDLE, 'meta.json'), 'utf8')) as Meta;
+    const vendor = JSON.parse(readFileSync(join(BUNDLE, 'vendor-meta.json'), 'utf8')) as Meta;
+    const packages = (m: Meta) => new Set(Object.values(m.outputs).flatMap((o) => Object.keys(o.inputs)).flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1] ?? []));
+    const inVendor = packages(vendor);
+    for (const p of ['zod', 'yaml', 'papaparse']) expect(inVendor.has(p), p).toBe(true);
+    expect([...packages(meta)].filter((p) => inVendor.has(p))).toEqual([]);
+    const r = yibao(['settle', 'scenarios/demo.yaml', '--json', join(dir, 'vendor.json'), '-q', '--no-progress'], { YIBAO_VENDOR_DEBUG: '1' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('[vendor] code cache used\n');
+    // Help and --version load none of it.
+    expect(yibao(['--version'], { YIBAO_VENDOR_DEBUG: '1' }).stderr).not.toContain('[vendor]');
   });
 
   it('settles on the reader thread and with the WebAssembly module from dist/bundle/, as the unbundled dist/ does', () => {

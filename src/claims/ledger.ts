@@ -301,11 +301,6 @@ export class ClaimLedger {
     if (this.pending.size > 0) return 0;
     if (this.released) throw new Error('ledger: a row after the last file (the table was released)');
     while (this.size + 1 > this.slots * MAX_LOAD) this.grow();
-    return this.room;
-  }
-
-  /** How many more ids the table takes within the load limit. */
-  get room(): number {
     return Math.floor(this.slots * MAX_LOAD) - this.size;
   }
 

@@ -199,10 +199,13 @@ export class RecordScan {
     this.i32 = new Int32Array(b);
     this.u8 = new Uint8Array(b);
     this.f64 = new Float64Array(b);
-    if (this.ledgerTable !== undefined) {
-      this.ledgerTable = new Uint32Array(b, this.ledgerAt, this.ledgerLength);
-      (this.bulkLedger as BulkLedger).ledger.moveTable(this.ledgerTable);
-    }
+    if (this.ledgerTable !== undefined) this.pointLedger();
+  }
+
+  /** The ledger's table is ledgerLength numbers from byte ledgerAt on: a new view, handed to the ledger. */
+  private pointLedger(): void {
+    this.ledgerTable = new Uint32Array(this.x.memory.buffer, this.ledgerAt, this.ledgerLength);
+    (this.bulkLedger as BulkLedger).ledger.moveTable(this.ledgerTable);
   }
 
   /** Memory of at least `bytes` bytes. */
@@ -236,27 +239,35 @@ export class RecordScan {
     this.bulkLedger = link;
   }
 
-  /** The table the module enters rows into for the next scan call (its address), or 0 for none; sets its room. */
-  private ledgerForScan(): number {
-    const link = this.bulkLedger;
-    if (link === undefined) return 0;
-    const room = link.ledger.tableForBulk();
-    if (room === 0) return 0;
-    const table = link.ledger.table;
-    if (table !== this.ledgerTable) {
-      // A table not yet here (the first scan, or the ledger grew it): at the end of memory, in new pages (zero), and
-      // copied in unless the ledger had not allocated it yet.
-      const length = link.ledger.tableLength;
-      const at = Math.ceil(Math.max(this.x.memory.buffer.byteLength, this.textBase + SLACK) / PAGE) * PAGE;
-      this.ledgerTable = undefined;
-      this.reserve(at + length * 4);
-      if (table.length > 0) new Uint32Array(this.x.memory.buffer, at, length).set(table);
-      this.ledgerAt = at;
-      this.ledgerLength = length;
-      this.ledgerTable = new Uint32Array(this.x.memory.buffer, at, length);
-      link.ledger.moveTable(this.ledgerTable);
-    }
-    return this.ledgerAt;
+  /**
+   * Sets the ledger the next scan call enters rows into (P_LEDGER, its slots and its room; none while the ledger
+   * has no room for the module: a reversal waits). Returns whether there is one.
+   */
+  private ledgerForScan(): boolean {
+    const ledger = this.bulkLedger?.ledger;
+    const room = ledger === undefined ? 0 : ledger.tableForBulk();
+    if (ledger !== undefined && room > 0 && ledger.table !== this.ledgerTable) this.hostLedger(ledger);
+    const p = this.i32;
+    p[P_LEDGER] = room > 0 ? this.ledgerAt : 0;
+    p[P_LEDGER_SLOTS] = room > 0 ? this.ledgerLength / 3 : 0;
+    p[P_LEDGER_ROOM] = room;
+    return room > 0;
+  }
+
+  /**
+   * A table not yet here (the first scan, or the ledger grew it): at the end of memory, in new pages (zero), and
+   * copied in unless the ledger had not allocated it yet.
+   */
+  private hostLedger(ledger: ClaimLedger): void {
+    const table = ledger.table;
+    const length = ledger.tableLength;
+    const at = Math.ceil(Math.max(this.x.memory.buffer.byteLength, this.textBase + SLACK) / PAGE) * PAGE;
+    this.ledgerTable = undefined;
+    this.reserve(at + length * 4);
+    if (table.length > 0) new Uint32Array(this.x.memory.buffer, at, length).set(table);
+    this.ledgerAt = at;
+    this.ledgerLength = length;
+    this.pointLedger();
   }
 
   /** After a scan call with the ledger: the count of ids entered, and each suspect, to the ledger. */
@@ -283,15 +294,12 @@ export class RecordScan {
   scan(pos: number, n: number, row: number, delim: number, out: EncodedClaims): ScanResult {
     const r = this.result;
     for (;;) {
-      const ledgerAt = this.ledgerForScan(); // (may grow memory: this.i32 is read after it)
+      const withLedger = this.ledgerForScan(); // (may grow memory: this.i32 is read after it)
       const p = this.i32;
       p[P_DELIM] = delim;
-      p[P_LEDGER] = ledgerAt;
-      p[P_LEDGER_SLOTS] = ledgerAt === 0 ? 0 : this.ledgerLength / 3;
-      p[P_LEDGER_ROOM] = ledgerAt === 0 ? 0 : (this.bulkLedger as BulkLedger).ledger.room;
       const status = this.x.scan(pos, n, row, out.idsLength);
       const rows = p[R_ROWS];
-      if (ledgerAt !== 0) this.ledgerAfterScan(rows, out.idsLength);
+      if (withLedger) this.ledgerAfterScan(rows, out.idsLength);
       if (rows > 0) {
         // The rows' ids, which their id offsets (from ID_TEXT on) point into.
         const idBytes = p[R_IDS];

@@ -94,8 +94,6 @@ export class ClaimLedger {
   private readonly buckets = new Uint32Array(BUCKETS + 1);
   private lastInstitution = '';
   private lastInstitutionHash = institutionHash('');
-  /** The table is a view of the bulk tier's memory (`moveTable`), not an array of its own: handOver copies it. */
-  private tableElsewhere = false;
   private released = false;
 
   constructor(
@@ -128,7 +126,8 @@ export class ClaimLedger {
    */
   handOver(release = false): LedgerState {
     this.flush();
-    const table = release ? new Uint32Array(0) : this.tableElsewhere ? this.hashTable.slice() : this.hashTable;
+    // A table kept in the bulk tier's memory (`moveTable`) cannot go to another thread as it is: a copy goes.
+    const table = release ? new Uint32Array(0) : ownsItsMemory(this.hashTable) ? this.hashTable : this.hashTable.slice();
     const state: LedgerState = {
       table,
       slots: this.slots,
@@ -138,7 +137,6 @@ export class ClaimLedger {
       released: release || this.released,
     };
     this.hashTable = new Uint32Array(0);
-    this.tableElsewhere = false;
     this.pending.clear();
     return state;
   }
@@ -146,7 +144,6 @@ export class ClaimLedger {
   /** Takes back the state handed over (after the rows read elsewhere). */
   resume(state: LedgerState): void {
     this.hashTable = state.table;
-    this.tableElsewhere = false;
     this.released = state.released;
     this.slots = state.slots;
     this.size = state.size;
@@ -318,7 +315,6 @@ export class ClaimLedger {
   moveTable(table: Uint32Array): void {
     if (table.length !== this.slots * 3) throw new Error(`ledger: a moved table has ${table.length / 3} slots, not ${this.slots}`);
     this.hashTable = table;
-    this.tableElsewhere = true;
   }
 
   /** The bulk tier entered `count` new ids into the table. */
@@ -466,7 +462,6 @@ export class ClaimLedger {
     const old = this.hashTable;
     this.slots *= 2;
     this.hashTable = new Uint32Array(this.slots * 3);
-    this.tableElsewhere = false;
     for (let b = 0; b < old.length; b += 3) {
       if (old[b + 2] === 0) continue;
       const i = this.find(old[b], old[b + 1]);
@@ -475,6 +470,11 @@ export class ClaimLedger {
       this.hashTable[i * 3 + 2] = old[b + 2];
     }
   }
+}
+
+/** Whether a table is an array of its own (it can be transferred), not a view of other memory. */
+function ownsItsMemory(t: Uint32Array): boolean {
+  return t.byteOffset === 0 && t.byteLength === t.buffer.byteLength;
 }
 
 /** The most a table is filled before it doubles. */

@@ -96,15 +96,12 @@ export class DipPricer {
   /** Points of a claim of `costFen` (≥ 0) in group-tier `key`. */
   points(key: number, costFen: Fen): DipPoints {
     const e = this.entries[key];
-    if (e.avgCostFen !== undefined) {
-      if (costFen < e.lowCeil) {
-        return { points: e.basePoints.times(fenDec(costFen)).dividedBy(e.avgCostFen), outlier: 'low', key };
-      }
-      if (costFen > e.highFloor) {
-        const ratio = fenDec(costFen).dividedBy(e.avgCostFen);
-        return { points: e.basePoints.times(ratio.minus(this.p.highMultiple).plus(1)), outlier: 'high', key };
-      }
+    const outlier = this.outlierOf(key, costFen);
+    if (outlier === 'low') return { points: e.basePoints.times(fenDec(costFen)).dividedBy(e.avgCostFen!), outlier, key };
+    if (outlier === 'high') {
+      const ratio = fenDec(costFen).dividedBy(e.avgCostFen!);
+      return { points: e.basePoints.times(ratio.minus(this.p.highMultiple).plus(1)), outlier, key };
     }
-    return { points: e.basePoints, outlier: 'none', key };
+    return { points: e.basePoints, outlier, key };
   }
 }

@@ -314,11 +314,6 @@ export class FastRowChecker {
   }
 
   /**
-   * Writes the claims `encode` would write for the records of `r`'s text from `pos` (of `n` bytes) on, the first
-   * being row `row`, as far as the bulk tier takes them (recordScan.ts): the next rows of `out`. Returns where it
-   * stopped: the first record it did not take (then `encode` it, or ask RowChecker), or the end of the whole records.
-   */
-  /**
    * The bulk tier enters the rows it takes into this ledger too (the reader thread: recordScan.ts keepLedger); false
    * when there is no bulk tier for this header.
    */
@@ -332,6 +327,11 @@ export class FastRowChecker {
     return this.scanner?.result.status === RecordScan.YIELD;
   }
 
+  /**
+   * Writes the claims `encode` would write for the records of `r`'s text from `pos` (of `n` bytes) on, the first
+   * being row `row`, as far as the bulk tier takes them (recordScan.ts): the next rows of `out`. Returns where it
+   * stopped: the first record it did not take (then `encode` it, or ask RowChecker), or the end of the whole records.
+   */
   bulk(r: RawRecord, pos: number, n: number, row: number, delim: number, out: EncodedClaims): number {
     const scan = this.scanner;
     if (scan === undefined) return pos;

@@ -159,6 +159,7 @@ function fenText(fen: number): string {
 
 /** The §13.1 fund columns beside fund_paid, by COLUMN_INDEX. */
 const FUND_COLUMNS: readonly number[] = [C.critical_paid, C.assistance_paid, C.other_paid];
+const NO_EXTRA: readonly number[] = [0, 0, 0];
 
 /** What a file's header says about the claim's shape: which optional fields its claims carry (one shape per file). */
 export interface ClaimShape {
@@ -177,7 +178,6 @@ export function claimShape(header: Header): ClaimShape {
     contractColumn: i[C.contract_type] >= 0,
   };
 }
-const NO_EXTRA: readonly number[] = [0, 0, 0];
 
 /**
  * Rules that depend on the run, not on the file: its year (DOMAIN.md §12.1) and its members' codes. Plain data: the

@@ -192,26 +192,20 @@ export class CsvText {
   private appendGb(chunk: Uint8Array): boolean {
     const fast = this.gbFast;
     if (fast !== undefined) {
-      let input = chunk;
-      if (this.gbTail.length > 0) {
-        input = new Uint8Array(this.gbTail.length + chunk.length);
-        input.set(this.gbTail);
-        input.set(chunk, this.gbTail.length);
-      }
-      const r = fast.transcode(input);
+      const r = fast.transcode(this.gbTail, chunk);
       if (!r.unknown) {
         this.reserve(r.utf8.length);
         this.work.set(r.utf8, this.len);
         this.len += r.utf8.length;
         this.valid = this.len;
-        this.gbTail = new Uint8Array(input.subarray(r.consumed)); // a copy (Buffer's slice is not one)
+        this.gbTail = r.input.slice(r.consumed); // (a copy: the module's memory is reused, and may grow)
         return true;
       }
       // A sequence it has no answer for: TextDecoder reads the file from this chunk on, as if it had read every chunk
       // (the same text before it, an error in the same chunk, and nothing of a chunk it rejects).
       this.gbFast = undefined;
       this.gbTail = new Uint8Array(0);
-      chunk = input;
+      chunk = r.input.slice();
     }
     let text: string;
     try {

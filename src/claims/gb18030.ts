@@ -38,6 +38,8 @@ export function loadGb18030(): WebAssembly.Module | undefined {
 export interface Transcoded {
   /** The text as UTF-8: a view of the module's memory, valid until the next call. */
   utf8: Uint8Array;
+  /** The bytes read (`input` then `more`), likewise a view of the module's memory. */
+  input: Uint8Array;
   /** Bytes of the input read: all but an incomplete sequence at its end, or up to a sequence without an answer. */
   consumed: number;
   /** The sequence at `consumed` has no answer in the tables: TextDecoder reads from there. */
@@ -110,14 +112,12 @@ function linearSupplementary(): boolean {
  * rarely needs, when a file first holds such a sequence): the caller keeps it for the files it reads.
  */
 export class Gb18030Transcoder {
-  private u8: Uint8Array;
   private readonly inAt: number;
   private fourByteTable = false;
-  private readonly result: Transcoded = { utf8: new Uint8Array(0), consumed: 0, unknown: false };
+  private readonly result: Transcoded = { utf8: new Uint8Array(0), input: new Uint8Array(0), consumed: 0, unknown: false };
 
   private constructor(private readonly x: Exports) {
     this.inAt = x.inBase();
-    this.u8 = new Uint8Array(x.memory.buffer);
   }
 
   /** Undefined when TextDecoder's answers could not be had: then TextDecoder reads every GB18030 file. */
@@ -128,13 +128,18 @@ export class Gb18030Transcoder {
     return new Gb18030Transcoder(x);
   }
 
-  /** Reads `input` (a file's next bytes, after the last call's unread ones) as far as it can. */
-  transcode(input: Uint8Array): Transcoded {
-    const n = input.length;
+  /**
+   * Reads `input` then `more` (a file's bytes the last call left unread, then its next ones: both are copied into the
+   * module, one after the other) as far as it can.
+   */
+  transcode(input: Uint8Array, more: Uint8Array = new Uint8Array(0)): Transcoded {
+    const n = input.length + more.length;
     const outAt = this.inAt + n + 16; // (the module writes 16 ASCII bytes at a time)
     const need = outAt + 3 * n + 16;
     if (need > this.x.memory.buffer.byteLength) this.x.memory.grow(Math.ceil((need - this.x.memory.buffer.byteLength) / PAGE));
-    new Uint8Array(this.x.memory.buffer).set(input, this.inAt);
+    const memory = new Uint8Array(this.x.memory.buffer);
+    memory.set(input, this.inAt);
+    memory.set(more, this.inAt + input.length);
     let from = 0;
     let out = outAt;
     let status: number;
@@ -143,15 +148,15 @@ export class Gb18030Transcoder {
       const r = new Int32Array(this.x.memory.buffer, 0, 2);
       from = r[R_CONSUMED];
       status = r[R_STATUS];
-      if (status !== UNKNOWN || this.fourByteTable || !fourByteBmp(input, from)) break;
+      if (status !== UNKNOWN || this.fourByteTable || !fourByteBmp(new Uint8Array(this.x.memory.buffer, this.inAt, n), from)) break;
       // The first four-byte sequence of the Basic Multilingual Plane: its table now (its sequences written past the
       // text so far), then on from it.
       this.fourByteTable = true;
       fillTable(this.x, 4, Math.ceil(need / 16) * 16);
     }
-    this.u8 = new Uint8Array(this.x.memory.buffer);
     const res = this.result;
-    res.utf8 = this.u8.subarray(outAt, out);
+    res.utf8 = new Uint8Array(this.x.memory.buffer, outAt, out - outAt);
+    res.input = new Uint8Array(this.x.memory.buffer, this.inAt, n);
     res.consumed = from;
     res.unknown = status === UNKNOWN;
     return res;

@@ -15,34 +15,39 @@
 // 1 for inpatient; OUT: encoded rows (STRIDE f64 each); IDS: their ids; SUSPECTS: rows whose id the ledger had seen;
 // TEXT: the CSV text, copied in by the JavaScript side; past it, the ledger's table when it is kept here.
 
-// Control block (i32 offsets): parameters, set once per header, then the result of the last scan.
-const P_DELIM: i32 = 0;
-const P_CELLS: i32 = 4; // FIELDS i32: the cell index of each field, -1 when the header has no such column
-const P_FUND_COLUMNS: i32 = 100;
-const P_REFERRAL_COLUMN: i32 = 104;
-const P_FROM_COLUMN: i32 = 108;
-const P_CONTRACT_COLUMN: i32 = 112;
-const P_MAX_CELL: i32 = 116; // the largest cell index of a field
-/** The claim-id ledger's table (ledger.ts: [hi, lo, meta] u32 per slot) for this scan, or 0: no ledger. */
-const P_LEDGER: i32 = 120;
-const P_LEDGER_SLOTS: i32 = 124;
-/** How many more ids the table takes (the JavaScript side keeps its load ≤ 0.75): a scan stops (FULL) when as many rows wait. */
-const P_LEDGER_ROOM: i32 = 384; // (after P_ROLES)
-const P_ROLES: i32 = 128; // MAX_CELLS i32: the field of each cell index, -1 for none
-const R_POS: i32 = 512;
-const R_ROWS: i32 = 516;
-const R_NEED_MEMO: i32 = 520;
-const R_NEED_S: i32 = 524;
-const R_NEED_E: i32 = 528;
-const R_ARENA_USED: i32 = 532;
-const R_KEYS: i32 = 536;
-const R_IDS: i32 = 540;
-const R_INSERTED: i32 = 544; // rows entered into the ledger
-const R_SUSPECTS: i32 = 548; // of which rows whose id hash the ledger already held (their indices at SUSPECTS)
-const S_FIELD: i32 = 640; // FIELDS × (s, e) i32: the current record's cells by field
+// The layout the JavaScript side shares (src/claims/scanLayout.ts: the encoded claim, and the control block as i32
+// indices, here turned into byte offsets).
+import * as L from '../src/claims/scanLayout';
+import { STRIDE, F_ROW, F_ID, F_PATIENT_ID, F_REVERSES, F_INSTITUTION, F_CATEGORY, F_FLAG, F_SETTING, F_DATE, F_LOS } from '../src/claims/scanLayout';
+import { F_DRG, F_DIP, F_TOTAL, F_FUND, F_PATIENT, F_CRITICAL, F_ASSISTANCE, F_OTHER, F_REFERRAL, F_FROM, F_CONTRACT } from '../src/claims/scanLayout';
+import { F_ID_HASH, F_FINGERPRINT, MAX_CELLS, FIELDS } from '../src/claims/scanLayout';
 
-const MAX_CELLS: i32 = 64;
-const FIELDS: i32 = 20;
+// Control block (byte offsets): parameters, set once per header, then the result of the last scan.
+const P_DELIM: i32 = L.P_DELIM << 2;
+const P_CELLS: i32 = L.P_CELLS << 2;
+const P_FUND_COLUMNS: i32 = L.P_FUND_COLUMNS << 2;
+const P_REFERRAL_COLUMN: i32 = L.P_REFERRAL_COLUMN << 2;
+const P_FROM_COLUMN: i32 = L.P_FROM_COLUMN << 2;
+const P_CONTRACT_COLUMN: i32 = L.P_CONTRACT_COLUMN << 2;
+const P_MAX_CELL: i32 = L.P_MAX_CELL << 2;
+/** The claim-id ledger's table (ledger.ts: [hi, lo, meta] u32 per slot) for this scan, or 0: no ledger. */
+const P_LEDGER: i32 = L.P_LEDGER << 2;
+const P_LEDGER_SLOTS: i32 = L.P_LEDGER_SLOTS << 2;
+/** How many more ids the table takes (the JavaScript side keeps its load ≤ 0.75): a scan stops (FULL) when as many rows wait. */
+const P_LEDGER_ROOM: i32 = L.P_LEDGER_ROOM << 2;
+const P_ROLES: i32 = L.P_ROLES << 2;
+const R_POS: i32 = L.R_POS << 2;
+const R_ROWS: i32 = L.R_ROWS << 2;
+const R_NEED_MEMO: i32 = L.R_NEED_MEMO << 2;
+const R_NEED_S: i32 = L.R_NEED_S << 2;
+const R_NEED_E: i32 = L.R_NEED_E << 2;
+const R_ARENA_USED: i32 = L.R_ARENA_USED << 2;
+const R_KEYS: i32 = L.R_KEYS << 2;
+const R_IDS: i32 = L.R_IDS << 2;
+const R_INSERTED: i32 = L.R_INSERTED << 2;
+const R_SUSPECTS: i32 = L.R_SUSPECTS << 2; // (their indices at SUSPECTS)
+const S_FIELD: i32 = L.S_FIELD << 2;
+
 // Fields.
 const CLAIM_ID: i32 = 0;
 const PATIENT_ID: i32 = 1;
@@ -76,32 +81,6 @@ const M_DIP: i32 = 7;
 const M_FROM: i32 = 8;
 const M_CONTRACT: i32 = 9;
 
-// Encoded claim (fastRows.ts STRIDE and F_*).
-const STRIDE: i32 = 27;
-const F_ROW: i32 = 0;
-const F_ID: i32 = 1;
-const F_PATIENT_ID: i32 = 3;
-const F_REVERSES: i32 = 5;
-const F_INSTITUTION: i32 = 7;
-const F_CATEGORY: i32 = 8;
-const F_FLAG: i32 = 9;
-const F_SETTING: i32 = 10;
-const F_DATE: i32 = 11;
-const F_LOS: i32 = 12;
-const F_DRG: i32 = 13;
-const F_DIP: i32 = 14;
-const F_TOTAL: i32 = 15;
-const F_FUND: i32 = 16;
-const F_PATIENT: i32 = 17;
-const F_CRITICAL: i32 = 18;
-const F_ASSISTANCE: i32 = 19;
-const F_OTHER: i32 = 20;
-const F_REFERRAL: i32 = 21;
-const F_FROM: i32 = 22;
-const F_CONTRACT: i32 = 23;
-const F_ID_HASH: i32 = 24; // and + 1: fields.ts hash64 of the claim id (hi, lo)
-const F_FINGERPRINT: i32 = 26; // fields.ts fingerprintOf(institution, total, fund, patient)
-
 /** Per memo, its last key found (a key of up to 16 bytes): k1 u64, k2 u64, length + 1 i32 (0: none), entry i32. */
 const LAST_KEY: i32 = 1024;
 const TABLE: i32 = 2048;
@@ -126,8 +105,8 @@ const SUSPECTS: i32 = IDS + IDS_SIZE;
 const ENTER: i32 = SUSPECTS + OUT_ROWS * 4;
 /** 16-byte aligned; the JavaScript side leaves 32 bytes of memory after the text (blocks are read 16 at a time). */
 const TEXT: i32 = ENTER + OUT_ROWS * 12;
-/** An id offset from ID_TEXT on is into the ids (recordScan.ts, fastRows.ts ID_TEXT), not into the text. */
-const ID_TEXT: f64 = 1073741824;
+/** An id offset from ID_TEXT on is into the ids, not into the text. */
+const ID_TEXT: f64 = <f64>L.ID_TEXT;
 /** The longest id taken (a longer one goes to the JavaScript path). */
 const MAX_ID: i32 = 256;
 /** The longest memo key kept (a longer cell goes to the JavaScript path). */
@@ -148,7 +127,7 @@ const NEED: i32 = 2;
  */
 const YIELD: i32 = 3;
 /** An encoded row's F_FINGERPRINT once the row is in the ledger (a fingerprint is ≥ 0). */
-const IN_LEDGER: f64 = -1;
+const IN_LEDGER: f64 = <f64>L.IN_LEDGER;
 /** ledger.ts OCCUPIED: a slot's meta is OCCUPIED | fingerprint << 3 | flags (none for a valid row, not a reversal). */
 const OCCUPIED: u32 = 0x80000000;
 

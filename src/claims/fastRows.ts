@@ -19,7 +19,35 @@ import type { RawRecord } from './csv.js';
 import { normalizeCode } from '../domain/codes.js';
 import { digitsAt, institutionHash, MAX_CLAIM_FEN, parseCount, parseCountAt, parseDate, parseFen, parseFenAt } from './fields.js';
 import { amountsRule, cellText, claimShape, enumValue, lookalikeOf, type ClaimShape, type Header, type RunRules } from './rows.js';
-import { IN_LEDGER, RecordScan, type BulkLedger } from './recordScan.js';
+import { RecordScan, type BulkLedger } from './recordScan.js';
+import {
+  F_ASSISTANCE,
+  F_CATEGORY,
+  F_CONTRACT,
+  F_CRITICAL,
+  F_DATE,
+  F_DIP,
+  F_DRG,
+  F_FINGERPRINT,
+  F_FLAG,
+  F_FROM,
+  F_FUND,
+  F_ID,
+  F_ID_HASH,
+  F_INSTITUTION,
+  F_LOS,
+  F_OTHER,
+  F_PATIENT,
+  F_PATIENT_ID,
+  F_REFERRAL,
+  F_REVERSES,
+  F_ROW,
+  F_SETTING,
+  F_TOTAL,
+  ID_TEXT,
+  IN_LEDGER,
+  STRIDE,
+} from './scanLayout.js';
 import { withRoom } from '../lib/typedArrays.js';
 
 const C = COLUMN_INDEX;
@@ -96,33 +124,6 @@ function asciiCode(text: string, s: number, e: number): boolean {
 const FAIL = NaN; // an amount the row checks refuse
 const EMPTY = Infinity; // an optional amount left empty
 
-// An encoded claim: STRIDE numbers. Id cells are text offsets [s, e), or from ID_TEXT on offsets into the ids the
-// bulk tier copied out (EncodedClaims.ids), or s = -1 - i for side[i]; memo cells are entries, or -2 - i for side[i].
-export const ID_TEXT = 1 << 30;
-const F_ROW = 0;
-const F_ID = 1; // and F_ID + 1
-const F_PATIENT_ID = 3; // and + 1
-const F_REVERSES = 5; // and + 1
-const F_INSTITUTION = 7;
-const F_CATEGORY = 8;
-const F_FLAG = 9;
-const F_SETTING = 10;
-const F_DATE = 11;
-const F_LOS = 12;
-const F_DRG = 13;
-const F_DIP = 14;
-const F_TOTAL = 15;
-const F_FUND = 16;
-const F_PATIENT = 17;
-const F_CRITICAL = 18;
-const F_ASSISTANCE = 19;
-const F_OTHER = 20;
-const F_REFERRAL = 21;
-const F_FROM = 22;
-const F_CONTRACT = 23;
-const F_ID_HASH = 24; // and + 1: hash64 of the claim id (hi, lo), or NaN when not computed here
-const F_FINGERPRINT = 26; // fields.ts fingerprintOf the row, or NaN when not computed here
-export const STRIDE = 27;
 
 /** Encoded claims of one stretch of text: `count` rows of STRIDE numbers, and the strings they refer to. */
 export interface EncodedClaims {
@@ -171,7 +172,7 @@ export class FastRowChecker {
   constructor(header: Header, vocab: Vocabulary, rules: RunRules = {}, scanModule?: WebAssembly.Module) {
     this.idx = header.index;
     this.shape = claimShape(header);
-    this.scanner = scanModule === undefined ? undefined : RecordScan.create(scanModule, STRIDE, header.index, this.shape);
+    this.scanner = scanModule === undefined ? undefined : RecordScan.create(scanModule, header.index, this.shape);
     this.year = rules.year;
     const lookalike = lookalikeOf(rules);
     const yearPrefix = rules.year === undefined ? undefined : `${rules.year}-`;

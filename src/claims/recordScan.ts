@@ -19,6 +19,36 @@ import { withRoom } from '../lib/typedArrays.js';
 import { COLUMN_INDEX, type Column } from './columns.js';
 import type { EncodedClaims, MemoValues } from './fastRows.js';
 import type { ClaimLedger } from './ledger.js';
+import {
+  CONTROL,
+  F_ID,
+  F_ID_HASH,
+  F_ROW,
+  FIELDS,
+  ID_TEXT,
+  MAX_CELLS,
+  P_CELLS,
+  P_CONTRACT_COLUMN,
+  P_DELIM,
+  P_FROM_COLUMN,
+  P_FUND_COLUMNS,
+  P_LEDGER,
+  P_LEDGER_ROOM,
+  P_LEDGER_SLOTS,
+  P_MAX_CELL,
+  P_REFERRAL_COLUMN,
+  P_ROLES,
+  R_IDS,
+  R_INSERTED,
+  R_NEED_E,
+  R_NEED_MEMO,
+  R_NEED_S,
+  R_POS,
+  R_ROWS,
+  R_SUSPECTS,
+  STRIDE,
+} from './scanLayout.js';
+
 
 /** The module's fields, in its order (wasm/recordScan.ts CLAIM_ID …), as claims columns. */
 const FIELD_COLUMNS: readonly Column[] = [
@@ -45,39 +75,9 @@ const FIELD_COLUMNS: readonly Column[] = [
 ];
 /** The module's memo numbers (wasm/recordScan.ts M_*), by FastRowChecker memo name. */
 export type MemoName = keyof MemoValues;
+if (FIELD_COLUMNS.length !== FIELDS) throw new Error('recordScan: FIELD_COLUMNS and scanLayout.ts FIELDS disagree');
 const MEMO_IDS: readonly MemoName[] = ['institution', 'category', 'setting', 'flag', 'date', 'referral', 'drg', 'dip', 'referredFrom', 'contract'];
 
-const MAX_CELLS = 64;
-const STRIDE = 27;
-// Fields of an encoded claim read here (fastRows.ts F_*).
-const F_ROW = 0;
-const F_ID = 1;
-const F_ID_HASH = 24;
-/** F_FINGERPRINT of a row the module entered into the ledger (wasm/recordScan.ts IN_LEDGER). */
-export const IN_LEDGER = -1;
-/** fastRows.ts ID_TEXT. */
-const ID_TEXT = 1 << 30;
-
-// Control block, in i32 units (wasm/recordScan.ts P_*, R_*).
-const P_DELIM = 0;
-const P_CELLS = 1;
-const P_FUND_COLUMNS = 25;
-const P_REFERRAL_COLUMN = 26;
-const P_FROM_COLUMN = 27;
-const P_CONTRACT_COLUMN = 28;
-const P_MAX_CELL = 29;
-const P_LEDGER = 30;
-const P_LEDGER_SLOTS = 31;
-const P_ROLES = 32;
-const P_LEDGER_ROOM = 96;
-const R_POS = 128;
-const R_ROWS = 129;
-const R_NEED_MEMO = 130;
-const R_NEED_S = 131;
-const R_NEED_E = 132;
-const R_IDS = 135;
-const R_INSERTED = 136;
-const R_SUSPECTS = 137;
 
 const STOP = 0;
 const FULL = 1;
@@ -154,12 +154,9 @@ export class RecordScan {
    */
   static create(
     module: WebAssembly.Module,
-    /** fastRows.ts STRIDE: the numbers of an encoded claim (the module writes 27). */
-    stride: number,
     index: Int32Array,
     shape: { readonly fundColumns: boolean; readonly referredFromColumn: boolean; readonly contractColumn: boolean },
   ): RecordScan | undefined {
-    if (stride !== STRIDE) throw new Error(`recordScan: an encoded claim has ${stride} numbers, the module writes ${STRIDE}`);
     for (const c of FIELD_COLUMNS) if (index[COLUMN_INDEX[c]] >= MAX_CELLS) return undefined;
     const x = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('recordScan: abort'); } } }).exports as unknown as Exports;
     return new RecordScan(x, index, shape);
@@ -177,7 +174,7 @@ export class RecordScan {
     this.suspectsAt = x.suspectsBase();
     this.views();
     const p = this.i32;
-    p.fill(0, 0, 160);
+    p.fill(0, 0, CONTROL);
     for (let c = 0; c < MAX_CELLS; c++) p[P_ROLES + c] = -1;
     let maxCell = 0;
     FIELD_COLUMNS.forEach((c, f) => {

@@ -252,16 +252,20 @@ export class RecordScan {
   }
 
   /**
-   * A table not yet here (the first scan, or the ledger grew it): at the end of memory, in new pages (zero), and
-   * copied in unless the ledger had not allocated it yet.
+   * A table not yet here: at the end of memory, in new pages (zero), and copied in unless the ledger had not
+   * allocated it yet. When the ledger grew the table (a new one, twice the size, the old one's ids moved into it),
+   * the new one takes the old one's place, the last thing in memory: memory holds one table, not each size it had.
    */
   private hostLedger(ledger: ClaimLedger): void {
     const table = ledger.table;
     const length = ledger.tableLength;
-    const at = Math.ceil(Math.max(this.x.memory.buffer.byteLength, this.textBase + SLACK) / PAGE) * PAGE;
+    const reused = this.ledgerTable !== undefined;
+    const at = reused ? this.ledgerAt : Math.ceil(Math.max(this.x.memory.buffer.byteLength, this.textBase + SLACK) / PAGE) * PAGE;
     this.ledgerTable = undefined;
     this.reserve(at + length * 4);
-    if (table.length > 0) new Uint32Array(this.x.memory.buffer, at, length).set(table);
+    const here = new Uint32Array(this.x.memory.buffer, at, length);
+    if (table.length > 0) here.set(table);
+    else if (reused) here.fill(0); // (new pages are zero; the old table's are not)
     this.ledgerAt = at;
     this.ledgerLength = length;
     this.pointLedger();

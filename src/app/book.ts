@@ -18,7 +18,8 @@ import { type BookEvent, type BookState, type BatchRecord, applyEvent, inputStam
 import { BookStore, RowSpool } from '../book/store.js';
 import type { PendingReversal } from '../claims/ledger.js';
 import { msg } from '../claims/messages.js';
-import { readVersion, versionLoader } from '../book/versions.js';
+import { checkSpecialCaseList, readVersion, versionLoader } from '../book/versions.js';
+import type { ScenarioReadOptions } from '../scenario/load.js';
 
 export interface BookContext {
   /** The clock, read once per command (ISO date-time); stored in the event. */
@@ -141,6 +142,7 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
     for (const f of ['book.duckdb', 'book.duckdb.wal']) rmSync(join(dir, f), { force: true });
   }
   const { record, scenario, files: attachments } = readVersion(scenarioFile, 1);
+  await checkSpecialCaseList(scenario);
   let opening: Fen = scenario.carryForward.opening;
   let prev: { dir: string; head: string } | undefined;
   if (previous !== undefined) {
@@ -181,10 +183,12 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
   );
 }
 
-export async function bookAmend(store: BookStore, scenarioFile: string, ctx: BookContext): Promise<{ state: BookState; lines: string[] }> {
+/** A new policy version (§12.2); `options.within`: the only folder its file may name files in (a web upload's). */
+export async function bookAmend(store: BookStore, scenarioFile: string, ctx: BookContext, options: ScenarioReadOptions = {}): Promise<{ state: BookState; lines: string[] }> {
   const book = await loadBook(store);
   {
-    const { record, scenario, files: attachments } = readVersion(scenarioFile, book.state.versions.length + 1);
+    const { record, scenario, files: attachments } = readVersion(scenarioFile, book.state.versions.length + 1, options);
+    await checkSpecialCaseList(scenario);
     const shown = basename(scenarioFile);
     const errors = [
       ...checkAmend(book.state, scenario.effectiveFrom, scenario.year, shown),

@@ -310,7 +310,7 @@ export class BookStore implements BookClaims {
     // The path is the book's own temp file (never user input); COPY takes no parameters.
     if (!/^[\w./-]+$/.test(csvPath)) throw new Error(`unexpected temp path ${csvPath}`);
     await this.db.run(
-      `INSERT INTO claims SELECT * FROM read_csv('${csvPath}', header = false, columns = {${columns}}, quote = '"', escape = '"', all_varchar = false, auto_detect = false, null_padding = false, nullstr = '\\N')`,
+      `INSERT INTO claims SELECT * FROM read_csv('${csvPath}', header = false, columns = {${columns}}, quote = '"', escape = '"', all_varchar = false, auto_detect = false, null_padding = false, nullstr = '\\N', allow_quoted_nulls = false)`,
     );
   }
 

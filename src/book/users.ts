@@ -80,6 +80,11 @@ export async function addUser(
   }
   const existing = await db.runAndReadAll('SELECT 1 FROM users WHERE name = $1', [user.name]);
   if (existing.getRows().length > 0) throw rejected('user.exists', `用户 ${user.name} 已存在`, `user ${user.name} already exists`, user.name);
+  // Names that differ only by case or full-width forms (OP, ｏｐ beside op) read as one person in the audit log.
+  const same = (await listUsers(db)).find((u) => lookalikeKey(u.name) === lookalikeKey(user.name));
+  if (same !== undefined) {
+    throw rejected('user.lookalike', `用户名 ${user.name} 与已有用户 ${same.name} 仅大小写或全角半角不同，审计日志中难以区分`, `the user name ${user.name} differs from the existing user ${same.name} only by case or full-width forms, which the audit log cannot tell apart`, user.name);
+  }
   const h = await hashPassword(user.password);
   await db.run('INSERT INTO users VALUES ($1, $2, $3, $4, $5, $6, $7)', [user.name, role, institution, h.salt, h.hash, h.params, at]);
   return { name: user.name, role, institution };
@@ -89,6 +94,17 @@ export async function listUsers(db: DuckDBConnection): Promise<User[]> {
   await ensureUsersTable(db);
   const r = await db.runAndReadAll('SELECT name, role, institution FROM users ORDER BY name');
   return r.getRows().map(([n, role, inst]) => ({ name: String(n), role: String(role) as Role, institution: inst === null ? null : String(inst) }));
+}
+
+/** A user name as people read it: full-width forms folded (NFKC) and case ignored. */
+function lookalikeKey(name: string): string {
+  return name.normalize('NFKC').toLowerCase();
+}
+
+/** Whether a user of that exact name exists (to name a failed sign-in in the audit log only by a real name). */
+export async function userExists(db: DuckDBConnection, name: string): Promise<boolean> {
+  await ensureUsersTable(db);
+  return (await db.runAndReadAll('SELECT 1 FROM users WHERE name = $1', [name])).getRows().length > 0;
 }
 
 /** A dummy hash compared against when the user does not exist, so that timing does not tell which names exist. */

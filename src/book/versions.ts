@@ -6,7 +6,8 @@ import { readInputText } from '../io/input.js';
 import { basename } from 'node:path';
 import { InputRejected } from '../domain/errors.js';
 import type { Scenario } from '../domain/types.js';
-import { loadedFromObject, readScenarioObject, scenarioFromObject, sha256 } from '../scenario/load.js';
+import { loadedFromObject, readScenarioObject, scenarioFromObject, sha256, type ScenarioReadOptions } from '../scenario/load.js';
+import { readSpecialCaseFile } from '../scenario/specialCases.js';
 import { canonicalJson } from './postings.js';
 import type { VersionRecord } from './state.js';
 
@@ -14,9 +15,10 @@ import type { VersionRecord } from './state.js';
 export function readVersion(
   file: string,
   index: number,
+  options: ScenarioReadOptions = {},
 ): { record: VersionRecord; scenario: Scenario; files: Array<{ sha256: string; bytes: Buffer }> } {
   // A book's policy needs no claims (they come as batches): an empty list stands in for them.
-  const so = readScenarioObject(file);
+  const so = readScenarioObject(file, [], options);
   const obj = so.obj !== null && typeof so.obj === 'object' && !Array.isArray(so.obj) ? (so.obj as Record<string, unknown>) : undefined;
   const loaded = loadedFromObject(obj && obj.claims === undefined && obj.actuals === undefined ? { ...so, obj: { ...obj, claims: [] } } : so);
   const s = loaded.scenario;
@@ -72,6 +74,17 @@ export function readVersion(
     attachments: attachments.map(({ key, file: f, sha256: h }) => ({ key, file: f, sha256: h })),
   };
   return { record, scenario: s, files: attachments.map(({ sha256: h, bytes: b }) => ({ sha256: h, bytes: b })) };
+}
+
+/**
+ * A version's special-case list (§13.2) read and checked as a run would read it, so that a list no run could read
+ * is refused with the version (book init, book amend) instead of breaking every later run of the book.
+ */
+export async function checkSpecialCaseList(scenario: Scenario): Promise<void> {
+  const sc = scenario.specialCases;
+  if (sc === undefined) return;
+  const r = await readSpecialCaseFile(sc.file, sc.fileAsWritten);
+  if (r.errors.length > 0) throw new InputRejected([...r.errors]);
 }
 
 /**

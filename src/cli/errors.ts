@@ -9,8 +9,26 @@ export function formatInputError(e: InputError): string {
   return `${place}${value}: ${e.zh} / ${e.en} (${e.rule})`;
 }
 
-export function formatInputErrors(errors: readonly InputError[], total: number, limit = 50): string {
-  const lines = [`输入有误，未进行结算 / Input rejected, nothing was settled: ${total} error(s)`];
+/** The line above a rejected command's errors: what it did not do. */
+export function rejectedHeading(command: string | undefined): string {
+  switch (command) {
+    case 'book':
+    case 'users':
+      return '输入有误，账簿未做任何更改 / Input rejected, the book is unchanged';
+    case 'settle':
+    case 'compare':
+    case 'sweep':
+    case 'risk':
+    case 'monitor':
+    case undefined:
+      return '输入有误，未进行结算 / Input rejected, nothing was settled';
+    default:
+      return '输入有误，未写出任何结果 / Input rejected, nothing was written';
+  }
+}
+
+export function formatInputErrors(errors: readonly InputError[], total: number, limit = 50, heading = rejectedHeading(undefined)): string {
+  const lines = [`${heading}: ${total} error(s)`];
   for (const e of errors.slice(0, limit)) lines.push(`  - ${formatInputError(e)}`);
   if (total > Math.min(limit, errors.length)) lines.push(`  … 另有 ${total - Math.min(limit, errors.length)} 个错误 / ${total - Math.min(limit, errors.length)} more`);
   return lines.join('\n');

@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputRejected, InvariantViolation } from '../domain/errors.js';
 import { ENGINE_VERSION } from '../version.js';
-import { formatInputErrors } from './errors.js';
+import { formatInputErrors, rejectedHeading } from './errors.js';
 
 // Each command's module is imported when the command runs, so that a settle does not first load what other commands
 // need (exceljs, resvg, the what-if and budget code). The book and serve commands load DuckDB and the server only
@@ -172,7 +172,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof InputRejected) {
-      process.stderr.write(`${formatInputErrors(e.errors, e.totalErrors)}\n`);
+      process.stderr.write(`${formatInputErrors(e.errors, e.totalErrors, 50, rejectedHeading(argv[2]))}\n`);
       return 1;
     }
     if (e instanceof InvariantViolation) {

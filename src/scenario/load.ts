@@ -1,7 +1,7 @@
 // Reads a scenario file (YAML or JSON) from disk: parse with every scalar as text, check shape and rules, load the
 // DRG/DIP tables it names, and resolve claims paths against the scenario file's folder. Every problem is collected.
 import { createHash } from 'node:crypto';
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import YAML from 'yaml';
 import { InputRejected } from '../domain/errors.js';
 import { readInputText } from '../io/input.js';
@@ -183,26 +183,62 @@ const PATH_KEYS: ReadonlyArray<readonly string[]> = [
 ];
 
 /**
- * Rewrites the file paths of one scenario object to absolute paths (against `dir`), remembering how each should be
- * shown (`display(abs)`). Paths already absolute are left alone.
+ * Where a scenario may name files. The command line may name any file; a policy version uploaded through the web
+ * workspace only the files in its upload folder (`within`), so that an upload can never read a file of the server.
  */
-function absolutizePaths(obj: unknown, dir: string, display: Map<string, string>, shownAs: (written: string, abs: string) => string): unknown {
+export interface ScenarioReadOptions {
+  readonly within?: string;
+}
+
+/** Whether `abs` lies outside the folder `within` (never, when there is no such folder). */
+function outside(within: string | undefined, abs: string): boolean {
+  if (within === undefined) return false;
+  const rel = relative(resolve(within), abs);
+  return rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+
+/** The error for a file named outside `within` (the path refused before anything is read). */
+function outsideError(file: string, path: string, written: string): InputError {
+  return {
+    file,
+    path,
+    value: written,
+    rule: 'path.outsideUpload',
+    zh: `${path} 指向上传文件以外的文件：网页上传的政策版本只能引用账簿已有的版本（extends 写版本的文件名），其余内容请直接写在文件中`,
+    en: `${path} names a file outside the upload: a policy version uploaded through the web may only extend a version the book holds (by its file name); write everything else in the file itself`,
+  };
+}
+
+/**
+ * Rewrites the file paths of one scenario object to absolute paths (against `dir`), remembering how each should be
+ * shown (`display(abs)`). Paths already absolute are left alone. With `within`, a path outside it is refused.
+ */
+function absolutizePaths(
+  obj: unknown,
+  dir: string,
+  display: Map<string, string>,
+  shownAs: (written: string, abs: string) => string,
+  refuse?: { readonly within: string | undefined; readonly file: string },
+): unknown {
   if (!isMapping(obj)) return obj;
   let out: Obj = obj;
-  const fix = (written: unknown): unknown => {
+  const errors: InputError[] = [];
+  const fix = (written: unknown, path: string): unknown => {
     if (typeof written !== 'string' || written.trim() === '' || written === '~') return written;
     if (isAbsolute(written) && display.has(written)) return written;
     const abs = resolve(dir, written);
+    if (refuse !== undefined && outside(refuse.within, abs)) errors.push(outsideError(refuse.file, path, written));
     if (!display.has(abs)) display.set(abs, shownAs(written, abs));
     return abs;
   };
   const claims = out.claims;
-  if (typeof claims === 'string') out = { ...out, claims: fix(claims) };
-  else if (Array.isArray(claims)) out = { ...out, claims: claims.map(fix) };
+  if (typeof claims === 'string') out = { ...out, claims: fix(claims, 'claims') };
+  else if (Array.isArray(claims)) out = { ...out, claims: claims.map((c, i) => fix(c, `claims[${i}]`)) };
   for (const keys of PATH_KEYS) {
     const v = getAtPath(out, keys);
-    if (typeof v === 'string' && v !== '' && v !== '~') out = setAtPath(out, keys, fix(v));
+    if (typeof v === 'string' && v !== '' && v !== '~') out = setAtPath(out, keys, fix(v, keys.join('.')));
   }
+  if (errors.length > 0) throw new InputRejected(errors);
   return out;
 }
 
@@ -232,6 +268,7 @@ function readChain(
   display: Map<string, string>,
   stack: readonly string[],
   files: ChainFile[],
+  within: string | undefined,
 ): unknown {
   const abs = resolve(file);
   const shown = stack.length === 0 ? file : relative(topDir, abs) || basename(abs);
@@ -248,7 +285,7 @@ function readChain(
   const top = stack.length === 0;
   let obj = parseScenarioTextRaw(text, shown);
   if (!isMapping(obj)) return obj; // the schema reports it
-  obj = absolutizePaths(obj, dir, display, (written, p) => (top ? written : relative(topDir, p)));
+  obj = absolutizePaths(obj, dir, display, (written, p) => (top ? written : relative(topDir, p)), { within, file: shown });
   const ext = (obj as Obj).extends;
   const own: Obj = { ...(obj as Obj) };
   delete own.extends;
@@ -258,7 +295,8 @@ function readChain(
       { file: shown, path: 'extends', rule: 'extends.type', zh: 'extends 应为一个场景文件路径', en: 'extends must be the path of one scenario file' },
     ]);
   }
-  const base = readChain(resolve(dir, ext), topDir, display, [...stack, abs], files);
+  if (outside(within, resolve(dir, ext))) throw new InputRejected([outsideError(shown, 'extends', ext)]);
+  const base = readChain(resolve(dir, ext), topDir, display, [...stack, abs], files, within);
   return deepMerge(base, own);
 }
 
@@ -273,11 +311,12 @@ export interface ScenarioObject {
 }
 
 /** Reads a scenario and its `extends` chain, applies `--set` assignments in order; does not validate. */
-export function readScenarioObject(file: string, sets: readonly string[] = []): ScenarioObject {
+export function readScenarioObject(file: string, sets: readonly string[] = [], options: ScenarioReadOptions = {}): ScenarioObject {
   const topDir = dirname(resolve(file));
   const display = new Map<string, string>();
   const files: ChainFile[] = [];
-  const obj = readChain(file, topDir, display, [], files);
+  if (outside(options.within, resolve(file))) throw new InputRejected([outsideError(basename(file), 'file', basename(file))]);
+  const obj = readChain(file, topDir, display, [], files, options.within);
   const inputs: InputFile[] = files.map((f, i) => ({ role: 'scenario' as const, file: i === 0 ? basename(f.abs) : f.shown, sha256: sha256(f.bytes) }));
   return applyScenarioSets({ file, topDir, obj, display, inputs }, sets);
 }

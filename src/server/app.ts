@@ -12,7 +12,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import { checkPassword, type Role, type User } from '../book/users.js';
+import { checkPassword, userExists, type Role, type User } from '../book/users.js';
 import { InputRejected, InvariantViolation } from '../domain/errors.js';
 import type { InputError } from '../domain/types.js';
 import { h, page, PAGES, type Frame, type Html } from './html.js';
@@ -204,14 +204,17 @@ export async function buildServer(service: BookService, options: ServerOptions =
       const keys = LoginThrottle.keys(name, req.ip);
       const wait = throttle.wait(keys);
       if (wait > 0) {
-        await service.audit(name || '?', 'login.throttled', `from ${req.ip}`);
+        const known = name !== '' && (await service.exclusive((store) => userExists(store.db, name)));
+        await service.audit(known ? name : '(unknown name)', 'login.throttled', `from ${req.ip}`);
         reply.header('Retry-After', String(Math.ceil(wait / 1000)));
         return loginPage(reply, `连续多次密码错误，请 ${Math.ceil(wait / 1000)} 秒后再试 / too many wrong passwords: try again in ${Math.ceil(wait / 1000)} s`, 429);
       }
       const user = await service.exclusive((store) => checkPassword(store.db, name, password));
       if (!user) {
         throttle.failed(keys);
-        await service.audit(name || '?', 'login.failed', `from ${req.ip}`);
+        // A name no user has is not written down: it may be a password typed into the wrong field.
+        const known = name !== '' && (await service.exclusive((store) => userExists(store.db, name)));
+        await service.audit(known ? name : '(unknown name)', 'login.failed', `from ${req.ip}`);
         return loginPage(reply, '用户名或密码错误 / wrong user name or password', 401);
       }
       throttle.succeeded(keys);

@@ -54,7 +54,15 @@ describe('stored rows through DuckDB', () => {
     try {
       const claims = fc.sample(claimArb, { numRuns: 300, seed: 42 });
       const odd = ['a"b', 'a,b', 'a\nb', 'a\\b', '\\N', 'NULL', '', ' 县医院 ', '"', '\r'];
-      claims.forEach((c, i) => ((c as { claimId: string }).claimId = odd[i % odd.length] + i));
+      claims.forEach((c, i) => {
+        const m = c as { claimId: string; patientId: string; institutionId: string; dipCode: string; contractType?: string };
+        m.claimId = odd[i % odd.length] + i;
+        // Exactly the odd values too: a text cell of exactly \N once came back as NULL (an empty id).
+        m.patientId = odd[i % odd.length];
+        m.institutionId = odd[(i + 3) % odd.length];
+        m.dipCode = odd[(i + 5) % odd.length];
+        if (m.contractType !== undefined) m.contractType = odd[(i + 7) % odd.length];
+      });
       await store.begin();
       const spool = new RowSpool(store, 'test');
       await spool.around(async () => claims.forEach((c, i) => spool.add(1, i + 2, 3, c)));

@@ -230,6 +230,23 @@ describe('chained years (§12.7)', () => {
   });
 });
 
+describe('a version whose special-case list no run could read (§13.2)', () => {
+  it('is refused at book init with the list\'s own error, and no book is made', async () => {
+    const { copyFileSync, existsSync, readFileSync } = await import('node:fs');
+    const src = join(root, 'sc-src');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(src, { recursive: true });
+    writeFileSync(join(src, 'scenario.yaml'), readFileSync('test/fixtures/funds/scenario.yaml', 'utf8'));
+    copyFileSync('test/fixtures/funds/claims.csv', join(src, 'claims.csv'));
+    writeFileSync(join(src, 'special-cases.csv'), 'id,amount\nC2,45000.00\n'); // neither header is a known name
+    const dir = join(root, 'sc-bad');
+    const e = await bookInit(dir, join(src, 'scenario.yaml'), ctx).then(() => undefined, (x: unknown) => x);
+    expect(e).toBeInstanceOf(InputRejected);
+    expect((e as InputRejected).errors.map((x) => x.rule)).toContain('specialCases.missingColumn');
+    expect(existsSync(join(dir, 'book.duckdb'))).toBe(false);
+  });
+});
+
 describe('a book with packaged funds and special cases (§13)', () => {
   it('clears to the same figures as settle (but Y), keeps the list in the book, and verifies', async () => {
     const { loadScenarioFile } = await import('../../src/scenario/load.js');

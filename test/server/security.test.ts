@@ -4,8 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { buildServer } from '../../src/server/app.js';
+import { excelText } from '../../src/server/pages/downloads.js';
 import { BookService } from '../../src/server/service.js';
 import { ctx, PASSWORD, smallBook, USERS } from './helpers.js';
 
@@ -80,6 +82,12 @@ describe('sessions and cookies', () => {
     const audit = await service.exclusive(async (s) => (await s.db.runAndReadAll("SELECT actor, action, detail FROM audit WHERE action = 'login.failed'")).getRows());
     expect(audit.length).toBeGreaterThan(0);
     expect(JSON.stringify(audit)).not.toContain('not-the-password');
+    // A password typed into the name field (no user has that name) is not written down either.
+    expect((await login('Secret-Pass-42', 'x')).status).toBe(401);
+    const after = await service.exclusive(async (s) => (await s.db.runAndReadAll("SELECT actor FROM audit WHERE action = 'login.failed' ORDER BY seq")).getRows());
+    expect(JSON.stringify(after)).not.toContain('Secret-Pass-42');
+    expect(String(after[after.length - 1][0])).toBe('(unknown name)');
+    expect(String(after[0][0])).toBe(USERS.operator.name);
   });
 
   it('five wrong passwords slow the name down: the sixth attempt is refused with 429 even with the right password', async () => {
@@ -182,7 +190,45 @@ describe('the book while the server owns it', () => {
   });
 });
 
+describe('downloads', () => {
+  it("a claim's text cell that Excel would read as a formula gets a leading ' (a minus sign too: ids are text)", () => {
+    for (const v of ['=1+1', '+1', "-1+cmd|' /C calc'!A0", '-x', '@SUM(A1)', '\t=1', '\r=1']) expect(excelText(v), v).toBe(`'${v}`);
+    for (const v of ['JS2024000000001', 'ES21', 'I63.9', '', '县医院']) expect(excelText(v), v).toBe(v);
+  });
+
+  it('closing a month with no month given is a 4xx naming the rule, not a server error', async () => {
+    const r = await app.inject({ method: 'POST', url: '/months/close', headers: { cookie: op.cookie, 'x-csrf-token': op.csrf, accept: 'application/json' } });
+    expect(r.statusCode).toBeGreaterThanOrEqual(400);
+    expect(r.statusCode).toBeLessThan(500);
+    expect(r.body).not.toContain('Cannot read properties');
+  });
+});
+
 describe('policy versions', () => {
+  it('an uploaded version naming any file of the server (extends, a table, a special-case list) is refused before it is read', async () => {
+    const send = (text: string) => {
+      const payload = `--b\r\nContent-Disposition: form-data; name="file"; filename="v2.yaml"\r\nContent-Type: application/x-yaml\r\n\r\n${text}\r\n--b--\r\n`;
+      return app.inject({ method: 'POST', url: '/policy/amend', headers: { cookie: rev.cookie, 'x-csrf-token': rev.csrf, 'content-type': 'multipart/form-data; boundary=b', accept: 'application/json' }, payload });
+    };
+    const files = () => readdirSync(join(dir, 'files')).sort();
+    const before = files();
+    for (const text of [
+      'extends: /etc/passwd\neffectiveFrom: "2024-07"\n',
+      'extends: ../../../../etc/passwd\neffectiveFrom: "2024-07"\n',
+      `extends: ${resolve('scenarios/book-2024.yaml')}\neffectiveFrom: "2024-07"\n`,
+      'extends: book-2024.yaml\neffectiveFrom: "2024-07"\npayments:\n  drg:\n    weightsFile: /etc/passwd\n',
+      'extends: book-2024.yaml\neffectiveFrom: "2024-07"\nspecialCases:\n  file: /etc/passwd\n',
+      'extends: book-2024.yaml\neffectiveFrom: "2024-07"\nspecialCases:\n  file: ../../../etc/passwd\n',
+    ]) {
+      const r = await send(text);
+      expect(r.statusCode, text).toBe(422);
+      expect(r.body, text).toContain('path.outsideUpload');
+      expect(r.body, text).not.toMatch(/root:|unknown key|not found|不存在/);
+    }
+    expect(service.current().state.versions).toHaveLength(1);
+    expect(files()).toEqual(before);
+  });
+
   it('the reviewer adds a version that extends one the book holds (by its file name); the diff shows the changed keys', async () => {
     const text = readFileSync('scenarios/book-2024-v2.yaml', 'utf8');
     const payload = `--b\r\nContent-Disposition: form-data; name="file"; filename="book-2024-v2.yaml"\r\nContent-Type: application/x-yaml\r\n\r\n${text}\r\n--b--\r\n`;

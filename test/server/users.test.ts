@@ -39,7 +39,13 @@ describe('yibao users add', () => {
       expect(await add({ name: 'r', role: 'reviewer', password: 'abc' })).toBe('user.password');
       expect(await add({ name: 'r', role: 'reviewer', institution: 'H01' })).toBe('user.institutionRole');
       expect(await add({ name: '../r', role: 'reviewer' })).toBe('user.name');
+      // Look-alikes of an existing name (case, full-width forms) read as one person in the audit log.
+      expect(await add({ name: 'OP', role: 'auditor' })).toBe('user.lookalike');
+      expect(await add({ name: 'ｏｐ', role: 'auditor' })).toBe('user.lookalike');
     });
+    // A refused `users add` says the book is unchanged (not that nothing was settled).
+    expect(bad.stderr).toContain('Input rejected, the book is unchanged');
+    expect(bad.stderr).not.toContain('settled');
   });
 
   it('stores a scrypt hash, never the password, and checks it', async () => {

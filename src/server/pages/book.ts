@@ -1,5 +1,5 @@
 // 总览 the year at a glance · 月度 the months · 政策 the policy versions with a diff · 审计日志 the audit log.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { diffLines } from 'diff';
 import { parse as parseYaml } from 'yaml';
@@ -15,7 +15,7 @@ import { cumulative, membersByMonth } from '../figures.js';
 import { card, form, h, jsonIsland, table, yuan, type Html } from '../html.js';
 import { MONTH_FIGURES } from '../labels.js';
 import { clearingScenario, yearClaims } from '../queries.js';
-import { act, STAFF } from '../routes.js';
+import { act, field, STAFF } from '../routes.js';
 import { PHASE_LABELS } from '../../book/workflow.js';
 import { receiveUpload } from './import.js';
 
@@ -132,7 +132,7 @@ export function registerBookPages(app: FastifyInstance, web: Web): void {
   });
 
   app.post('/months/close', { config: { roles: ['operator'] } }, async (req, reply) => {
-    const month = String((req.body as { month?: unknown }).month ?? '').slice(0, 7);
+    const month = field(req, 'month', 7); // (no body, or no month: bookClose says which month is missing)
     return act(req, reply, '/months', async () => (await service.bookCommand(web.actor(req), (store, ctx) => bookClose(store, month, ctx))).lines);
   });
 
@@ -193,8 +193,9 @@ export function registerBookPages(app: FastifyInstance, web: Web): void {
   app.post('/policy/amend', { config: { roles: ['reviewer'] } }, async (req, reply) => {
     const upload = await receiveUpload(req, service, ['.yaml', '.yml', '.json']);
     try {
-      provideExtends(upload.path, service.current().state.versions.map((v) => v.record));
-      const r = await service.bookCommand(web.actor(req), (store, ctx) => bookAmend(store, upload.path, ctx));
+      provideExtends(upload.path, service.current().state.versions.map((v) => v.record), join(service.dir, 'files'));
+      // The upload may name no file but those put beside it here: never a file of the server (`within`).
+      const r = await service.bookCommand(web.actor(req), (store, ctx) => bookAmend(store, upload.path, ctx, { within: dirname(upload.path) }));
       return reply.send({ ok: true, lines: r.lines });
     } catch (e) {
       throw upload.rename(e);
@@ -244,10 +245,10 @@ export function parameterChanges(a: unknown, b: unknown): Array<{ path: string; 
 /**
  * An uploaded version may `extends:` a version the book already holds, by its file name (e.g. the amendment
  * `extends: book-2024.yaml`): that version's self-contained resolved form is put beside the upload under that name,
- * so the loader reads it instead of any file outside the book. Other `extends` values are left to the loader (which
- * finds nothing in the upload's fresh folder and says so).
+ * with the special-case list it names (by its SHA-256, from the book's `filesDir`), so the loader reads them instead
+ * of any file outside the book. Any other file the upload names is refused by the loader (`within`).
  */
-function provideExtends(uploaded: string, versions: readonly VersionRecord[]): void {
+function provideExtends(uploaded: string, versions: readonly VersionRecord[], filesDir: string): void {
   let obj: unknown;
   try {
     obj = parseYaml(readFileSync(uploaded, 'utf8'));
@@ -257,5 +258,9 @@ function provideExtends(uploaded: string, versions: readonly VersionRecord[]): v
   const target = obj !== null && typeof obj === 'object' ? (obj as Record<string, unknown>).extends : undefined;
   if (typeof target !== 'string' || target !== basename(target) || target === basename(uploaded)) return;
   const stored = [...versions].reverse().find((v) => v.file === target);
-  if (stored) writeFileSync(join(dirname(uploaded), target), stored.resolved);
+  if (stored === undefined) return;
+  writeFileSync(join(dirname(uploaded), target), stored.resolved);
+  for (const a of stored.attachments ?? []) {
+    if (a.key === 'specialCases.file' && /^[0-9a-f]{64}$/.test(a.sha256)) copyFileSync(join(filesDir, a.sha256), join(dirname(uploaded), a.sha256));
+  }
 }

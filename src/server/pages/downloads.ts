@@ -27,8 +27,12 @@ function attachment(reply: FastifyReply, name: string, type: string, body: strin
 
 const csv = (rows: readonly (readonly string[])[]): string => BOM + rows.map(csvLine).join('');
 
-/** A text cell from the claims (ids, codes) that Excel must not read as a formula. */
-const text = (v: string): string => (/^[=+@\t\r]/.test(v) || /^-(?!\d)/.test(v) ? `'${v}` : v);
+/**
+ * A text cell from the claims (ids, codes) that Excel must not read as a formula: one starting with = + - @ or a
+ * tab or CR gets a leading '. Only text goes through here (amounts are formatted numbers), so a leading minus is
+ * never a negative amount: "-1+cmd|' /C calc'!A0" is a formula to Excel.
+ */
+export const excelText = (v: string): string => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
 export function registerDownloads(app: FastifyInstance, web: Web): void {
   const { service } = web;
@@ -149,7 +153,7 @@ export function registerDownloads(app: FastifyInstance, web: Web): void {
     const rows = [['单据号 claim_id', '日期 service_date', '方式 method', 'DRG', 'DIP', '总费用 total_cost', '统筹支付 fund_paid', '个人负担 patient_paid', '支付标准 standard', '分值 points', '高低倍率 outlier', '支付责任 liability', '冲销 reverses']];
     for (const p of claims) {
       const c = p.claim;
-      rows.push([text(c.claimId), c.serviceDate, METHOD_LABEL[p.method], text(c.drgCode), text(c.dipCode), formatFen(c.totalCost), formatFen(c.fundPaid), formatFen(c.patientPaid), p.standard === undefined ? '' : formatFen(p.standard), p.points?.toFixed() ?? '', OUTLIER_LABEL[p.outlier], formatFen(p.liability), text(c.reverses)]);
+      rows.push([excelText(c.claimId), c.serviceDate, METHOD_LABEL[p.method], excelText(c.drgCode), excelText(c.dipCode), formatFen(c.totalCost), formatFen(c.fundPaid), formatFen(c.patientPaid), p.standard === undefined ? '' : formatFen(p.standard), p.points?.toFixed() ?? '', OUTLIER_LABEL[p.outlier], formatFen(p.liability), excelText(c.reverses)]);
     }
     await service.audit(web.actor(req), 'download', `member ${id} claims.csv (${claims.length} rows)`);
     return attachment(reply, name(`${id}-claims`, 'csv'), 'text/csv; charset=utf-8', csv(rows));

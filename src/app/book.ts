@@ -144,7 +144,7 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
   const { record, scenario, files: attachments } = readVersion(scenarioFile, 1);
   await checkSpecialCaseList(scenario);
   let opening: Fen = scenario.carryForward.opening;
-  let prev: { dir: string; head: string } | undefined;
+  let prev: { dir: string; head: string; supplements: number } | undefined;
   if (previous !== undefined) {
     // The previous year's book learns of its successor first (a non-money event), so that its later supplements
     // post their carry-forward differences here; a crash before the new book commits leaves a name that leads
@@ -166,7 +166,8 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
       return ps;
     });
     opening = p.posted!.carryForward.closing;
-    prev = { dir: resolve(previous), head: p.journal[p.journal.length - 1].hash };
+    // The opening is the previous year's closing after every supplement so far: those are not posted again.
+    prev = { dir: resolve(previous), head: p.journal[p.journal.length - 1].hash, supplements: p.supplements.length };
   }
   const event: BookEvent = { kind: 'open', at: ctx.now(), year: scenario.year, groupId: scenario.group.id, opening, previous: prev, version: record };
   return withBook(
@@ -409,7 +410,11 @@ export async function bookLock(store: BookStore, ctx: BookContext): Promise<{ st
   }
 }
 
-export async function bookSupplement(store: BookStore, ctx: BookContext): Promise<{ state: BookState; lines: string[]; posted: boolean }> {
+/**
+ * §12.5: settles the batches imported after the lock as differences, and delivers carry-forward differences to the
+ * next year's book (§12.7). `warnings`: a delivery that could not be made now (the supplement itself stands).
+ */
+export async function bookSupplement(store: BookStore, ctx: BookContext): Promise<{ state: BookState; lines: string[]; posted: boolean; warnings: string[] }> {
   const book = await loadBook(store);
   {
     const s = book.state;
@@ -421,7 +426,8 @@ export async function bookSupplement(store: BookStore, ctx: BookContext): Promis
       return {
         state: s,
         posted: false,
-        lines: [...delivered, '自上次清算过账以来没有新导入的批次，补充清算无需过账 / no batch imported since the last posting: the supplement posts nothing'],
+        lines: [...delivered.lines, '自上次清算过账以来没有新导入的批次，补充清算无需过账 / no batch imported since the last posting: the supplement posts nothing'],
+        warnings: delivered.warnings,
       };
     }
     const clearing = clearingRecord(await computeClearing(s, book.store));
@@ -433,8 +439,9 @@ export async function bookSupplement(store: BookStore, ctx: BookContext): Promis
     return {
       state,
       posted: true,
+      warnings: delivered.warnings,
       lines: [
-        ...delivered,
+        ...delivered.lines,
         `第 ${index} 次补充清算：${newBatches.length} 个新批次，年终清算拨付差额 ${formatYuan(d.yearEndPayment)} 元，医共体应得差额 ${formatYuan(d.groupTotal)} 元${isZeroDifference(difference) ? '（各项差额均为 0）' : ''}`,
         `Supplement ${index}: ${newBatches.length} new batch(es), year-end payment difference ${formatYuan(d.yearEndPayment)}, group total difference ${formatYuan(d.groupTotal)}${isZeroDifference(difference) ? ' (every difference is 0)' : ''}`,
         `分录 / transaction ${posted[0].seq} ${posted[0].hash}`,
@@ -450,30 +457,52 @@ const formatYuan = formatFenGrouped;
 
 /**
  * §12.7: posts each supplement's carry-forward difference into next year's book as an opening adjustment, once
- * (the successor remembers which supplements it has received, so a delivery cut short by a crash is simply made on
- * the next `book supplement`).
+ * (the successor remembers which supplements it has received, those in its opening included, so a delivery cut short
+ * by a crash is simply made on the next `book supplement`). A successor that cannot take it now — moved away, or in
+ * use — is a warning, never a silence: the supplement stands, and the next `book supplement` delivers it.
  */
-async function deliverToSuccessor(s: BookState, ctx: BookContext): Promise<string[]> {
-  if (s.successor === undefined || !BookStore.exists(s.successor)) return [];
+async function deliverToSuccessor(s: BookState, ctx: BookContext): Promise<{ lines: string[]; warnings: string[] }> {
+  const none = { lines: [], warnings: [] };
+  if (s.successor === undefined) return none;
   const pending = s.supplements.filter((sp) => sp.difference.carryForward.closing !== 0);
-  if (pending.length === 0) return [];
-  return withBook(s.successor, 'book supplement (carry-forward)', async (store) => {
-    const next = await loadBook(store);
-    const missing = pending.filter((sp) => !next.state.adjustedBy.includes(sp.index));
-    if (missing.length === 0) return [];
-    const head = s.journal[s.journal.length - 1].hash;
-    const events: BookEvent[] = missing.map((sp) => ({
-      kind: 'openingAdjustment',
-      at: ctx.now(),
-      amount: sp.difference.carryForward.closing,
-      from: { dir: next.state.previous?.dir ?? '', supplement: sp.index, head },
-    }));
-    await commit(next, ctx, `opening adjustment from ${next.state.previous?.dir ?? ''}`, async () => events);
-    return missing.map(
-      (sp) =>
-        `结转储备金差额 ${formatYuan(sp.difference.carryForward.closing)} 元已计入 ${next.state.year} 年度账簿期初 / carry-forward difference ${formatYuan(sp.difference.carryForward.closing)} posted into the ${next.state.year} book's opening`,
-    );
+  if (pending.length === 0) return none;
+  const successor = s.successor;
+  const sum = formatYuan(pending.reduce((a, sp) => a + sp.difference.carryForward.closing, 0));
+  const notYet = (zh: string, en: string) => ({
+    lines: [],
+    warnings: [
+      `警告：${zh}：本账簿各次补充清算的结转储备金差额（合计 ${sum} 元）无法计入下一年度账簿 ${successor} 的期初；补充清算本身已过账。处理后再次运行 book supplement，即补记其尚未收到的部分`,
+      `Warning: ${en}: the carry-forward differences of this book's supplements (${sum} in all) cannot be posted into the opening of the next year's book ${successor}; the supplement itself is posted. Once that is fixed, run book supplement again to deliver what it has not received`,
+    ],
   });
+  if (!BookStore.exists(successor)) return notYet('下一年度账簿不在原处（已移动或删除？）', "the next year's book is not where it was (moved or deleted?)");
+  try {
+    return await withBook(successor, 'book supplement (carry-forward)', async (store) => {
+      const next = await loadBook(store);
+      const missing = pending.filter((sp) => !next.state.adjustedBy.includes(sp.index));
+      if (missing.length === 0) return none;
+      const head = s.journal[s.journal.length - 1].hash;
+      const events: BookEvent[] = missing.map((sp) => ({
+        kind: 'openingAdjustment',
+        at: ctx.now(),
+        amount: sp.difference.carryForward.closing,
+        from: { dir: next.state.previous?.dir ?? '', supplement: sp.index, head },
+      }));
+      await commit(next, ctx, `opening adjustment from ${next.state.previous?.dir ?? ''}`, async () => events);
+      return {
+        lines: missing.map(
+          (sp) =>
+            `结转储备金差额 ${formatYuan(sp.difference.carryForward.closing)} 元已计入 ${next.state.year} 年度账簿期初 / carry-forward difference ${formatYuan(sp.difference.carryForward.closing)} posted into the ${next.state.year} book's opening`,
+        ),
+        warnings: [],
+      };
+    });
+  } catch (e) {
+    if (!(e instanceof InputRejected)) throw e;
+    const why = e.errors.map((x) => x.zh).join('；');
+    const whyEn = e.errors.map((x) => x.en).join('; ');
+    return notYet(`下一年度账簿暂时无法写入（${why}）`, `the next year's book cannot be written now (${whyEn})`);
+  }
 }
 
 function clearingLines(zh: string, en: string, f: ClearingFigures): string[] {

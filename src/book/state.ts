@@ -60,7 +60,11 @@ export type BookEvent =
       readonly year: number;
       readonly groupId: string;
       readonly opening: Fen; // carry-forward reserve brought forward (上年结转)
-      readonly previous?: { readonly dir: string; readonly head: string };
+      /**
+       * The previous year's book: its folder, its head, and how many of its supplements `opening` already includes
+       * (absent in books opened before this was recorded: none).
+       */
+      readonly previous?: { readonly dir: string; readonly head: string; readonly supplements?: number };
       readonly version: VersionRecord;
     }
   | { readonly kind: 'amend'; readonly at: string; readonly version: VersionRecord }
@@ -96,7 +100,7 @@ export interface BookState {
   readonly year: number;
   readonly groupId: string;
   readonly opening: Fen; // carry-forward opening, adjustments included
-  readonly previous?: { readonly dir: string; readonly head: string };
+  readonly previous?: { readonly dir: string; readonly head: string; readonly supplements?: number };
   readonly versions: readonly LoadedVersion[];
   readonly installments: readonly Fen[];
   readonly batches: readonly BatchRecord[];
@@ -210,7 +214,8 @@ export function applyEvent(
         months: [],
         supplements: [],
         adjustments: 0,
-        adjustedBy: [],
+        // The previous year's supplements made before this book was opened are in its opening already.
+        adjustedBy: Array.from({ length: event.previous?.supplements ?? 0 }, (_, i) => i + 1),
         journal: [tx],
       },
       posted: [tx],

@@ -71,7 +71,13 @@ export function registerBookCommands(program: Command): void {
       .argument('<dir>', 'book folder 账簿目录')
       .action(async (dir: string) => {
         const { [command]: run, cliContext, withBook } = await app();
-        print((await withBook(dir, `book ${name}`, (store) => run(store, cliContext))).lines);
+        const r: { lines: string[]; warnings?: string[] } = await withBook(dir, `book ${name}`, (store) => run(store, cliContext));
+        print(r.lines);
+        // Done, with something left to do (a supplement whose carry-forward could not reach next year's book).
+        if (r.warnings !== undefined && r.warnings.length > 0) {
+          process.stderr.write(`${r.warnings.join('\n')}\n`);
+          process.exitCode = 1;
+        }
       });
   }
 

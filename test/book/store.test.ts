@@ -230,6 +230,63 @@ describe('chained years (§12.7)', () => {
   });
 });
 
+describe('chained years: supplements before the successor, and a successor that cannot take a delivery (§12.7)', () => {
+  it('a supplement made before next year was opened is in its opening once; a moved or busy successor is a warning, and the next run delivers', async () => {
+    const { renameSync, rmSync: rm } = await import('node:fs');
+    const policy = (year: number) => SMALL_YEAR.replace('year: 2024', `year: ${year}`) + 'carryForward: { opening: "0", retainShare: "0.2" }\n';
+    const p2024 = join(root, 'twice-2024.yaml');
+    const p2025 = join(root, 'twice-2025.yaml');
+    writeFileSync(p2024, policy(2024));
+    writeFileSync(p2025, policy(2025));
+    const prev = join(root, 'twice-2024');
+    await bookInit(prev, p2024, ctx);
+    const jan = file('twice-01.csv', [row('A1', 'H01', '2024-01-10', '50000'), row('A2', 'T01', '2024-01-11', '20000')]);
+    await withBook(prev, 'test', async (s) => {
+      await bookImport(s, [jan], ctx);
+      for (let m = 1; m <= 12; m++) await bookClose(s, `2024-${String(m).padStart(2, '0')}`, ctx);
+      await bookClear(s, ctx);
+      await bookLock(s, ctx);
+    });
+    // Supplement 1, before 2025 is opened: 2025 opens from the closing after it.
+    await withBook(prev, 'test', (s) => bookImport(s, [file('twice-late1.csv', [row('B1', 'H01', '2024-03-01', '1100000')])], ctx));
+    const s1 = await withBook(prev, 'test', (s) => bookSupplement(s, ctx));
+    const closing1 = s1.state.posted!.carryForward.closing;
+    expect(s1.state.supplements[0].difference.carryForward.closing).not.toBe(0);
+    const next = join(root, 'twice-2025');
+    await bookInit(next, p2025, ctx, prev);
+    expect((await withBook(next, 'test', loadBook)).state.opening).toBe(closing1);
+    // Another supplement run with nothing new: supplement 1 is not posted into 2025 a second time.
+    const again = await withBook(prev, 'test', (s) => bookSupplement(s, ctx));
+    expect(again.warnings).toEqual([]);
+    const after = (await withBook(next, 'test', loadBook)).state;
+    expect(after.opening).toBe(closing1);
+    expect(after.adjustments).toBe(0);
+
+    // Supplement 2 while 2025 is in another process's hands: posted here, a warning, nothing posted there.
+    // (the reversal of B1 undoes the overrun: last year's closing carry-forward changes again)
+    await withBook(prev, 'test', (s) => bookImport(s, [file('twice-late2.csv', [row('B1R', 'H01', '2024-03-01', '-1100000', 'B1')])], ctx));
+    writeFileSync(join(next, 'LOCK'), JSON.stringify({ pid: process.ppid, command: 'yibao serve' }));
+    const s2 = await withBook(prev, 'test', (s) => bookSupplement(s, ctx));
+    rm(join(next, 'LOCK'));
+    expect(s2.posted).toBe(true);
+    expect(s2.state.supplements).toHaveLength(2);
+    expect(s2.state.supplements[1].difference.carryForward.closing).not.toBe(0);
+    expect(s2.warnings.join('\n')).toContain('cannot be posted into the opening');
+    expect((await withBook(next, 'test', loadBook)).state.opening).toBe(closing1);
+    // Moved away: a warning, not a silence; moved back: the next run delivers what 2025 has not received.
+    renameSync(next, `${next}-moved`);
+    const moved = await withBook(prev, 'test', (s) => bookSupplement(s, ctx));
+    expect(moved.warnings.join('\n')).toContain("the next year's book is not where it was");
+    renameSync(`${next}-moved`, next);
+    const back = await withBook(prev, 'test', (s) => bookSupplement(s, ctx));
+    expect(back.warnings).toEqual([]);
+    const final = (await withBook(next, 'test', loadBook)).state;
+    expect(final.opening).toBe(s2.state.posted!.carryForward.closing);
+    expect((await withBook(next, 'test', bookVerify)).ok).toBe(true);
+    expect((await withBook(prev, 'test', bookVerify)).ok).toBe(true);
+  });
+});
+
 describe('a version whose special-case list no run could read (§13.2)', () => {
   it('is refused at book init with the list\'s own error, and no book is made', async () => {
     const { copyFileSync, existsSync, readFileSync } = await import('node:fs');

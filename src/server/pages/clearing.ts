@@ -194,7 +194,10 @@ export function registerClearingPages(app: FastifyInstance, web: Web): void {
   );
 
   app.post('/clearing/supplement', { config: { roles: ['operator'] } }, async (req, reply) =>
-    act(req, reply, '/clearing', async () => (await service.bookCommand(web.actor(req), (store, ctx) => bookSupplement(store, ctx))).lines),
+    act(req, reply, '/clearing', async () => {
+      const r = await service.bookCommand(web.actor(req), (store, ctx) => bookSupplement(store, ctx));
+      return [...r.lines, ...r.warnings];
+    }),
   );
 
   app.post('/clearing/publish', { config: { roles: ['operator'] } }, async (req, reply) =>

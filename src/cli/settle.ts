@@ -5,7 +5,8 @@ import { pricedClaimScanner } from '../app/claims.js';
 import { settleScenario } from '../app/settle.js';
 import { loadMapping, prestartReaderThread } from '../claims/index.js';
 import { saveErrorReport } from './validate.js';
-import { checkTargets, OutputSet, pauseAt, type OutputTarget } from '../io/outputs.js';
+import { checkNotInputs, checkTargets, OutputSet, pauseAt, type OutputTarget } from '../io/outputs.js';
+import { CSV } from '../report/workbook/names.js';
 import { InputRejected } from '../domain/errors.js';
 import { resultToJsonText } from '../report/json.js';
 import { renderStatement } from '../report/statement.js';
@@ -42,6 +43,10 @@ export async function runSettle(scenarioPath: string, opts: SettleCliOptions): P
   const reportPath = resolve(opts.report ?? 'settle-errors.csv');
   prestartReaderThread(); // a big claims file is read on a second thread: it starts while the scenario is read
   const loaded = await reportingRejection(reportPath, async () => loadScenarioWithOverrides(scenarioPath, opts.set ?? []));
+  // No output, the error report included, may overwrite a file the run reads.
+  const sources = [...(loaded.sources ?? []), ...(opts.mapping ? [opts.mapping] : [])];
+  const overwrites = checkNotInputs([...targets, { path: reportPath, kind: 'file', option: '--report' }], sources, () => Object.values(CSV));
+  if (overwrites.length > 0) throw new InputRejected(overwrites);
   const set = targets.length > 0 ? OutputSet.open(targets) : undefined; // a lock held by another run: exit 1
   try {
     const run = await reportingRejection(reportPath, () =>

@@ -10,6 +10,7 @@ import type { InputError } from '../domain/types.js';
 import { loadMapping, normalizeEncoding, openClaimFiles, prestartReaderThread, writeErrorReport, type ColumnMapping } from '../claims/index.js';
 import type { ClaimSource } from '../claims/source.js';
 import { loadScenarioFile } from '../scenario/load.js';
+import { checkNotInputs } from '../io/outputs.js';
 
 export interface ValidateCliOptions {
   encoding?: string;
@@ -72,11 +73,18 @@ export async function runValidate(files: string[], opts: ValidateCliOptions): Pr
   let mapping: ColumnMapping | undefined;
   let source: ClaimSource;
   let aggregator: ClaimAggregator | undefined;
+  // The error report must never overwrite a file this run reads (`--report claims.csv`): refused, and no report.
+  const overwrites = (inputs: readonly string[]) => checkNotInputs([{ path: reportPath, kind: 'file', option: '--report' }], inputs);
+  const readFirst = overwrites([...files, ...(opts.mapping ? [opts.mapping] : []), ...(opts.scenario ? [opts.scenario] : [])]);
+  if (readFirst.length > 0) throw new InputRejected(readFirst);
   try {
     if (opts.mapping) mapping = loadMapping(opts.mapping);
     const options = { encoding, sheet: opts.sheet, mapping, progress: opts.progress ?? true };
     if (opts.scenario) {
-      const scenario = loadScenarioFile(opts.scenario).scenario;
+      const loaded = loadScenarioFile(opts.scenario);
+      const read = overwrites(loaded.sources ?? []);
+      if (read.length > 0) throw new InputRejected(read);
+      const scenario = loaded.scenario;
       const named = files.length > 0 ? { ...scenario, claims: files.map((f) => resolve(f)), claimsAsWritten: files } : scenario;
       source = claimSourceFor(named, options); // the scenario's year and member codes
       if (scenario.actuals === undefined) aggregator = new ClaimAggregator(scenario); // its DRG/DIP tables
@@ -84,6 +92,7 @@ export async function runValidate(files: string[], opts: ValidateCliOptions): Pr
       source = openClaimFiles(files.map((f) => ({ path: f, shown: f })), options);
     }
   } catch (e) {
+    if (e instanceof InputRejected && e.errors.some((x) => x.rule === 'output.isInput')) throw e; // (no report)
     if (e instanceof InputRejected) return fail(e.errors, e.totalErrors, reportPath);
     throw e;
   }

@@ -4,7 +4,7 @@
 // SIGTERM the temporary files and locks are removed; those of a run that died (kill -9, power loss) are removed by
 // the next run that writes to the same place. Every output names the run by its inputs' SHA-256 (`runId`).
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputRejected } from '../domain/errors.js';
 import type { InputFile } from '../domain/result.js';
@@ -77,6 +77,40 @@ export function checkTargets(targets: readonly OutputTarget[]): InputError[] {
       if (kindOf(up) !== 'dir') {
         errors.push(bad(t, 'output.parent', `无法在 ${up} 下创建（那里是一个文件）`, `cannot be created under ${up} (a file is there)`));
       }
+    }
+  }
+  return errors;
+}
+
+/** A path as the file system names it: symbolic links and `..` resolved, as far as the path exists. */
+function canonical(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const up = dirname(abs);
+    return up === abs ? abs : join(canonical(up), basename(abs));
+  }
+}
+
+/**
+ * Refuses an output that would overwrite a file the run reads (a claims export, the scenario or one it extends, a
+ * table, the special-case list, the mapping): `--json claims.csv` would replace the clerk's export by the result.
+ * A folder target (`--csv`) is checked by the names it writes (`filesOf`).
+ */
+export function checkNotInputs(targets: readonly OutputTarget[], inputs: readonly string[], filesOf: (t: OutputTarget) => readonly string[] = () => []): InputError[] {
+  const read = new Set(inputs.map(canonical));
+  const errors: InputError[] = [];
+  for (const t of targets) {
+    const paths = t.kind === 'dir' ? filesOf(t).map((n) => join(t.path, n)) : [t.path];
+    const hit = paths.find((p) => read.has(canonical(p)));
+    if (hit !== undefined) {
+      errors.push({
+        file: hit,
+        rule: 'output.isInput',
+        zh: `${t.option} 会覆盖本次运行读取的输入文件 ${hit}：请换一个输出位置`,
+        en: `${t.option} would overwrite ${hit}, a file this run reads: choose another place for the output`,
+      });
     }
   }
   return errors;

@@ -20,6 +20,8 @@ export interface LoadedScenario {
   readonly inputs: readonly InputFile[]; // the scenario and its tables, with SHA-256
   /** The effective scenario object after `extends` and `--set` (string-valued, paths as written), for display. */
   readonly effective?: Readonly<Record<string, unknown>>;
+  /** Every file the run reads, absolute: the scenario chain, claims, tables, the special-case list. */
+  readonly sources?: readonly string[];
 }
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -308,6 +310,8 @@ export interface ScenarioObject {
   /** absolute path → the text to show for it (as written, relative to the top scenario file). */
   readonly display: ReadonlyMap<string, string>;
   readonly inputs: readonly InputFile[]; // the scenario files of the chain and each --set, with SHA-256
+  /** The scenario files of the chain, absolute (for the outputs a run must never write over). */
+  readonly chain?: readonly string[];
 }
 
 /** Reads a scenario and its `extends` chain, applies `--set` assignments in order; does not validate. */
@@ -318,7 +322,7 @@ export function readScenarioObject(file: string, sets: readonly string[] = [], o
   if (outside(options.within, resolve(file))) throw new InputRejected([outsideError(basename(file), 'file', basename(file))]);
   const obj = readChain(file, topDir, display, [], files, options.within);
   const inputs: InputFile[] = files.map((f, i) => ({ role: 'scenario' as const, file: i === 0 ? basename(f.abs) : f.shown, sha256: sha256(f.bytes) }));
-  return applyScenarioSets({ file, topDir, obj, display, inputs }, sets);
+  return applyScenarioSets({ file, topDir, obj, display, inputs, chain: files.map((f) => f.abs) }, sets);
 }
 
 /** Applies more `--set` assignments to a scenario object (paths relative to the top scenario file). */
@@ -348,7 +352,8 @@ export function loadedFromObject(so: ScenarioObject, options: { tableCache?: Tab
   const effective = isMapping(obj) ? displayPaths(obj, so.display) : {};
   const sc = scenario.specialCases;
   const specialCases = sc && { ...sc, fileAsWritten: so.display.get(sc.file) ?? sc.fileAsWritten };
-  return { scenario: { ...scenario, claimsAsWritten, specialCases }, file: so.file, inputs: [...so.inputs, ...shownTables], effective };
+  const sources = [...(so.chain ?? [resolve(so.file)]), ...scenario.claims, ...tables.map((t) => t.file), ...(sc ? [sc.file] : [])];
+  return { scenario: { ...scenario, claimsAsWritten, specialCases }, file: so.file, inputs: [...so.inputs, ...shownTables], effective, sources };
 }
 
 /**

@@ -101,3 +101,46 @@ describe('settle outputs as one set', () => {
     expect(existsSync(xlsx)).toBe(false);
   });
 });
+
+describe('no output overwrites a file the run reads', () => {
+  it('--json, --csv, --report on a claims export or the scenario are refused before anything is written; the files stay as they were', () => {
+    const here = mkdtempSync(join(tmpdir(), 'yibao-overwrite-'));
+    try {
+      const claims = join(here, 'claims.csv');
+      writeFileSync(claims, readFileSync('data/claims-2024.csv', 'utf8').split('\n').slice(0, 300).join('\n') + '\n');
+      const scenario = join(here, 'scenario.yaml');
+      const demo = readFileSync('scenarios/demo.yaml', 'utf8')
+        .replace(/^claims:.*$/m, 'claims: [claims.csv]')
+        .replaceAll('../data/', `${join(process.cwd(), 'data')}/`);
+      writeFileSync(scenario, demo);
+      const before = { claims: readFileSync(claims), scenario: readFileSync(scenario) };
+      const run = (...args: string[]) => spawnSync(process.execPath, ['bin/yibao.js', ...args], { encoding: 'utf8', cwd: process.cwd() });
+      for (const args of [
+        ['settle', scenario, '--json', claims, '--quiet'],
+        ['settle', scenario, '--json', scenario, '--quiet'],
+        ['settle', scenario, '--csv', here, '--quiet'], // writes claims.csv there
+        ['settle', scenario, '--xlsx', join(here, '..', 'yibao-overwrite-x', '..', here.split('/').pop()!, 'claims.csv'), '--quiet'],
+        ['settle', scenario, '--report', claims, '--quiet'],
+        ['validate', claims, '--report', claims],
+        ['validate', '--scenario', scenario, '--report', scenario],
+      ]) {
+        const r = run(...args);
+        expect(r.status, args.join(' ')).toBe(1);
+        expect(r.stderr, args.join(' ')).toContain('output.isInput');
+        expect(readFileSync(claims).equals(before.claims), args.join(' ')).toBe(true);
+        expect(readFileSync(scenario).equals(before.scenario), args.join(' ')).toBe(true);
+      }
+      // The error report replaces only an earlier error report: any other file there is left alone.
+      const other = join(here, 'notes.txt');
+      writeFileSync(other, 'my notes\n');
+      const bad = join(here, 'bad.csv');
+      writeFileSync(bad, 'x\n');
+      const r = run('validate', bad, '--report', other);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('not an error report');
+      expect(readFileSync(other, 'utf8')).toBe('my notes\n');
+    } finally {
+      rmSync(here, { recursive: true, force: true });
+    }
+  });
+});

@@ -143,8 +143,8 @@ export const msg = {
     err(
       at,
       'code.looksLikeMember',
-      `${at.column} 的值 ${q(at.value)} 不是成员单位编码，但看起来像成员单位 ${member}（仅大小写、全角或空白不同）；请改为 ${member}，或确认这是医共体外的机构`,
-      `${at.column} ${q(at.value)} is not a member's code but looks like member ${member} (differs only in case, full-width forms or spaces): write ${member}, or check the institution is outside the group`,
+      `${at.column} 的值 ${q(at.value)} 不是成员单位编码，但看起来像成员单位 ${member}（仅大小写、全角、空白、标点、形近字母或前导零不同）；请改为 ${member}，或确认这是医共体外的机构`,
+      `${at.column} ${q(at.value)} is not a member's code but looks like member ${member} (differs only in case, full-width forms, spaces, punctuation, look-alike letters or leading zeros): write ${member}, or check the institution is outside the group`,
     ),
   fundsExceedTotal: (at: At, funds: string, total: string) =>
     err(

@@ -21,16 +21,33 @@ export function lookalikeKey(code: string): string {
   return normalizeCode(code).replace(/\s+/g, '').toUpperCase();
 }
 
+// Cyrillic and Greek capitals a clerk cannot tell from Latin ones (a code copied from a document in another script).
+const CONFUSABLE: Readonly<Record<string, string>> = {
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', Х: 'X', У: 'Y', І: 'I',
+  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
+};
+
 /**
- * Finds the member a non-member code looks like ("h01", "H 01" for member H01); codes are already normalised.
- * Results are cached per code: a file repeats the same few codes.
+ * A code's skeleton: what is left when everything a clerk may not notice is dropped — case, spaces, punctuation
+ * (Excel's leading ', "H-01", "H01."), letters of other scripts that look Latin (Cyrillic Н), O for 0 and I for 1,
+ * and the leading zeros of a number ("H001", "H1"). Two codes with one skeleton are one code to a person.
+ */
+export function codeSkeleton(code: string): string {
+  const upper = lookalikeKey(code).replace(/[\u0370-\u03FF\u0400-\u04FF]/g, (c) => CONFUSABLE[c] ?? c);
+  const plain = upper.replace(/[^\p{L}\p{N}]/gu, '').replace(/O/g, '0').replace(/I/g, '1');
+  return plain.replace(/\d+/g, (n) => n.replace(/^0+(?=\d)/, ''));
+}
+
+/**
+ * Finds the member a non-member code looks like ("h01", "H-01", "HO1", "H001", "'H01" for member H01: one
+ * `codeSkeleton`); codes are already normalised. Results are cached per code: a file repeats the same few codes.
  */
 export class LookalikeCodes {
-  private readonly byKey = new Map<string, string>();
+  private readonly bySkeleton = new Map<string, string>();
   private readonly seen = new Map<string, string | null>();
 
   constructor(private readonly members: ReadonlySet<string>) {
-    for (const m of members) this.byKey.set(lookalikeKey(m), m);
+    for (const m of members) if (!this.bySkeleton.has(codeSkeleton(m))) this.bySkeleton.set(codeSkeleton(m), m);
   }
 
   /** The member `code` looks like, or undefined when it is a member or like none. */
@@ -38,7 +55,7 @@ export class LookalikeCodes {
     if (code === '' || this.members.has(code)) return undefined;
     let hit = this.seen.get(code);
     if (hit === undefined) {
-      hit = this.byKey.get(lookalikeKey(code)) ?? null;
+      hit = this.bySkeleton.get(codeSkeleton(code)) ?? null;
       this.seen.set(code, hit);
     }
     return hit ?? undefined;

@@ -69,10 +69,17 @@ describe('3. codes that differ only invisibly', () => {
     expect(brief(scan.errors)).toEqual([
       {
         row: 2, column: 'institution_id', value: 'h01', rule: 'code.looksLikeMember',
-        zh: 'institution_id 的值 "h01" 不是成员单位编码，但看起来像成员单位 H01（仅大小写、全角或空白不同）；请改为 H01，或确认这是医共体外的机构',
-        en: 'institution_id "h01" is not a member\'s code but looks like member H01 (differs only in case, full-width forms or spaces): write H01, or check the institution is outside the group',
+        zh: 'institution_id 的值 "h01" 不是成员单位编码，但看起来像成员单位 H01（仅大小写、全角、空白、标点、形近字母或前导零不同）；请改为 H01，或确认这是医共体外的机构',
+        en: 'institution_id "h01" is not a member\'s code but looks like member H01 (differs only in case, full-width forms, spaces, punctuation, look-alike letters or leading zeros): write H01, or check the institution is outside the group',
       },
     ]);
+  });
+
+  it("stops on codes a clerk would not tell from a member's: Excel's leading ', punctuation, O for 0, I for 1, Cyrillic Н, leading zeros", async () => {
+    const near = ["'H01", 'H-01', 'H001', 'H1', 'HO1', 'H0I', '\u041D01', 'H01.', 'H_01'];
+    const p = writeTmp(dir, 'near.csv', csv(...near.map((c, i) => row(`N${i}`, c, '10', '6')), row('Z', 'X99', '10', '6'), row('Y', 'H011', '10', '6')));
+    const { scan } = await importFiles([p], { members: ['H01', 'T01'] });
+    expect(scan.errors.map((e) => `${e.value} ${e.rule}`)).toEqual(near.map((c) => `${c} code.looksLikeMember`));
   });
 
   it('refuses member ids in the scenario that are not written plainly', () => {

@@ -92,9 +92,10 @@ const ARENA: i32 = TABLE + TABLE_SLOTS * SLOT;
 const ARENA_SIZE: i32 = 2 << 20;
 const FLAGS: i32 = ARENA + ARENA_SIZE;
 const FLAGS_SIZE: i32 = 1 << 16;
-/** Per institution entry: fields.ts institutionHash of its value (registered with it). */
-const INSTITUTION_HASH: i32 = FLAGS + FLAGS_SIZE;
-const OUT: i32 = INSTITUTION_HASH + FLAGS_SIZE * 4;
+/** Per memo and entry (memo << 16 | entry, u32 each): fields.ts institutionHash of its value's text (registered). */
+const ENTRY_HASH: i32 = FLAGS + FLAGS_SIZE;
+const MEMOS: i32 = 10;
+const OUT: i32 = ENTRY_HASH + MEMOS * FLAGS_SIZE * 4;
 const OUT_ROWS: i32 = 8192;
 /** The ids of the rows written (claim id, then patient id, bytes), which their offsets point into. */
 const IDS: i32 = OUT + OUT_ROWS * STRIDE * 8;
@@ -216,7 +217,7 @@ function lookupLast(memo: i32, s: i32, e: i32): i32 {
  * inpatient). Returns 0 when the table or its arena is full (the key stays unknown: its rows go to the JavaScript
  * path), 1 when registered.
  */
-export function register(memo: i32, s: i32, e: i32, entry: i32, flag: i32): i32 {
+export function register(memo: i32, s: i32, e: i32, entry: i32, flag: i32, hash: i32): i32 {
   const len = e - s;
   const keys = load<i32>(R_KEYS);
   const used = load<i32>(R_ARENA_USED);
@@ -235,7 +236,7 @@ export function register(memo: i32, s: i32, e: i32, entry: i32, flag: i32): i32 
   }
   store<i32>(R_KEYS, keys + 1);
   if (memo == M_SETTING) store<u8>(FLAGS + entry, flag as u8);
-  if (memo == M_INSTITUTION) store<i32>(INSTITUTION_HASH + (entry << 2), flag);
+  store<i32>(ENTRY_HASH + (((memo << 16) | entry) << 2), hash);
   return 1;
 }
 
@@ -289,9 +290,31 @@ function plainIdHashed(s: i32, e: i32): bool {
   return h ^ (h >>> 15);
 }
 
+/** The hash registered with memo's entry (fields.ts institutionHash of its value's text). */
+@inline function entryHash(memo: i32, entry: i32): u32 {
+  return load<u32>(ENTRY_HASH + (((memo << 16) | entry) << 2));
+}
+
+/** fields.ts institutionHash(''): a row without a referral column reads as referral ''. */
+const EMPTY_HASH: u32 = 0x9747b28c;
+
+/** fields.ts pricingHashOf for the current row (its memo entries, and its days). */
+function pricingHash(los: i32): u32 {
+  let h: u32 = 0x1b873593;
+  h = mix(h, entryHash(M_CATEGORY, eCategory));
+  h = mix(h, entryHash(M_FLAG, eFlag));
+  h = mix(h, entryHash(M_SETTING, eSetting));
+  h = mix(h, los as u32);
+  h = mix(h, entryHash(M_DRG, eDrg));
+  h = mix(h, entryHash(M_DIP, eDip));
+  h = mix(h, eReferral < 0 ? EMPTY_HASH : entryHash(M_REFERRAL, eReferral));
+  return h;
+}
+
 /** fields.ts fingerprintOf, for amounts ≥ 0. */
-function fingerprint(institution: u32, total: i64, fund: i64, patient: i64): u32 {
+function fingerprint(institution: u32, total: i64, fund: i64, patient: i64, pricing: u32): u32 {
   let h = institution;
+  h = mix(h, pricing);
   h = mix(h, total as u32);
   h = mix(h, (total >> 32) as u32);
   h = mix(h, fund as u32);
@@ -637,7 +660,7 @@ export function scan(pos: i32, n: i32, row: i32, idsBase: i32): i32 {
     store<f64>(o + (F_CONTRACT << 3), eContract as f64);
     store<f64>(o + (F_ID_HASH << 3), idHi as f64);
     store<f64>(o + ((F_ID_HASH + 1) << 3), idLo as f64);
-    const fp = fingerprint(load<u32>(INSTITUTION_HASH + (eInstitution << 2)), total, fund, patient);
+    const fp = fingerprint(entryHash(M_INSTITUTION, eInstitution), total, fund, patient, pricingHash(los));
     store<f64>(o + (F_FINGERPRINT << 3), fp as f64);
     rows++;
     p = next;

@@ -333,7 +333,8 @@ export class BookStore implements BookClaims {
 
   /**
    * A reversal in batch `batch` whose original is in an earlier batch: the original's row, whether it is itself a
-   * reversal, whether an earlier row already reversed it, and whether the amounts negate.
+   * reversal, whether an earlier row already reversed it, and whether it negates it (the same institution and pricing
+   * fields, the amounts negated: ledger.ts's fingerprint, compared exactly).
    */
   async reversalOriginal(
     batch: number,
@@ -343,7 +344,9 @@ export class BookStore implements BookClaims {
     const r = await this.db.runAndReadAll(
       `SELECT o.reverses <> '' AS is_rev,
               EXISTS (SELECT 1 FROM claims x WHERE x.reverses = o.claim_id AND x.batch < $1) AS already,
-              (n.institution_id = o.institution_id AND n.total_cost = -o.total_cost AND n.fund_paid = -o.fund_paid AND n.patient_paid = -o.patient_paid) AS negates
+              (n.institution_id = o.institution_id AND n.total_cost = -o.total_cost AND n.fund_paid = -o.fund_paid AND n.patient_paid = -o.patient_paid
+               AND n.category = o.category AND n.out_of_region = o.out_of_region AND n.setting = o.setting AND n.los_days = o.los_days
+               AND n.drg_code = o.drg_code AND n.dip_code = o.dip_code AND coalesce(n.referral, '') = coalesce(o.referral, '')) AS negates
          FROM claims o, claims n
         WHERE o.claim_id = $3 AND o.batch < $1 AND n.batch = $1 AND n.row = $2
         LIMIT 1`,

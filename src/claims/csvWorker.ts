@@ -44,7 +44,26 @@ async function main(input: ThreadInput): Promise<void> {
     order.push(ITEM_LEDGER_ERROR);
     ledgerErrors.push({ e, fileIndex });
   });
-  const lr: LedgerRow = { claimId: '', reverses: '', institutionId: '', totalCost: 0, fundPaid: 0, patientPaid: 0, idHi: NaN, idLo: NaN, fingerprint: NaN, idS: 0, idE: 0 };
+  const lr: LedgerRow = {
+    claimId: '',
+    reverses: '',
+    institutionId: '',
+    totalCost: 0,
+    fundPaid: 0,
+    patientPaid: 0,
+    category: '',
+    outOfRegion: false,
+    setting: '',
+    losDays: 0,
+    drgCode: '',
+    dipCode: '',
+    referral: '',
+    idHi: NaN,
+    idLo: NaN,
+    fingerprint: NaN,
+    idS: 0,
+    idE: 0,
+  };
   /** Encoded claims from `from` on (their ids from byte `idsFrom` of enc.ids on) into the ledger. */
   const toLedger = (from: number, r: RawRecord, idsFrom: number): void => {
     const d = decoder as ClaimDecoder;

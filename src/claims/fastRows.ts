@@ -349,8 +349,9 @@ export class FastRowChecker {
       this.scratch.length = 0;
       if (entry < 0) return pos; // refused: encode decides
       const value = memo.values[entry];
-      const flag = res.memo === 'setting' ? (value === 'inpatient' ? 1 : 0) : res.memo === 'institution' ? institutionHash(value as string) : 0;
-      if (!scan.register(res.memo, res.s, res.e, entry, flag)) return pos;
+      // The setting's inpatient flag; every value's hash (fields.ts institutionHash of its text: the fingerprint's).
+      const flag = res.memo === 'setting' ? (value === 'inpatient' ? 1 : 0) : 0;
+      if (!scan.register(res.memo, res.s, res.e, entry, flag, institutionHash(String(value)))) return pos;
     }
   }
 
@@ -519,10 +520,18 @@ export interface LedgerRow {
   totalCost: number;
   fundPaid: number;
   patientPaid: number;
+  // The pricing fields (fields.ts PricingFields): a reversal must match its original's.
+  category: string;
+  outOfRegion: boolean;
+  setting: string;
+  losDays: number;
+  drgCode: string;
+  dipCode: string;
+  referral: string;
   /** hash64 of the claim id, NaN when the row was encoded without it. */
   idHi: number;
   idLo: number;
-  /** fields.ts fingerprintOf(institution, amounts), NaN when the row was encoded without it. */
+  /** fields.ts fingerprintOf(institution, amounts, pricing fields), NaN when the row was encoded without it. */
   fingerprint: number;
   /** With a fingerprint: the claim id is texts.ids[idS, idE) (no string made for it until needed). */
   idS: number;
@@ -618,10 +627,18 @@ export class ClaimDecoder {
     const b = i * STRIDE;
     into.claimId = idText(text, side, n[b + F_ID], n[b + F_ID + 1]);
     into.reverses = idText(text, side, n[b + F_REVERSES], n[b + F_REVERSES + 1]);
-    into.institutionId = valueOf(this.values.institution, side, n[b + F_INSTITUTION]);
+    const v = this.values;
+    into.institutionId = valueOf(v.institution, side, n[b + F_INSTITUTION]);
     into.totalCost = n[b + F_TOTAL];
     into.fundPaid = n[b + F_FUND];
     into.patientPaid = n[b + F_PATIENT];
+    into.category = valueOf(v.category, side, n[b + F_CATEGORY]);
+    into.outOfRegion = valueOf(v.flag, side, n[b + F_FLAG]);
+    into.setting = valueOf(v.setting, side, n[b + F_SETTING]);
+    into.losDays = n[b + F_LOS];
+    into.drgCode = valueOf(v.drg, side, n[b + F_DRG]);
+    into.dipCode = valueOf(v.dip, side, n[b + F_DIP]);
+    into.referral = this.shape.referralColumns && n[b + F_REFERRAL] !== NONE ? valueOf(v.referral, side, n[b + F_REFERRAL]) : '';
     into.idHi = n[b + F_ID_HASH];
     into.idLo = n[b + F_ID_HASH + 1];
     into.fingerprint = n[b + F_FINGERPRINT];

@@ -162,9 +162,45 @@ function mix(h: number, v: number): number {
   return h ^ (h >>> 15);
 }
 
-/** A 28-bit fingerprint of (institution, amounts): a reversal must match its original's, amounts negated. */
-export function fingerprint(institution: string, total: number, fund: number, patient: number): number {
-  return fingerprintOf(institutionHash(institution), total, fund, patient);
+/**
+ * A 28-bit fingerprint of (institution, amounts, the pricing fields): a reversal must match its original's, amounts
+ * negated and every field that decides its price or its count the same (DOMAIN.md §4: it is priced as the exact
+ * negation of its original).
+ */
+export function fingerprint(institution: string, total: number, fund: number, patient: number, pricing: number): number {
+  return fingerprintOf(institutionHash(institution), total, fund, patient, pricing);
+}
+
+/** The fields besides institution and amounts that decide how a claim is priced and counted. */
+export interface PricingFields {
+  readonly category: string;
+  readonly outOfRegion: boolean;
+  readonly setting: string;
+  readonly losDays: number;
+  readonly drgCode: string;
+  readonly dipCode: string;
+  readonly referral?: string;
+}
+
+/** `pricingHashOf` from the fields themselves (each value's text through `institutionHash`). */
+export function pricingHash(c: PricingFields, hash: (v: string) => number = institutionHash): number {
+  return pricingHashOf(hash(c.category), hash(c.outOfRegion ? 'true' : 'false'), hash(c.setting), c.losDays, hash(c.drgCode), hash(c.dipCode), hash(c.referral ?? ''));
+}
+
+/**
+ * The pricing fields' part of `fingerprint`, from each value's hash (`institutionHash` of its text: the bulk tier
+ * keeps one per memo entry) and the days. wasm/recordScan.ts computes the same.
+ */
+export function pricingHashOf(category: number, outOfRegion: number, setting: number, losDays: number, drg: number, dip: number, referral: number): number {
+  let h = 0x1b873593;
+  h = mix(h, category);
+  h = mix(h, outOfRegion);
+  h = mix(h, setting);
+  h = mix(h, losDays >>> 0);
+  h = mix(h, drg);
+  h = mix(h, dip);
+  h = mix(h, referral);
+  return h >>> 0;
 }
 
 /** The institution's part of `fingerprint` (rows repeat a few institutions: the caller may keep it). */
@@ -174,9 +210,10 @@ export function institutionHash(institution: string): number {
   return h;
 }
 
-/** `fingerprint` from the institution's part. */
-export function fingerprintOf(institution: number, total: number, fund: number, patient: number): number {
+/** `fingerprint` from the institution's part and the pricing fields' part (`pricingHashOf`). */
+export function fingerprintOf(institution: number, total: number, fund: number, patient: number, pricing: number): number {
   let h = institution;
+  h = mix(h, pricing);
   h = mix(h, total >>> 0);
   h = mix(h, Math.floor(total / 4294967296) >>> 0);
   h = mix(h, fund >>> 0);

@@ -17,7 +17,7 @@
 // first occurrence. Only the reversal lookup relies on the hash alone: a reversal naming an unknown id whose hash
 // equals another id's (probability ~n/2^64 per reversal) would additionally have to match a 28-bit fingerprint.
 import type { Claim, InputError } from '../domain/types.js';
-import { fingerprint, fingerprintOf, H, hash64, institutionHash } from './fields.js';
+import { fingerprintOf, H, hash64, institutionHash, pricingHash, type PricingFields } from './fields.js';
 import { msg } from './messages.js';
 
 const OCCUPIED = 0x80000000;
@@ -53,7 +53,7 @@ export interface Pending {
 }
 
 /** What the ledger reads of a valid row: the fingerprint's fields. */
-export type LedgerClaim = Pick<Claim, 'institutionId' | 'totalCost' | 'fundPaid' | 'patientPaid'>;
+export type LedgerClaim = Pick<Claim, 'institutionId' | 'totalCost' | 'fundPaid' | 'patientPaid'> & PricingFields;
 
 /**
  * A ledger's whole state between rows, to hand it to another thread and back (the reader thread keeps the ledger
@@ -92,6 +92,16 @@ export class ClaimLedger {
   private readonly bColumn: string[] = [];
   private readonly order = new Uint32Array(BATCH);
   private readonly buckets = new Uint32Array(BUCKETS + 1);
+  /** institutionHash of a pricing field's text, kept per text (rows repeat a few categories, settings and codes). */
+  private readonly valueHashes = new Map<string, number>();
+  private readonly valueHash = (v: string): number => {
+    let h = this.valueHashes.get(v);
+    if (h === undefined) {
+      h = institutionHash(v);
+      if (this.valueHashes.size < 100_000) this.valueHashes.set(v, h);
+    }
+    return h;
+  };
   private lastInstitution = '';
   private lastInstitutionHash = institutionHash('');
   private released = false;
@@ -192,6 +202,7 @@ export class ClaimLedger {
     const reversesColumn = labels.reverses;
     const isReversal = reverses !== '';
     let fp = 0;
+    let pricing = 0;
     let flags = isReversal ? IS_REVERSAL : 0;
     if (claim) {
       // The institution's part of the fingerprint, kept while rows repeat the same institution string.
@@ -199,7 +210,8 @@ export class ClaimLedger {
         this.lastInstitution = claim.institutionId;
         this.lastInstitutionHash = institutionHash(claim.institutionId);
       }
-      fp = fingerprintOf(this.lastInstitutionHash, claim.totalCost, claim.fundPaid, claim.patientPaid);
+      pricing = pricingHash(claim, this.valueHash);
+      fp = fingerprintOf(this.lastInstitutionHash, claim.totalCost, claim.fundPaid, claim.patientPaid, pricing);
     } else flags |= NO_AMOUNTS;
 
     if (Number.isNaN(idHi)) {
@@ -237,7 +249,7 @@ export class ClaimLedger {
     }
 
     if (isReversal && reverses !== id) {
-      const rfp = claim ? fingerprint(claim.institutionId, -claim.totalCost, -claim.fundPaid, -claim.patientPaid) : -1;
+      const rfp = claim ? fingerprintOf(this.lastInstitutionHash, -claim.totalCost, -claim.fundPaid, -claim.patientPaid, pricing) : -1;
       hash64(reverses);
       const oslot = this.find(H.hi, H.lo);
       if (this.hashTable[oslot * 3 + 2] !== 0) {

@@ -203,8 +203,8 @@ export const msg = {
     err(
       at,
       'reversal.mismatch',
-      `冲销行的机构与金额必须与原结算 ${q(at.value)} 相同、金额取负（部分更正请冲销后重新结算）`,
-      `a reversal must have the institution of claim ${q(at.value)} and exactly the negatives of its amounts (for a partial correction, reverse and settle again)`,
+      `冲销行必须与原结算 ${q(at.value)} 的机构、人员类别、异地标志、医疗类别、住院天数、DRG/DIP 编码和转诊标志相同，金额恰为其负数（冲销按原结算的相反数结算；部分更正请冲销后重新结算）`,
+      `a reversal must have the institution, category, out-of-region flag, setting, days, DRG/DIP codes and referral of claim ${q(at.value)} and exactly the negatives of its amounts (it is settled as the exact negation of its original; for a partial correction, reverse and settle again)`,
     ),
   reversalTwice: (at: At) =>
     err(at, 'reversal.twice', `结算单据 ${q(at.value)} 被冲销了不止一次`, `claim ${q(at.value)} is reversed more than once`),

@@ -92,7 +92,7 @@ interface Exports {
   outBase(): number;
   idsBase(): number;
   suspectsBase(): number;
-  register(memo: number, s: number, e: number, entry: number, flag: number): number;
+  register(memo: number, s: number, e: number, entry: number, flag: number, hash: number): number;
   scan(pos: number, n: number, row: number, idsBase: number): number;
 }
 
@@ -327,11 +327,12 @@ export class RecordScan {
   }
 
   /**
-   * Registers memo's cell text[s, e) of the loaded text as `entry`, with `flag` (setting: 1 for inpatient;
-   * institution: fields.ts institutionHash of the value); false when the module has no room for it.
+   * Registers memo's cell text[s, e) of the loaded text as `entry`, with `flag` (setting: 1 for inpatient) and
+   * `hash` (fields.ts institutionHash of the value's text: the fingerprint's part); false when the module has no
+   * room for it.
    */
-  register(memo: MemoName, s: number, e: number, entry: number, flag: number): boolean {
-    return this.x.register(MEMO_IDS.indexOf(memo), s, e, entry, flag) === 1;
+  register(memo: MemoName, s: number, e: number, entry: number, flag: number, hash: number): boolean {
+    return this.x.register(MEMO_IDS.indexOf(memo), s, e, entry, flag, hash | 0) === 1;
   }
 
   static readonly STOP = STOP;

@@ -60,10 +60,14 @@ describe('book on disk', () => {
     expect(text).toContain('claim_id "A1" is already in the book (batch 1 checks-01.csv, row 2)');
     expect(text).toContain('结算单据号 "A1" 已在账簿中');
     expect(text).toContain('the reversed claim "NOPE" is neither in this import nor in the book');
-    expect(text).toContain('a reversal must have the institution of claim "A2" and exactly the negatives of its amounts');
+    expect(text).toContain('a reversal must have the institution, category, out-of-region flag, setting, days, DRG/DIP codes and referral of claim "A2" and exactly the negatives of its amounts');
     expect(text).toContain('"2025-01-01" is outside the settlement year 2024');
     const after = await withBook(dir, 'test', loadBook);
     expect(after.state.batches).toHaveLength(1);
+    // A reversal in a later batch whose amounts negate but whose setting differs from its locked original: refused
+    // too (it would not be priced as the original's exact negation).
+    const inpatient = file('bad-setting.csv', [row('R2', 'T01', '2024-03-01', '-20000', 'A2').replace(',outpatient,', ',inpatient,').replace(',0,,,', ',3,,,')]);
+    expect(await rejected(withBook(dir, 'test', (s) => bookImport(s, [inpatient], ctx)))).toContain('reversal.mismatch');
     // The same file twice is refused by its hash.
     const jan = join(root, 'checks-01.csv');
     expect(await rejected(withBook(dir, 'test', (s) => bookImport(s, [jan], ctx)))).toContain('this file was already imported (same content as batch 1 checks-01.csv');

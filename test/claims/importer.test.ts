@@ -119,6 +119,29 @@ describe('rules', () => {
     expect(scan.errors.map((e) => e.rule)).toEqual(['reversal.mismatch']);
   });
 
+  it('a reversal must match every field that prices or counts its original (§4: settled as its exact negation)', async () => {
+    // Each reversal differs from C1 in one such field only; each is refused, whether it comes after C1 or before it.
+    const original = 'C1,P,employee,H01,false,inpatient,2024-01-01,6,ES21,,100.00,60.00,,';
+    const variants = [
+      'R1,P,resident,H01,false,inpatient,2024-01-02,6,ES21,,-100.00,-60.00,,C1', // category
+      'R1,P,employee,H01,true,inpatient,2024-01-02,6,ES21,,-100.00,-60.00,,C1', // out of region
+      'R1,P,employee,H01,false,outpatient,2024-01-02,6,ES21,,-100.00,-60.00,,C1', // setting
+      'R1,P,employee,H01,false,inpatient,2024-01-02,60,ES21,,-100.00,-60.00,,C1', // days
+      'R1,P,employee,H01,false,inpatient,2024-01-02,6,,,-100.00,-60.00,,C1', // no DRG code
+      'R1,P,employee,H01,false,inpatient,2024-01-02,6,BR23,,-100.00,-60.00,,C1', // another DRG code
+      'R1,P,employee,H01,false,inpatient,2024-01-02,6,ES21,I10.x,-100.00,-60.00,,C1', // a DIP code added
+    ];
+    for (const [i, v] of variants.entries()) {
+      for (const order of [[original, v], [v, original]]) {
+        const { scan } = await importFiles([csv(`mm${i}-${order[0] === original ? 'a' : 'b'}.csv`, ...order)]);
+        expect(scan.errors.map((e) => e.rule), v).toEqual(['reversal.mismatch']);
+      }
+    }
+    // The exact negation is taken.
+    const ok = await importFiles([csv('mm-ok.csv', original, 'R1,P,employee,H01,false,inpatient,2024-01-02,6,ES21,,-100.00,-60.00,,C1')]);
+    expect(ok.scan.errors).toEqual([]);
+  });
+
   it('a reversal may not precede a second reversal of the same claim, even pending', async () => {
     const a = csv('p.csv',
       'R1,P,employee,H01,false,outpatient,2024-01-02,,,,-10.00,-6.00,,C1',

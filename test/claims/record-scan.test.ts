@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { vocabulary } from '../../src/claims/columns.js';
 import { CsvText, TableReader, type BulkTaken, type RawRecord, type TableSink } from '../../src/claims/csv.js';
-import { fingerprint, H, hash64 } from '../../src/claims/fields.js';
+import { fingerprint, H, hash64, pricingHash } from '../../src/claims/fields.js';
 import { ClaimDecoder, FastRowChecker, newEncoded, RecordIdTexts, type EncodedClaims, type LedgerRow } from '../../src/claims/fastRows.js';
 import { ClaimLedger } from '../../src/claims/ledger.js';
 import { loadRecordScan } from '../../src/claims/recordScan.js';
@@ -60,7 +60,7 @@ function read(bytes: Uint8Array, chunks: readonly number[], module: WebAssembly.
       // The ledger's inputs: the id hash and the fingerprint, computed by the tier or here.
       const lr = { fingerprint: NaN } as LedgerRow;
       (decoder as ClaimDecoder).ledgerRow(enc, k, texts, lr);
-      const fp = Number.isNaN(lr.fingerprint) ? fingerprint(claim.institutionId, claim.totalCost, claim.fundPaid, claim.patientPaid) : lr.fingerprint;
+      const fp = Number.isNaN(lr.fingerprint) ? fingerprint(claim.institutionId, claim.totalCost, claim.fundPaid, claim.patientPaid, pricingHash(claim)) : lr.fingerprint;
       const known = { fingerprint: NaN } as LedgerRow;
       if ((decoder as ClaimDecoder).ledgerRowInIds(enc, k, texts, known)) expect(texts.ids.slice(known.idS, known.idE)).toBe(claim.claimId);
       // A copy (copyOfClaim) is the claim as plain fields: the same keys in the same order, no getters.

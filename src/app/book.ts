@@ -230,13 +230,22 @@ export async function bookImport(store: BookStore, files: readonly string[], ctx
       continue;
     }
     const earlier = state.batches.find((b) => b.sha256 === h);
-    if (known.has(h)) {
+    if (earlier !== undefined) {
       errors.push({
         file: f,
         rule: 'batch.alreadyImported',
         value: h,
-        zh: `该文件已导入过（与批次 ${earlier?.seq ?? '本次'} ${earlier?.file ?? ''} 内容相同，SHA-256 ${h.slice(0, 12)}…）`,
-        en: `this file was already imported (same content as batch ${earlier?.seq ?? 'in this import'} ${earlier?.file ?? ''}, SHA-256 ${h.slice(0, 12)}…)`,
+        zh: `该文件已导入过（与批次 ${earlier.seq} ${earlier.file} 内容相同，SHA-256 ${h.slice(0, 12)}…）`,
+        en: `this file was already imported (same content as batch ${earlier.seq} ${earlier.file}, SHA-256 ${h.slice(0, 12)}…)`,
+      });
+    } else if (known.has(h)) {
+      const twin = files[hashes.indexOf(h)];
+      errors.push({
+        file: f,
+        rule: 'batch.twiceInImport',
+        value: h,
+        zh: `本次导入中该文件与 ${twin} 内容相同（SHA-256 ${h.slice(0, 12)}…）：同一批数据只能导入一次`,
+        en: `this file has the same content as ${twin} in this import (SHA-256 ${h.slice(0, 12)}…): a batch is imported once`,
       });
     }
     known.add(h);

@@ -65,6 +65,12 @@ export function checkClose(s: BookState, month: string): InputError[] {
     return [e('book.monthFormat', `月份 "${month}" 应写作 YYYY-MM（如 ${expected}）`, `month "${month}" must be written YYYY-MM (such as ${expected})`, { value: month })];
   }
   if (next > 12) return [e('book.allClosed', `${s.year} 年 12 个月均已月结`, `all twelve months of ${s.year} are closed`, { value: month })];
+  if (!month.startsWith(`${s.year}-`)) {
+    return [e('book.monthYear', `月份 ${month} 不在账簿的 ${s.year} 年度内`, `${month} is not in the book's year ${s.year}`, { value: month })];
+  }
+  if (s.months.some((m) => m.month === month)) {
+    return [e('book.monthClosed', `${month} 已经月结`, `${month} is already closed`, { value: month })];
+  }
   if (month !== expected) {
     return [
       e('book.monthOrder', `月份须按顺序月结：下一个是 ${expected}，不是 ${month}`, `months close in order: the next is ${expected}, not ${month}`, { value: month }),

@@ -2,6 +2,7 @@
 // hashing its bytes, checks every row, streams the valid ones to the visitor and collects all errors.
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import type { InputFile } from '../domain/result.js';
 import type { Claim, InputError } from '../domain/types.js';
 import { ClaimDecoder, FastRowChecker, newEncoded, RecordIdTexts } from './fastRows.js';
@@ -131,6 +132,30 @@ async function scanFiles(
     collector.add(msg.unknownEncoding({ file: files[0]?.shown ?? '' }, String(options.encoding)), 0);
     return { rows: 0, files: [], errors: collector.sorted(), errorCount: collector.count, notices: [] };
   }
+  // The same file named twice (as written, or by another path to it) is said so, not as a duplicate of every row.
+  const firstNamed = new Map<string, string>();
+  for (const f of files) {
+    let real: string;
+    try {
+      real = realpathSync(f.path);
+    } catch {
+      continue; // unreadable: said below
+    }
+    const first = firstNamed.get(real);
+    if (first === undefined) firstNamed.set(real, f.shown);
+    else {
+      collector.add(
+        {
+          file: f.shown,
+          rule: 'file.twice',
+          zh: `结算明细文件 ${f.shown} 与 ${first} 是同一个文件，被列了两次：请只列一次`,
+          en: `the claims file ${f.shown} is the same file as ${first}, listed twice: list it once`,
+        },
+        0,
+      );
+    }
+  }
+  if (collector.count > 0) return { rows: 0, files: [], errors: collector.sorted(), errorCount: collector.count, notices: [] };
   const peeks = await Promise.all(files.map((f) => peek(f.path)));
   const totalBytes = peeks.reduce((s, p) => s + ('size' in p ? p.size : 0), 0);
   const expected = peeks.reduce((s, p) => s + ('rowsEstimate' in p ? p.rowsEstimate : 0), 0);

@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { BookState } from '../book/state.js';
 import { formatFenGrouped } from '../domain/money.js';
+import { InputRejected } from '../domain/errors.js';
+import { join } from 'node:path';
 
 const app = () => import('../app/book.js');
 const print = (lines: readonly string[]) => process.stdout.write(`${lines.join('\n')}\n`);
@@ -89,6 +91,14 @@ export function registerBookCommands(program: Command): void {
     .option('--xlsx <file>', 'write the book workbook')
     .action(async (dir: string, opts: { json?: string; xlsx?: string }) => {
       const { loadBook, withBook } = await app();
+      // The targets first (a folder where a file goes, the same place twice, the book's own files): nothing written.
+      const { checkNotInputs, checkTargets } = await import('../io/outputs.js');
+      const targets = [
+        ...(opts.json ? [{ path: opts.json, kind: 'file' as const, option: '--json' }] : []),
+        ...(opts.xlsx ? [{ path: opts.xlsx, kind: 'file' as const, option: '--xlsx' }] : []),
+      ];
+      const wrong = [...checkTargets(targets), ...checkNotInputs(targets, [join(dir, 'book.duckdb'), join(dir, 'book.duckdb.wal'), join(dir, 'LOCK')])];
+      if (wrong.length > 0) throw new InputRejected(wrong);
       await withBook(dir, 'book status', async (store) => {
         const { state, events } = await loadBook(store);
         if (opts.json) {

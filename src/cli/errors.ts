@@ -5,8 +5,9 @@ export function formatInputError(e: InputError): string {
   const place = [e.file, e.row !== undefined ? `row ${e.row}` : undefined, e.column ? `column ${e.column}` : undefined, e.path ? `key ${e.path}` : undefined]
     .filter((x) => x !== undefined && x !== '')
     .join(', ');
-  const value = e.value !== undefined && e.value !== '' ? ` [${e.value}]` : '';
-  return `${place}${value}: ${e.zh} / ${e.en} (${e.rule})`;
+  const value = e.value !== undefined && e.value !== '' ? `[${e.value}]` : '';
+  const where = [place, value].filter((x) => x !== '').join(' ');
+  return `${where === '' ? '' : `${where}: `}${e.zh} / ${e.en} (${e.rule})`;
 }
 
 /** The line above a rejected command's errors: what it did not do. */

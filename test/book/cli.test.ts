@@ -1,7 +1,7 @@
 // A whole year through the built CLI, as a bureau clerk runs it: init, monthly imports and closes, a mid-year
 // amendment, clearing, lock, a late batch with a reversal and its supplement, status JSON, verify.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,11 @@ describe('yibao book, end to end', () => {
     expect(ok('book', 'import', book, join(root, 'late.csv'))).toContain('2 late (dated in closed months; kept for the clearing)');
     expect(ok('book', 'supplement', book)).toContain('Supplement 1: 1 new batch(es)');
     const json = join(root, 'status.json');
+    // A folder where the workbook goes: refused before anything is written (the JSON neither).
+    const wrong = run('book', 'status', book, '--json', json, '--xlsx', root);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain('output.isDir');
+    expect(existsSync(json)).toBe(false);
     expect(ok('book', 'status', book, '--json', json)).toContain('12/12');
     const s = JSON.parse(readFileSync(json, 'utf8'));
     expect(s.year).toBe(2024);

@@ -68,6 +68,18 @@ describe('book on disk', () => {
     // too (it would not be priced as the original's exact negation).
     const inpatient = file('bad-setting.csv', [row('R2', 'T01', '2024-03-01', '-20000', 'A2').replace(',outpatient,', ',inpatient,').replace(',0,,,', ',3,,,')]);
     expect(await rejected(withBook(dir, 'test', (s) => bookImport(s, [inpatient], ctx)))).toContain('reversal.mismatch');
+    // The same file twice in one import is said so (no 'already imported' from a batch that does not exist).
+    const same = file('same.csv', [row('C7', 'H01', '2024-03-01', '10')]);
+    const both = await rejected(withBook(dir, 'test', (s) => bookImport(s, [same, same], ctx)));
+    expect(both).toContain('batch.twiceInImport');
+    expect(both).not.toContain('batch  ');
+    // Closing a month already closed, or of another year, says which (a book with January closed).
+    const open = join(root, 'close-order');
+    await bookInit(open, join(root, 'policy.yaml'), ctx);
+    await withBook(open, 'test', (s) => bookClose(s, '2024-01', ctx));
+    expect(await rejected(withBook(open, 'test', (s) => bookClose(s, '2024-01', ctx)))).toContain('2024-01 is already closed');
+    expect(await rejected(withBook(open, 'test', (s) => bookClose(s, '2025-04', ctx)))).toContain("2025-04 is not in the book's year 2024");
+    expect(await rejected(withBook(open, 'test', (s) => bookClose(s, '2024-04', ctx)))).toContain('months close in order: the next is 2024-02');
     // The same file twice is refused by its hash.
     const jan = join(root, 'checks-01.csv');
     expect(await rejected(withBook(dir, 'test', (s) => bookImport(s, [jan], ctx)))).toContain('this file was already imported (same content as batch 1 checks-01.csv');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { errorReportText, parseMapping } from '../../src/claims/index.js';
+import { dirname, join } from 'node:path';
 import { CANONICAL_HEADER, fixture, importFiles, tmp, writeTmp } from './helpers.js';
 
 const EXPECTED_IDS = ['JS0001', 'JS0002', 'JS0003', 'JS0004', 'JS0005', 'JS0006', 'JS0007', 'JS0008'];
@@ -101,6 +102,13 @@ describe('rules', () => {
     expect(scan.errors).toHaveLength(1);
     expect(scan.errors[0]).toMatchObject({ rule: 'claimId.duplicate', file: b, row: 3, value: 'C1' });
     expect(scan.errors[0].en).toContain(`first seen in ${a} row 2`);
+  });
+
+  it('the same file listed twice (or by another path to it) is one error saying so, not a duplicate per row', async () => {
+    const a = csv('twice.csv', 'C1,P,employee,H01,false,outpatient,2024-01-01,,,,10.00,6.00,,', 'C2,P,employee,H01,false,outpatient,2024-01-01,,,,10.00,6.00,,');
+    const { scan } = await importFiles([a, join(dirname(a), '.', 'twice.csv')]);
+    expect(scan.errors.map((e) => e.rule)).toEqual(['file.twice']);
+    expect(scan.errors[0].en).toContain('listed twice');
   });
 
   it('a reversal may come before its original, in another file', async () => {

@@ -188,6 +188,13 @@ describe.skipIf(!present)('web workspace in Chromium', () => {
     expect(service.current().state.supplements).toHaveLength(1);
     expect(JSON.stringify(service.current().state.locked)).toBe(locked);
     await shot(op, '10b-clearing-supplement');
+    // The member of the late claim sees the supplement on its page and in its statement.
+    const inst = first.split(',')[header.split(',').indexOf('institution_id')];
+    await op.goto(`${base}/member/${inst}`);
+    expect(await op.locator('#member-supplements tbody tr').count()).toBe(1);
+    await shot(op, '10c-member-supplement');
+    const statement = await op.request.get(`${base}/download/member/${inst}/statement.csv`);
+    expect(await statement.text()).toContain('补充清算 supplement');
     await op.context().close();
   });
 

@@ -275,6 +275,21 @@ export function registerClearingPages(app: FastifyInstance, web: Web): void {
           : h`<p class="muted">${u.role === 'member' ? '清算结果发布后在此显示 / the clearing line shows here once published' : '尚无清算草稿 / no draft clearing yet'}</p>`
       }
       ${respond}
+      ${
+        state.locked && state.supplements.length > 0
+          ? h`<h2>补充清算 <small>supplements: this member's differences, posted after the lock</small></h2>
+      ${table(
+        state.supplements.map((sp) => ({ sp, d: sp.difference.members.find((m) => m.id === id) })),
+        [
+          { zh: '次序', en: 'supplement', cell: (r) => r.sp.index, num: true },
+          { zh: '过账日期', en: 'posted', cell: (r) => r.sp.at.slice(0, 10) },
+          { zh: MEMBER_CLEARING_LABELS.total.zh + '差额', en: `Δ ${MEMBER_CLEARING_LABELS.total.en}`, cell: (r) => (r.d ? yuan(r.d.total) : ''), num: true },
+          { zh: MEMBER_CLEARING_LABELS.clearing.zh + '差额', en: `Δ ${MEMBER_CLEARING_LABELS.clearing.en}`, cell: (r) => (r.d ? yuan(r.d.clearing) : ''), num: true },
+        ],
+        { id: 'member-supplements' },
+      )}`
+          : ''
+      }
       <h2>按月拨付 <small>monthly payments</small></h2>
       ${table(
         mm.paid.map((p, i) => ({ i, p, m: state.months[i]?.members.find((x) => x.id === id) })),

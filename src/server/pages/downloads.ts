@@ -109,8 +109,15 @@ export function registerDownloads(app: FastifyInstance, web: Web): void {
     const { state } = service.current();
     const f = (state.locked ?? state.draft?.clearing)?.figures;
     if (!f) return reply.code(404).send({ error: '尚无清算 / no clearing yet' });
-    const rows = [['机构 member', both(MEMBER_CLEARING_LABELS.total), both(MEMBER_CLEARING_LABELS.paid), both(MEMBER_CLEARING_LABELS.clearing)]];
-    for (const m of f.members) rows.push([m.id, formatFen(m.total), formatFen(m.paid), formatFen(m.clearing)]);
+    // After the lock, each supplement's clearing difference per member beside the locked line (补充清算).
+    const sups = state.locked ? state.supplements : [];
+    const rows = [
+      ['机构 member', both(MEMBER_CLEARING_LABELS.total), both(MEMBER_CLEARING_LABELS.paid), both(MEMBER_CLEARING_LABELS.clearing), ...sups.map((sp) => `补充清算 supplement ${sp.index} Δ ${both(MEMBER_CLEARING_LABELS.clearing)}`)],
+    ];
+    for (const m of f.members) {
+      const ds = sups.map((sp) => formatFen(sp.difference.members.find((x) => x.id === m.id)?.clearing ?? 0));
+      rows.push([m.id, formatFen(m.total), formatFen(m.paid), formatFen(m.clearing), ...ds]);
+    }
     rows.push([]);
     for (const [k, l] of Object.entries(SETTLEMENT_LABELS)) rows.push([both(l), formatFen(f.settlement[k as keyof typeof f.settlement])]);
     await service.audit(web.actor(req), 'download', `clearing-members.csv ${state.locked ? 'locked' : 'draft'}`);
@@ -173,6 +180,15 @@ export function registerDownloads(app: FastifyInstance, web: Web): void {
       rows.push([]);
       rows.push([`清算 clearing (${workflow.phase})`, both(MEMBER_CLEARING_LABELS.total), both(MEMBER_CLEARING_LABELS.paid), both(MEMBER_CLEARING_LABELS.clearing)]);
       rows.push([id, formatFen(line.total), formatFen(line.paid), formatFen(line.clearing)]);
+    }
+    // After the lock: each supplement's difference for this member (补充清算), as posted.
+    if (state.locked && state.supplements.length > 0) {
+      rows.push([]);
+      rows.push(['补充清算 supplement', '过账日期 posted', `${both(MEMBER_CLEARING_LABELS.total)} Δ`, `${both(MEMBER_CLEARING_LABELS.clearing)} Δ`]);
+      for (const sp of state.supplements) {
+        const d = sp.difference.members.find((m) => m.id === id);
+        rows.push([String(sp.index), sp.at.slice(0, 10), d ? formatFen(d.total) : '', d ? formatFen(d.clearing) : '']);
+      }
     }
     await service.audit(web.actor(req), 'download', `member ${id} statement.csv`);
     return attachment(reply, name(`${id}-statement`, 'csv'), 'text/csv; charset=utf-8', csv(rows));

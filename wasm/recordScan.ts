@@ -108,8 +108,8 @@ const ENTER: i32 = SUSPECTS + OUT_ROWS * 4;
 const TEXT: i32 = ENTER + OUT_ROWS * 12;
 /** An id offset from ID_TEXT on is into the ids, not into the text. */
 const ID_TEXT: f64 = <f64>L.ID_TEXT;
-/** The longest id taken (a longer one goes to the JavaScript path). */
-const MAX_ID: i32 = 256;
+/** The longest id taken (scanLayout.ts MAX_CODE: a longer one goes to the JavaScript path, which refuses it). */
+const MAX_ID: i32 = L.MAX_CODE;
 /** The longest memo key kept (a longer cell goes to the JavaScript path). */
 const MAX_KEY: i32 = 128;
 /** fields.ts MAX_CLAIM_FEN. */

@@ -46,6 +46,7 @@ import {
   F_TOTAL,
   ID_TEXT,
   IN_LEDGER,
+  MAX_CODE,
   STRIDE,
 } from './scanLayout.js';
 import { withRoom } from '../lib/typedArrays.js';
@@ -177,10 +178,14 @@ export class FastRowChecker {
     const lookalike = lookalikeOf(rules);
     const yearPrefix = rules.year === undefined ? undefined : `${rules.year}-`;
     // The same functions of a cell's text as RowChecker.check, undefined where it would report an error.
-    const code = (t: string) => normalizeCode(cellText(t));
+    // A value longer than MAX_CODE is none (its row goes to RowChecker, which says code.tooLong).
+    const code = (t: string) => {
+      const c = normalizeCode(cellText(t));
+      return c.length > MAX_CODE ? undefined : c;
+    };
     const member = (t: string) => {
       const c = code(t);
-      return lookalike?.memberLike(c) === undefined ? c : undefined;
+      return c === undefined || lookalike?.memberLike(c) !== undefined ? undefined : c;
     };
     this.memos = {
       category: new RawMemo((t) => enumValue(vocab.category, cellText(t)), 64),
@@ -205,7 +210,10 @@ export class FastRowChecker {
         const d = v === '' ? undefined : parseDate(v);
         return d === undefined || (yearPrefix !== undefined && !d.startsWith(yearPrefix)) ? undefined : d;
       }, 4096),
-      contract: new RawMemo(cellText, 1024),
+      contract: new RawMemo((t) => {
+        const v = cellText(t);
+        return v.length > MAX_CODE ? undefined : v;
+      }, 1024),
     };
   }
 
@@ -244,6 +252,7 @@ export class FastRowChecker {
   private code(r: RawRecord, k: number, out: EncodedClaims, f: number): boolean {
     this.at(r, k);
     const { s, e } = this;
+    if (e - s > MAX_CODE) return false; // (maybe too long: RowChecker counts its characters)
     const nums = out.nums;
     if (s !== e) {
       // In an all-ASCII text a plain cell has no character that normalizeCode changes (those are beyond ASCII, or
@@ -431,11 +440,13 @@ export class FastRowChecker {
     n[b + F_ASSISTANCE] = assistance;
     n[b + F_OTHER] = other;
 
-    n[b + F_DRG] = this.memo(r, C.drg_code, m.drg, side);
-    n[b + F_DIP] = this.memo(r, C.dip_code, m.dip, side);
+    if ((n[b + F_DRG] = this.memo(r, C.drg_code, m.drg, side)) === NONE) return false;
+    if ((n[b + F_DIP] = this.memo(r, C.dip_code, m.dip, side)) === NONE) return false;
     n[b + F_FROM] = NONE;
     if (this.shape.referredFromColumn && (n[b + F_FROM] = this.memo(r, C.referred_from, m.referredFrom, side)) === NONE) return false;
-    n[b + F_CONTRACT] = this.shape.contractColumn ? this.memo(r, C.contract_type, m.contract, side) : NONE;
+    if (this.shape.contractColumn) {
+      if ((n[b + F_CONTRACT] = this.memo(r, C.contract_type, m.contract, side)) === NONE) return false;
+    } else n[b + F_CONTRACT] = NONE;
     return true;
   }
 }

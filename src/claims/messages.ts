@@ -8,15 +8,23 @@ export interface At {
   readonly value?: string;
 }
 
+/** The longest cell value a message repeats; a longer one is cut, saying how long it was. */
+const SHOWN = 100;
+
+/** A cell value as a message shows it: whole up to SHOWN characters, else its start and its length. */
+export function shownValue(v: string): string {
+  return v.length <= SHOWN ? v : `${v.slice(0, SHOWN)}…（共 ${v.length} 个字符 / ${v.length} characters）`;
+}
+
 function err(at: At, rule: string, zh: string, en: string): InputError {
   const e: { -readonly [K in keyof InputError]: InputError[K] } = { file: at.file, rule, zh, en };
   if (at.row !== undefined) e.row = at.row;
   if (at.column !== undefined) e.column = at.column;
-  if (at.value !== undefined) e.value = at.value;
+  if (at.value !== undefined) e.value = shownValue(at.value);
   return e;
 }
 
-const q = (v: string | undefined): string => `"${v ?? ''}"`;
+const q = (v: string | undefined): string => `"${shownValue(v ?? '')}"`;
 
 export const msg = {
   unreadable: (at: At, reason: { readonly zh: string; readonly en: string }) =>
@@ -138,6 +146,13 @@ export const msg = {
       'amount.sumRange',
       `到第 ${at.row} 行为止，医疗总费用之和超出可精确计算的范围（90万亿元），请检查金额是否多了位数`,
       `by row ${at.row} the sum of total_cost exceeds the range of exact sums (90 trillion yuan): check the amounts for extra digits`,
+    ),
+  codeTooLong: (at: At, length: number, max: number) =>
+    err(
+      at,
+      'code.tooLong',
+      `${at.column} 的值过长（${length} 个字符，最多 ${max} 个）：可能是列错位或粘贴了多余的内容`,
+      `${at.column} is too long (${length} characters, at most ${max}): a shifted column, or text pasted by mistake?`,
     ),
   looksLikeMember: (at: At, member: string) =>
     err(

@@ -5,6 +5,7 @@ import { COLUMN_INDEX, COLUMN_ZH, COLUMNS, REQUIRED_COLUMNS, normalizeHeader, no
 import { LookalikeCodes, normalizeCode } from '../domain/codes.js';
 import { MAX_CLAIM_FEN, parseCount, parseDate, parseFen } from './fields.js';
 import { msg } from './messages.js';
+import { MAX_CODE } from './scanLayout.js';
 
 export interface ErrorSink {
   add(e: InputError): void;
@@ -241,11 +242,13 @@ export class RowChecker {
 
     const claimId = this.code(cells, C.claim_id);
     if (claimId === '') ok = this.fail(msg.required(this.at(row, C.claim_id, '')));
+    else ok = this.shortCode(claimId, row, C.claim_id) && ok;
     const patientId = this.code(cells, C.patient_id);
     if (patientId === '') ok = this.fail(msg.required(this.at(row, C.patient_id, '')));
+    else ok = this.shortCode(patientId, row, C.patient_id) && ok;
     const institutionId = this.code(cells, C.institution_id);
     if (institutionId === '') ok = this.fail(msg.required(this.at(row, C.institution_id, '')));
-    else ok = this.memberCode(institutionId, row, C.institution_id) && ok;
+    else ok = this.shortCode(institutionId, row, C.institution_id) && this.memberCode(institutionId, row, C.institution_id) && ok;
 
     const catText = this.cell(cells, C.category);
     const category = enumValue(this.vocab.category, catText);
@@ -294,6 +297,11 @@ export class RowChecker {
     }
 
     const reverses = this.code(cells, C.reverses);
+    ok = this.shortCode(reverses, row, C.reverses) && ok;
+    const drgCode = this.code(cells, C.drg_code);
+    ok = this.shortCode(drgCode, row, C.drg_code) && ok;
+    const dipCode = this.code(cells, C.dip_code);
+    ok = this.shortCode(dipCode, row, C.dip_code) && ok;
     const reversal = reverses !== '';
     if (reversal && reverses === claimId) ok = this.fail(msg.reversalSelf(this.at(row, C.reverses, reverses)));
 
@@ -334,8 +342,8 @@ export class RowChecker {
       setting: setting as Setting,
       serviceDate: serviceDate as string,
       losDays,
-      drgCode: this.code(cells, C.drg_code),
-      dipCode: this.code(cells, C.dip_code),
+      drgCode,
+      dipCode,
       totalCost,
       fundPaid,
       patientPaid,
@@ -351,10 +359,18 @@ export class RowChecker {
       // Only files with a 转诊类型 / 转出机构编码 column carry the fields (the claim's shape stays per file).
       claim.referral = referral as Referral;
       claim.referredFrom = this.shape.referredFromColumn ? this.code(cells, C.referred_from) : '';
-      if (!this.memberCode(claim.referredFrom, row, C.referred_from)) return undefined;
+      if (!this.shortCode(claim.referredFrom, row, C.referred_from) || !this.memberCode(claim.referredFrom, row, C.referred_from)) return undefined;
     }
-    if (this.shape.contractColumn) claim.contractType = this.cell(cells, C.contract_type); // 签约类型 (optional column)
+    if (this.shape.contractColumn) {
+      claim.contractType = this.cell(cells, C.contract_type); // 签约类型 (optional column)
+      if (!this.shortCode(claim.contractType, row, C.contract_type)) return undefined;
+    }
     return claim;
+  }
+
+  /** False after reporting an id or code longer than MAX_CODE characters (a shifted column, pasted text). */
+  private shortCode(code: string, row: number, k: number): boolean {
+    return code.length <= MAX_CODE || this.fail(msg.codeTooLong(this.at(row, k, code), code.length, MAX_CODE));
   }
 
   /** False after reporting a code that is no member's but looks like one ("h01", "Ｈ０１ " for member H01). */

@@ -65,3 +65,5 @@ export const CONTROL = 160;
 export const MAX_CELLS = 64;
 /** The module's fields (recordScan.ts FIELD_COLUMNS). */
 export const FIELDS = 20;
+/** The longest id or code a row may hold (rows.ts code.tooLong); the module takes ids up to it, the rest goes to JavaScript. */
+export const MAX_CODE = 100;

@@ -104,6 +104,22 @@ describe('rules', () => {
     expect(scan.errors[0].en).toContain(`first seen in ${a} row 2`);
   });
 
+  it('an id or code longer than 100 characters is code.tooLong, and a message repeats at most 100 characters of a cell', async () => {
+    const long = 'X'.repeat(150);
+    const a = csv(
+      'long.csv',
+      `${long},P,employee,H01,false,outpatient,2024-01-01,,,,10.00,6.00,,`,
+      `C2,P,employee,H01,false,inpatient,2024-01-01,3,${'D'.repeat(200)},,10.00,6.00,,`,
+      `C3,P,employee,H01,false,outpatient,2024-01-01,,,,${'9'.repeat(5000)},6.00,,`,
+      'C4,P,employee,H01,false,outpatient,2024-01-01,,,,10.00,6.00,,',
+    );
+    const { scan, claims } = await importFiles([a]);
+    expect(scan.errors.map((e) => `${e.row} ${e.rule}`)).toEqual(['2 code.tooLong', '3 code.tooLong', '4 amount']);
+    expect(scan.errors[0].en).toContain('is too long (150 characters, at most 100)');
+    for (const e of scan.errors) expect(`${e.value} ${e.zh} ${e.en}`.length, e.rule).toBeLessThan(800);
+    expect(claims.map((c) => c.claim.claimId)).toEqual(['C4']);
+  });
+
   it('the same file listed twice (or by another path to it) is one error saying so, not a duplicate per row', async () => {
     const a = csv('twice.csv', 'C1,P,employee,H01,false,outpatient,2024-01-01,,,,10.00,6.00,,', 'C2,P,employee,H01,false,outpatient,2024-01-01,,,,10.00,6.00,,');
     const { scan } = await importFiles([a, join(dirname(a), '.', 'twice.csv')]);

@@ -237,6 +237,8 @@ export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadCont
     // first), else the first.
     let sheetEntry = await sheetPart(chosen);
     if (options.sheet === undefined && options.looksLikeHeader && sheets.length > 1) {
+      // Every sheet's first rows are searched: claims on a second sheet would otherwise be left out unsaid.
+      const withHeader: { name: string; entry: Entry }[] = [];
       for (const candidate of sheets) {
         const entry = await sheetPart(candidate);
         let seen = 0;
@@ -245,16 +247,28 @@ export async function readXlsx(path: string, options: XlsxOptions, ctx: ReadCont
           found = (options.looksLikeHeader as (c: readonly string[]) => boolean)(cells);
           return !found && ++seen < HEADER_SEARCH_ROWS;
         });
-        if (found) {
-          if (candidate !== chosen) {
-            ctx.notice?.({
-              zh: `第一个工作表 "${chosen.name}" 不含结算明细表头，已改用工作表 "${candidate.name}"（可用 --sheet 指定）`,
-              en: `the first sheet "${chosen.name}" holds no claims header; read sheet "${candidate.name}" instead (choose with --sheet)`,
-            });
-          }
-          sheetEntry = entry;
-          break;
+        if (found) withHeader.push({ name: candidate.name, entry });
+      }
+      if (withHeader.length > 1) {
+        const names = withHeader.map((w) => `"${w.name}"`).join('、');
+        errors.add({
+          file,
+          rule: 'xlsx.manySheets',
+          value: withHeader.map((w) => w.name).join(', '),
+          zh: `工作簿中有 ${withHeader.length} 个工作表含结算明细表头（${names}）：一次只读一个工作表，请用 --sheet 指定，或把明细合并到一个工作表（否则其余工作表的结算单会被漏掉）`,
+          en: `${withHeader.length} sheets of the workbook hold a claims header (${withHeader.map((w) => `"${w.name}"`).join(', ')}): one sheet is read per file; choose it with --sheet, or put the claims on one sheet (the other sheets' claims would be left out)`,
+        });
+        return;
+      }
+      const first = withHeader[0];
+      if (first !== undefined) {
+        if (first.name !== chosen.name) {
+          ctx.notice?.({
+            zh: `第一个工作表 "${chosen.name}" 不含结算明细表头，已改用工作表 "${first.name}"（可用 --sheet 指定）`,
+            en: `the first sheet "${chosen.name}" holds no claims header; read sheet "${first.name}" instead (choose with --sheet)`,
+          });
         }
+        sheetEntry = first.entry;
       }
     }
     let headerDone = false;

@@ -50,6 +50,20 @@ describe('title rows, sheets and missing columns', () => {
     ]);
   });
 
+  it('XLSX: claims on two sheets stop the run (one sheet is read per file); --sheet picks one', async () => {
+    const p = await workbook('two-sheets.xlsx', [
+      { name: '明细', rows: [HEADER, ROW] },
+      { name: '明细2', rows: [HEADER, ROW.map((c, i) => (i === 0 ? 'A2' : c))] },
+    ]);
+    const { claims, scan } = await importFiles([p]);
+    expect(claims).toEqual([]);
+    expect(scan.errors.map((e) => [e.rule, e.value])).toEqual([['xlsx.manySheets', '明细, 明细2']]);
+    expect(scan.errors[0].en).toContain('choose it with --sheet');
+    const one = await importFiles([p], { sheet: '明细2' });
+    expect(one.scan.errors).toEqual([]);
+    expect(one.claims.map((c) => c.claim.claimId)).toEqual(['A2']);
+  });
+
   it('XLSX: a missing column is a bilingual error on the header row, not a crash', async () => {
     const p = await workbook('missing.xlsx', [{ name: 'S', rows: [['标题'], HEADER.filter((h) => h !== 'fund_paid'), ROW, ROW] }]);
     const { claims, scan } = await importFiles([p]);

@@ -134,6 +134,12 @@ export class CsvText {
   /** The next bytes of the file (the caller may reuse `chunk` once this returns). */
   push(chunk: Uint8Array): void {
     if (this.stopped || chunk.length === 0) return;
+    // UTF-16 (Excel's "Unicode text"): neither encoding read here; said as such, not as broken GB18030.
+    if (this.row === 0 && this.len === 0 && !this.bomChecked && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+      this.events.error(msg.utf16({ file: this.file }));
+      this.stopped = true;
+      return;
+    }
     if (this.gbDecoder !== undefined) {
       if (!this.appendGb(chunk)) return;
     } else {
@@ -178,8 +184,9 @@ export class CsvText {
     this.process(this.len, true);
   }
 
+  /** The bytes are not `enc` text: said with the first row that can hold them (the rows before it were read). */
   private encodingError(enc: 'utf-8' | 'gb18030'): void {
-    this.events.error(msg.encoding({ file: this.file }, enc));
+    this.events.error(msg.encoding({ file: this.file, row: this.row + 1 }, enc));
     this.stopped = true;
   }
 

@@ -33,8 +33,15 @@ export const msg = {
     err(
       at,
       'file.encoding',
-      `文件内容不是有效的 ${encoding} 编码（可用 --encoding 指定 utf-8 或 gb18030）`,
-      `the file is not valid ${encoding} text (use --encoding utf-8 or gb18030)`,
+      `文件内容不是有效的 ${encoding} 编码（第 ${at.row ?? 1} 行或其后有无法识别的字节）：文件可能被截断或混入了其他编码的内容；请从系统重新导出，或用 Excel 另存为“CSV UTF-8”，或用 --encoding 指定 utf-8 或 gb18030`,
+      `the file is not valid ${encoding} text (bytes that are no character on row ${at.row ?? 1} or after): the file may be cut short or mix encodings; export it again, or save it from Excel as "CSV UTF-8", or name the encoding with --encoding utf-8 or gb18030`,
+    ),
+  utf16: (at: At) =>
+    err(
+      at,
+      'file.utf16',
+      '文件是 UTF-16 编码（Excel 的“Unicode 文本”）：请用 Excel 另存为“CSV UTF-8（逗号分隔）”',
+      'the file is UTF-16 text (Excel\'s "Unicode text"): save it from Excel as "CSV UTF-8 (Comma delimited)"',
     ),
   unknownEncoding: (at: At, encoding: string) =>
     err(

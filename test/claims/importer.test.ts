@@ -65,6 +65,21 @@ describe('Chinese fixtures', () => {
     expect(unknown.scan.errors.map((e) => e.rule)).toEqual(['file.encodingName']);
   });
 
+  it('says where a file stops being its encoding, and names UTF-16 as such', async () => {
+    const gb = readFileSync(fixture('claims-zh-gb18030.csv'));
+    const lines = gb.toString('latin1').split('\n');
+    const broken = Buffer.from([...lines.slice(0, 4), `${lines[4].slice(0, 5)}\xff${lines[4].slice(5)}`, ...lines.slice(5)].join('\n'), 'latin1');
+    const dir2 = tmp();
+    const bad = writeTmp(dir2, 'bad-gb.csv', broken);
+    const r = await importFiles([bad], { encoding: 'gb18030' });
+    expect(r.scan.errors.map((e) => e.rule)).toEqual(['file.encoding']);
+    expect(r.scan.errors[0].row).toBeLessThanOrEqual(5);
+    expect(r.scan.errors[0].en).toContain('or after');
+    const utf16 = writeTmp(dir2, 'unicode.txt.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('claim_id,patient_id\r\n', 'utf16le')]));
+    const u = await importFiles([utf16]);
+    expect(u.scan.errors.map((e) => e.rule)).toEqual(['file.utf16']);
+  });
+
   it('reads a named sheet and reports a missing one', async () => {
     const named = await importFiles([fixture('claims-zh.xlsx')], { sheet: '结算明细' });
     expect(named.claims).toHaveLength(8);

@@ -6,7 +6,7 @@ import { Option } from 'commander';
 import type { BookState } from '../book/state.js';
 import { formatFenGrouped } from '../domain/money.js';
 import { InputRejected } from '../domain/errors.js';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const app = () => import('../app/book.js');
 const print = (lines: readonly string[]) => process.stdout.write(`${lines.join('\n')}\n`);
@@ -44,10 +44,20 @@ export function registerBookCommands(program: Command): void {
     .option('--sheet <name>', 'XLSX sheet to read 工作表名')
     .option('--mapping <file>', 'column/value mapping 列映射文件')
     .option('--no-progress', 'no progress bar on stderr')
-    .action(async (dir: string, files: string[], opts: { encoding?: string; sheet?: string; mapping?: string; progress?: boolean }) => {
+    .option('--report <file>', 'where a refused import writes every error (CSV, UTF-8 with BOM)', 'import-errors.csv')
+    .action(async (dir: string, files: string[], opts: { encoding?: string; sheet?: string; mapping?: string; progress?: boolean; report: string }) => {
       const { bookImport, cliContext, withBook } = await app();
-      const r = await withBook(dir, 'book import', (store) => bookImport(store, files, cliContext, { encoding: opts.encoding, sheet: opts.sheet, mappingFile: opts.mapping, progress: opts.progress }));
-      print(r.lines);
+      try {
+        const r = await withBook(dir, 'book import', (store) => bookImport(store, files, cliContext, { encoding: opts.encoding, sheet: opts.sheet, mappingFile: opts.mapping, progress: opts.progress }));
+        print(r.lines);
+      } catch (e) {
+        // A refused import: the terminal shows the first 50 errors; the report holds them all (never over an input).
+        if (e instanceof InputRejected && e.errors.length > 0 && !files.some((f) => resolve(f) === resolve(opts.report))) {
+          const { saveErrorReport } = await import('./validate.js');
+          await saveErrorReport(e.errors, e.totalErrors, resolve(opts.report));
+        }
+        throw e;
+      }
     });
 
   book

@@ -57,6 +57,16 @@ describe('yibao book, end to end', () => {
       expect(ok('book', 'import', book, join(root, `claims-${mm}.csv`), '--no-progress')).toContain(`batch ${m} claims-${mm}.csv: 400 rows`);
       expect(ok('book', 'close', book, `2024-${mm}`)).toContain(`2024-${mm} closed: 400 rows, paid`);
     }
+    // A refused import: every error in the report, not only the first 50 on the terminal; the book unchanged.
+    const bad = join(root, 'bad-import.csv');
+    const [hdr, ...rows] = readFileSync(join(root, 'claims-01.csv'), 'utf8').trim().split('\n');
+    writeFileSync(bad, `${hdr}\n${rows.slice(0, 80).map((r) => r.replace(/^[^,]+/, (id) => `DUP-${id}`).replace(',2024-', ',2025-')).join('\n')}\n`);
+    const report = join(root, 'import-errors.csv');
+    const refused = run('book', 'import', book, bad, '--no-progress', '--report', report);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('Input rejected, the book is unchanged: 80 error(s)');
+    expect(refused.err).toContain(`Full error report (80 个错误 error(s)): ${report}`);
+    expect(readFileSync(report, 'utf8').trim().split('\n')).toHaveLength(81);
     expect(ok('book', 'clear', book)).toContain('Draft clearing: group total T');
     expect(ok('book', 'lock', book)).toContain('Year-end clearing locked');
     const again = run('book', 'clear', book);

@@ -103,6 +103,20 @@ export class HeaderSearch {
   private giveUp(): undefined {
     const first = this.first as { cells: string[]; row: number };
     this.tried = HEADER_SEARCH_ROWS;
+    // A header written with ';' or '|' between its cells (a regional "CSV" setting): said, beside what is missing.
+    const joined = first.cells.join(',');
+    for (const sep of [';', '|']) {
+      if (joined.includes(sep) && looksLikeHeader(joined.split(sep), this.vocab)) {
+        this.sink.add({
+          file: this.file,
+          row: first.row,
+          rule: 'csv.delimiter',
+          value: sep,
+          zh: `表头的各列以 "${sep}" 分隔：请另存为以逗号分隔的 CSV（Excel：CSV UTF-8（逗号分隔））`,
+          en: `the header's cells are separated by "${sep}": save the file as comma-separated CSV (Excel: CSV UTF-8 (Comma delimited))`,
+        });
+      }
+    }
     resolveHeader(first.cells, this.vocab, this.file, first.row, this.sink);
     return undefined;
   }

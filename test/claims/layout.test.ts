@@ -73,6 +73,13 @@ describe('title rows, sheets and missing columns', () => {
     ]);
   });
 
+  it('a header with ";" between its cells says so, beside the missing columns', async () => {
+    const p = writeTmp(dir, 'semi.csv', [CANONICAL_HEADER.replaceAll(',', ';'), ROW.join(';')].join('\n'));
+    const { scan } = await importFiles([p]);
+    expect(scan.errors[0]).toMatchObject({ row: 1, rule: 'csv.delimiter', value: ';' });
+    expect(scan.errors.slice(1).every((e) => e.rule === 'header.missing')).toBe(true);
+  });
+
   it('no header among the first rows: the first row is reported', async () => {
     const p = writeTmp(dir, 'nohead.csv', ['a,b', '1,2', '3,4'].join('\n'));
     const { scan } = await importFiles([p]);

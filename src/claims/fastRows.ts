@@ -605,14 +605,9 @@ export class ClaimDecoder {
     this.base = b;
     this.side = side;
     this.texts = text;
-    claim.category = valueOf(v.category, side, n[b + F_CATEGORY]);
+    this.pricingInto(n, b, side, claim);
     claim.institutionId = valueOf(v.institution, side, n[b + F_INSTITUTION]);
-    claim.outOfRegion = valueOf(v.flag, side, n[b + F_FLAG]);
-    claim.setting = valueOf(v.setting, side, n[b + F_SETTING]);
     claim.serviceDate = valueOf(v.date, side, n[b + F_DATE]);
-    claim.losDays = n[b + F_LOS];
-    claim.drgCode = valueOf(v.drg, side, n[b + F_DRG]);
-    claim.dipCode = valueOf(v.dip, side, n[b + F_DIP]);
     claim.totalCost = n[b + F_TOTAL];
     claim.fundPaid = n[b + F_FUND];
     claim.patientPaid = n[b + F_PATIENT];
@@ -631,6 +626,22 @@ export class ClaimDecoder {
     return claim;
   }
 
+  /** The pricing fields of the row at n[b …] (fields.ts PricingFields but referral), into a claim or a ledger row. */
+  private pricingInto(
+    n: Float64Array,
+    b: number,
+    side: readonly unknown[],
+    into: { category: unknown; outOfRegion: unknown; setting: unknown; losDays: number; drgCode: unknown; dipCode: unknown },
+  ): void {
+    const v = this.values;
+    into.category = valueOf(v.category, side, n[b + F_CATEGORY]);
+    into.outOfRegion = valueOf(v.flag, side, n[b + F_FLAG]);
+    into.setting = valueOf(v.setting, side, n[b + F_SETTING]);
+    into.losDays = n[b + F_LOS];
+    into.drgCode = valueOf(v.drg, side, n[b + F_DRG]);
+    into.dipCode = valueOf(v.dip, side, n[b + F_DIP]);
+  }
+
   /** Row i's fields for the ledger, the same as its claim's, written into `into`. */
   ledgerRow(enc: EncodedClaims, i: number, text: IdTexts, into: LedgerRow): void {
     const n = enc.nums;
@@ -643,12 +654,7 @@ export class ClaimDecoder {
     into.totalCost = n[b + F_TOTAL];
     into.fundPaid = n[b + F_FUND];
     into.patientPaid = n[b + F_PATIENT];
-    into.category = valueOf(v.category, side, n[b + F_CATEGORY]);
-    into.outOfRegion = valueOf(v.flag, side, n[b + F_FLAG]);
-    into.setting = valueOf(v.setting, side, n[b + F_SETTING]);
-    into.losDays = n[b + F_LOS];
-    into.drgCode = valueOf(v.drg, side, n[b + F_DRG]);
-    into.dipCode = valueOf(v.dip, side, n[b + F_DIP]);
+    this.pricingInto(n, b, side, into);
     into.referral = this.shape.referralColumns && n[b + F_REFERRAL] !== NONE ? valueOf(v.referral, side, n[b + F_REFERRAL]) : '';
     into.idHi = n[b + F_ID_HASH];
     into.idLo = n[b + F_ID_HASH + 1];

@@ -202,22 +202,28 @@ describe('verify', () => {
   });
 });
 
+/** Last year's book for a chain (§12.7): January's two claims, twelve months closed, cleared and locked; next year's policy. */
+async function lockedChainYear(name: string): Promise<{ prev: string; p2025: string }> {
+  const policy = (year: number) => SMALL_YEAR.replace('year: 2024', `year: ${year}`) + 'carryForward: { opening: "0", retainShare: "0.2" }\n';
+  const p2024 = join(root, `${name}-2024.yaml`);
+  const p2025 = join(root, `${name}-2025.yaml`);
+  writeFileSync(p2024, policy(2024));
+  writeFileSync(p2025, policy(2025));
+  const prev = join(root, `${name}-2024`);
+  await bookInit(prev, p2024, ctx);
+  const jan = file(`${name}-01.csv`, [row('A1', 'H01', '2024-01-10', '50000'), row('A2', 'T01', '2024-01-11', '20000')]);
+  await withBook(prev, 'test', async (s) => {
+    await bookImport(s, [jan], ctx);
+    for (let m = 1; m <= 12; m++) await bookClose(s, `2024-${String(m).padStart(2, '0')}`, ctx);
+    await bookClear(s, ctx);
+    await bookLock(s, ctx);
+  });
+  return { prev, p2025 };
+}
+
 describe('chained years (§12.7)', () => {
   it('opens from last year’s closing carry-forward; a later supplement to last year posts its difference into this one', async () => {
-    const policy = (year: number) => SMALL_YEAR.replace('year: 2024', `year: ${year}`) + 'carryForward: { opening: "0", retainShare: "0.2" }\n';
-    const p2024 = join(root, 'chain-2024.yaml');
-    const p2025 = join(root, 'chain-2025.yaml');
-    writeFileSync(p2024, policy(2024));
-    writeFileSync(p2025, policy(2025));
-    const prev = join(root, 'chain-2024');
-    await bookInit(prev, p2024, ctx);
-    const jan = file('chain-01.csv', [row('A1', 'H01', '2024-01-10', '50000'), row('A2', 'T01', '2024-01-11', '20000')]);
-    await withBook(prev, 'test', async (s) => {
-      await bookImport(s, [jan], ctx);
-      for (let m = 1; m <= 12; m++) await bookClose(s, `2024-${String(m).padStart(2, '0')}`, ctx);
-      await bookClear(s, ctx);
-      await bookLock(s, ctx);
-    });
+    const { prev, p2025 } = await lockedChainYear('chain');
     const locked = (await withBook(prev, 'test', loadBook)).state.posted!;
     // Δ = S = 57,000 (cap); 20% to the reserve: closing 11,400.00.
     expect(locked.carryForward.closing).toBe(1_140_000);
@@ -249,20 +255,7 @@ describe('chained years (§12.7)', () => {
 describe('chained years: supplements before the successor, and a successor that cannot take a delivery (§12.7)', () => {
   it('a supplement made before next year was opened is in its opening once; a moved or busy successor is a warning, and the next run delivers', async () => {
     const { renameSync, rmSync: rm } = await import('node:fs');
-    const policy = (year: number) => SMALL_YEAR.replace('year: 2024', `year: ${year}`) + 'carryForward: { opening: "0", retainShare: "0.2" }\n';
-    const p2024 = join(root, 'twice-2024.yaml');
-    const p2025 = join(root, 'twice-2025.yaml');
-    writeFileSync(p2024, policy(2024));
-    writeFileSync(p2025, policy(2025));
-    const prev = join(root, 'twice-2024');
-    await bookInit(prev, p2024, ctx);
-    const jan = file('twice-01.csv', [row('A1', 'H01', '2024-01-10', '50000'), row('A2', 'T01', '2024-01-11', '20000')]);
-    await withBook(prev, 'test', async (s) => {
-      await bookImport(s, [jan], ctx);
-      for (let m = 1; m <= 12; m++) await bookClose(s, `2024-${String(m).padStart(2, '0')}`, ctx);
-      await bookClear(s, ctx);
-      await bookLock(s, ctx);
-    });
+    const { prev, p2025 } = await lockedChainYear('twice');
     // Supplement 1, before 2025 is opened: 2025 opens from the closing after it.
     await withBook(prev, 'test', (s) => bookImport(s, [file('twice-late1.csv', [row('B1', 'H01', '2024-03-01', '1100000')])], ctx));
     const s1 = await withBook(prev, 'test', (s) => bookSupplement(s, ctx));

@@ -73,7 +73,9 @@ export interface ThrottleKey {
 export class LoginThrottle {
   static readonly NAME_FAILURES = 5;
   static readonly ADDRESS_FAILURES = 20;
-  private readonly failures = new Map<string, { count: number; until: number }>();
+  private readonly failures = new Map<string, { count: number; until: number; last: number }>();
+  /** Failures older than this are forgotten (an office behind one address does not pile them up for ever). */
+  static readonly FORGET_MS = 15 * 60_000;
   constructor(private readonly clock: () => number) {}
 
   static keys(name: string, address: string): ThrottleKey[] {
@@ -92,14 +94,20 @@ export class LoginThrottle {
   failed(keys: readonly ThrottleKey[]): void {
     const now = this.clock();
     for (const k of keys) {
-      const f = this.failures.get(k.key) ?? { count: 0, until: 0 };
+      const f = this.failures.get(k.key) ?? { count: 0, until: 0, last: now };
+      if (now - f.last > LoginThrottle.FORGET_MS) f.count = 0;
+      f.last = now;
       f.count++;
       if (f.count >= k.free) f.until = now + Math.min(15 * 60_000, 30_000 * 2 ** (f.count - k.free));
       this.failures.set(k.key, f);
     }
   }
 
+  /**
+   * A right password clears its name's failures only: the address's stay, or one valid account could reset them
+   * between guesses at other names.
+   */
   succeeded(keys: readonly ThrottleKey[]): void {
-    for (const k of keys) this.failures.delete(k.key);
+    for (const k of keys) if (k.key.startsWith('name:')) this.failures.delete(k.key);
   }
 }

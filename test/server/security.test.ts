@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { buildServer } from '../../src/server/app.js';
 import { excelText } from '../../src/server/pages/downloads.js';
 import { BookService } from '../../src/server/service.js';
+import { LoginThrottle } from '../../src/server/session.js';
 import { ctx, PASSWORD, smallBook, USERS } from './helpers.js';
 
 let app: FastifyInstance;
@@ -88,6 +89,22 @@ describe('sessions and cookies', () => {
     expect(JSON.stringify(after)).not.toContain('Secret-Pass-42');
     expect(String(after[after.length - 1][0])).toBe('(unknown name)');
     expect(String(after[0][0])).toBe(USERS.operator.name);
+  });
+
+  it("a right password clears its name's failures, not the address's: one valid account cannot reset them between guesses", () => {
+    let t = 0;
+    const throttle = new LoginThrottle(() => t);
+    const ip = '10.0.0.9';
+    for (let i = 0; i < 19; i++) throttle.failed(LoginThrottle.keys(`guess-${i}`, ip));
+    throttle.succeeded(LoginThrottle.keys('auditor', ip));
+    throttle.failed(LoginThrottle.keys('guess-19', ip)); // the address's 20th failure
+    expect(throttle.wait(LoginThrottle.keys('auditor', ip))).toBeGreaterThan(0);
+    expect(throttle.wait(LoginThrottle.keys('auditor', '10.0.0.10'))).toBe(0);
+    // Failures older than 15 minutes are forgotten: a new one counts from 1.
+    t += LoginThrottle.FORGET_MS + 31 * 60_000;
+    expect(throttle.wait(LoginThrottle.keys('auditor', ip))).toBe(0);
+    throttle.failed(LoginThrottle.keys('guess-20', ip));
+    expect(throttle.wait(LoginThrottle.keys('auditor', ip))).toBe(0);
   });
 
   it('five wrong passwords slow the name down: the sixth attempt is refused with 429 even with the right password', async () => {

@@ -174,13 +174,13 @@ export async function buildServer(service: BookService, options: ServerOptions =
   const loginPage = (reply: FastifyReply, message?: string, status = 200) => {
     const pre = token();
     reply.setCookie(LOGIN_COOKIE, pre, { ...cookieOptions, maxAge: 3600 });
-    const s = service.current().state;
+    // Nothing of the book before sign-in (not even its group, year or lock).
     return reply
       .code(status)
       .type('text/html; charset=utf-8')
       .send(
         page(
-          { title: 'login', book: { groupId: s.groupId, year: s.year, locked: s.locked !== undefined } },
+          { title: 'login' },
           h`<form method="post" action="/login" class="login" id="login">
             <input type="hidden" name="_csrf" value="${pre}">
             ${message ? h`<div class="flash error">${message}</div>` : ''}

@@ -72,6 +72,8 @@ describe('sessions and cookies', () => {
   });
 
   it('pages need a session: a GET is sent to the login page, an API or download call gets 401', async () => {
+    const signIn = (await app.inject({ method: 'GET', url: '/login' })).body;
+    expect(signIn).not.toContain(service.current().state.groupId); // nothing of the book before sign-in
     expect((await app.inject({ method: 'GET', url: '/overview' })).statusCode).toBe(303);
     expect((await app.inject({ method: 'GET', url: '/download/book.json' })).statusCode).toBe(401);
     expect((await app.inject({ method: 'GET', url: '/api/whatif' })).statusCode).toBe(401);

@@ -21,7 +21,9 @@ export async function buildProgram(options: { book?: boolean } = {}): Promise<Co
     .description('医保总额打包结算 — settlement engine for medical-insurance global budgets')
     .version(ENGINE_VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // commander's own messages (a missing argument, an unknown option or command) are English: a Chinese line first.
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`命令行用法有误 / ${s}`) })
+    .showHelpAfterError('（yibao <命令> --help 查看用法 / yibao <command> --help for usage）');
 
   program
     .command('settle')

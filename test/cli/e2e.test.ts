@@ -61,8 +61,12 @@ describe('yibao settle (built CLI)', () => {
     expect(r.stderr).toContain('无法读取场景文件');
   });
 
-  it('usage errors exit 2', () => {
-    expect(yibao('settle').code).toBe(2);
-    expect(yibao('frobnicate').code).toBe(2);
+  it('usage errors exit 2, with a Chinese line before commander\'s English and where to find the usage', () => {
+    for (const args of [['settle'], ['frobnicate'], ['book', 'import', dir], ['settle', 'scenarios/demo.yaml', '--nope']]) {
+      const r = yibao(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^命令行用法有误 \/ error: /);
+      expect(r.stderr, args.join(' ')).toContain('--help for usage');
+    }
   });
 });

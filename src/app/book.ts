@@ -18,7 +18,7 @@ import { type BookEvent, type BookState, type BatchRecord, applyEvent, inputStam
 import { BookStore, RowSpool } from '../book/store.js';
 import type { PendingReversal } from '../claims/ledger.js';
 import { msg } from '../claims/messages.js';
-import { checkSpecialCaseList, readVersion, versionLoader } from '../book/versions.js';
+import { readVersion, versionLoader } from '../book/versions.js';
 import type { ScenarioReadOptions } from '../scenario/load.js';
 
 export interface BookContext {
@@ -141,8 +141,7 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
     if (events > 0) throw bookError(dir, 'book.exists', `${dir} 已有账簿`, `${dir} already holds a book`);
     for (const f of ['book.duckdb', 'book.duckdb.wal']) rmSync(join(dir, f), { force: true });
   }
-  const { record, scenario, files: attachments } = readVersion(scenarioFile, 1);
-  await checkSpecialCaseList(scenario);
+  const { record, scenario, files: attachments } = await readVersion(scenarioFile, 1);
   let opening: Fen = scenario.carryForward.opening;
   let prev: { dir: string; head: string; supplements: number } | undefined;
   if (previous !== undefined) {
@@ -188,8 +187,7 @@ export async function bookInit(dir: string, scenarioFile: string, ctx: BookConte
 export async function bookAmend(store: BookStore, scenarioFile: string, ctx: BookContext, options: ScenarioReadOptions = {}): Promise<{ state: BookState; lines: string[] }> {
   const book = await loadBook(store);
   {
-    const { record, scenario, files: attachments } = readVersion(scenarioFile, book.state.versions.length + 1, options);
-    await checkSpecialCaseList(scenario);
+    const { record, scenario, files: attachments } = await readVersion(scenarioFile, book.state.versions.length + 1, options);
     const shown = basename(scenarioFile);
     const errors = [
       ...checkAmend(book.state, scenario.effectiveFrom, scenario.year, shown),

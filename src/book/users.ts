@@ -5,6 +5,7 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputRejected } from '../domain/errors.js';
+import { lookalikeKey } from '../domain/codes.js';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
@@ -78,9 +79,9 @@ export async function addUser(
   if ([...user.password].length < MIN_PASSWORD_LENGTH) {
     throw rejected('user.password', `密码至少 ${MIN_PASSWORD_LENGTH} 个字符`, `a password has at least ${MIN_PASSWORD_LENGTH} characters`);
   }
-  const existing = await db.runAndReadAll('SELECT 1 FROM users WHERE name = $1', [user.name]);
-  if (existing.getRows().length > 0) throw rejected('user.exists', `用户 ${user.name} 已存在`, `user ${user.name} already exists`, user.name);
-  // Names that differ only by case or full-width forms (OP, ｏｐ beside op) read as one person in the audit log.
+  if (await userExists(db, user.name)) throw rejected('user.exists', `用户 ${user.name} 已存在`, `user ${user.name} already exists`, user.name);
+  // Names that differ only by case or full-width forms (OP, ｏｐ beside op) read as one person in the audit log
+  // (codes.ts lookalikeKey: the same key as for member codes).
   const same = (await listUsers(db)).find((u) => lookalikeKey(u.name) === lookalikeKey(user.name));
   if (same !== undefined) {
     throw rejected('user.lookalike', `用户名 ${user.name} 与已有用户 ${same.name} 仅大小写或全角半角不同，审计日志中难以区分`, `the user name ${user.name} differs from the existing user ${same.name} only by case or full-width forms, which the audit log cannot tell apart`, user.name);
@@ -94,11 +95,6 @@ export async function listUsers(db: DuckDBConnection): Promise<User[]> {
   await ensureUsersTable(db);
   const r = await db.runAndReadAll('SELECT name, role, institution FROM users ORDER BY name');
   return r.getRows().map(([n, role, inst]) => ({ name: String(n), role: String(role) as Role, institution: inst === null ? null : String(inst) }));
-}
-
-/** A user name as people read it: full-width forms folded (NFKC) and case ignored. */
-function lookalikeKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase();
 }
 
 /** Whether a user of that exact name exists (to name a failed sign-in in the audit log only by a real name). */

@@ -11,12 +11,16 @@ import { readSpecialCaseFile } from '../scenario/specialCases.js';
 import { canonicalJson } from './postings.js';
 import type { VersionRecord } from './state.js';
 
-/** Reads and validates a scenario file into a version record (index and effectiveFrom given by the caller's rules). */
-export function readVersion(
+/**
+ * Reads and validates a scenario file into a version record (index and effectiveFrom given by the caller's rules),
+ * its special-case list included: read and checked as a run would read it, so that a list no run could read is
+ * refused with the version (book init, book amend) instead of breaking every later run of the book.
+ */
+export async function readVersion(
   file: string,
   index: number,
   options: ScenarioReadOptions = {},
-): { record: VersionRecord; scenario: Scenario; files: Array<{ sha256: string; bytes: Buffer }> } {
+): Promise<{ record: VersionRecord; scenario: Scenario; files: Array<{ sha256: string; bytes: Buffer }> }> {
   // A book's policy needs no claims (they come as batches): an empty list stands in for them.
   const so = readScenarioObject(file, [], options);
   const obj = so.obj !== null && typeof so.obj === 'object' && !Array.isArray(so.obj) ? (so.obj as Record<string, unknown>) : undefined;
@@ -57,6 +61,8 @@ export function readVersion(
   const { bytes, text } = readInputText(file, shown, 'scenario');
   const attachments: Array<{ key: string; file: string; sha256: string; bytes: Buffer }> = [{ key: 'scenario', file: shown, sha256: sha256(bytes), bytes }];
   if (s.specialCases !== undefined) {
+    const list = await readSpecialCaseFile(s.specialCases.file, s.specialCases.fileAsWritten);
+    if (list.errors.length > 0) throw new InputRejected([...list.errors]);
     const bytes = readFileSync(s.specialCases.file);
     const h = sha256(bytes);
     attachments.push({ key: 'specialCases.file', file: basename(s.specialCases.file), sha256: h, bytes });
@@ -74,17 +80,6 @@ export function readVersion(
     attachments: attachments.map(({ key, file: f, sha256: h }) => ({ key, file: f, sha256: h })),
   };
   return { record, scenario: s, files: attachments.map(({ sha256: h, bytes: b }) => ({ sha256: h, bytes: b })) };
-}
-
-/**
- * A version's special-case list (§13.2) read and checked as a run would read it, so that a list no run could read
- * is refused with the version (book init, book amend) instead of breaking every later run of the book.
- */
-export async function checkSpecialCaseList(scenario: Scenario): Promise<void> {
-  const sc = scenario.specialCases;
-  if (sc === undefined) return;
-  const r = await readSpecialCaseFile(sc.file, sc.fileAsWritten);
-  if (r.errors.length > 0) throw new InputRejected([...r.errors]);
 }
 
 /**

@@ -179,10 +179,8 @@ export class FastRowChecker {
     const yearPrefix = rules.year === undefined ? undefined : `${rules.year}-`;
     // The same functions of a cell's text as RowChecker.check, undefined where it would report an error.
     // A value longer than MAX_CODE is none (its row goes to RowChecker, which says code.tooLong).
-    const code = (t: string) => {
-      const c = normalizeCode(cellText(t));
-      return c.length > MAX_CODE ? undefined : c;
-    };
+    const short = (v: string) => (v.length > MAX_CODE ? undefined : v);
+    const code = (t: string) => short(normalizeCode(cellText(t)));
     const member = (t: string) => {
       const c = code(t);
       return c === undefined || lookalike?.memberLike(c) !== undefined ? undefined : c;
@@ -210,10 +208,7 @@ export class FastRowChecker {
         const d = v === '' ? undefined : parseDate(v);
         return d === undefined || (yearPrefix !== undefined && !d.startsWith(yearPrefix)) ? undefined : d;
       }, 4096),
-      contract: new RawMemo((t) => {
-        const v = cellText(t);
-        return v.length > MAX_CODE ? undefined : v;
-      }, 1024),
+      contract: new RawMemo((t) => short(cellText(t)), 1024),
     };
   }
 

@@ -52,7 +52,9 @@ export function registerBookCommands(program: Command): void {
         print(r.lines);
       } catch (e) {
         // A refused import: the terminal shows the first 50 errors; the report holds them all (never over an input).
-        if (e instanceof InputRejected && e.errors.length > 0 && !files.some((f) => resolve(f) === resolve(opts.report))) {
+        const { checkNotInputs } = await import('../io/outputs.js');
+        const overInput = checkNotInputs([{ path: opts.report, kind: 'file', option: '--report' }], files).length > 0;
+        if (e instanceof InputRejected && e.errors.length > 0 && !overInput) {
           const { saveErrorReport } = await import('./validate.js');
           await saveErrorReport(e.errors, e.totalErrors, resolve(opts.report));
         }

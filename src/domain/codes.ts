@@ -47,7 +47,10 @@ export class LookalikeCodes {
   private readonly seen = new Map<string, string | null>();
 
   constructor(private readonly members: ReadonlySet<string>) {
-    for (const m of members) if (!this.bySkeleton.has(codeSkeleton(m))) this.bySkeleton.set(codeSkeleton(m), m);
+    for (const m of members) {
+      const k = codeSkeleton(m);
+      if (!this.bySkeleton.has(k)) this.bySkeleton.set(k, m);
+    }
   }
 
   /** The member `code` looks like, or undefined when it is a member or like none. */

@@ -171,6 +171,9 @@ export async function buildServer(service: BookService, options: ServerOptions =
   });
 
   // ------------------------------------------------------------ login / logout
+  /** The name a refused sign-in is audited under: none that no user has (it may be a password typed into the wrong field). */
+  const auditedName = async (name: string): Promise<string> =>
+    name !== '' && (await service.exclusive((store) => userExists(store.db, name))) ? name : '(unknown name)';
   const loginPage = (reply: FastifyReply, message?: string, status = 200) => {
     const pre = token();
     reply.setCookie(LOGIN_COOKIE, pre, { ...cookieOptions, maxAge: 3600 });
@@ -204,17 +207,14 @@ export async function buildServer(service: BookService, options: ServerOptions =
       const keys = LoginThrottle.keys(name, req.ip);
       const wait = throttle.wait(keys);
       if (wait > 0) {
-        const known = name !== '' && (await service.exclusive((store) => userExists(store.db, name)));
-        await service.audit(known ? name : '(unknown name)', 'login.throttled', `from ${req.ip}`);
+        await service.audit(await auditedName(name), 'login.throttled', `from ${req.ip}`);
         reply.header('Retry-After', String(Math.ceil(wait / 1000)));
         return loginPage(reply, `连续多次密码错误，请 ${Math.ceil(wait / 1000)} 秒后再试 / too many wrong passwords: try again in ${Math.ceil(wait / 1000)} s`, 429);
       }
       const user = await service.exclusive((store) => checkPassword(store.db, name, password));
       if (!user) {
         throttle.failed(keys);
-        // A name no user has is not written down: it may be a password typed into the wrong field.
-        const known = name !== '' && (await service.exclusive((store) => userExists(store.db, name)));
-        await service.audit(known ? name : '(unknown name)', 'login.failed', `from ${req.ip}`);
+        await service.audit(await auditedName(name), 'login.failed', `from ${req.ip}`);
         return loginPage(reply, '用户名或密码错误 / wrong user name or password', 401);
       }
       throttle.succeeded(keys);
